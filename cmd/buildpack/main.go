@@ -1,0 +1,62 @@
+// Command buildpack is the Go buildpack's program. The bin/ shims build it
+// and run it with the phase as its first argument:
+//
+//	buildpack compile BUILD_DIR CACHE_DIR [ENV_DIR]
+//
+// BUILDPACK_DIR names the buildpack's own directory (buildpack.toml).
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/compile"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run dispatches a phase and maps its result to an exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	log := output.New(stdout, stderr)
+	usage := func() int {
+		fmt.Fprintln(stderr, "usage: buildpack compile BUILD_DIR CACHE_DIR [ENV_DIR]")
+		return 2
+	}
+	if len(args) == 0 {
+		return usage()
+	}
+	var err error
+	switch args[0] {
+	case "compile":
+		if len(args) < 3 || len(args) > 4 {
+			return usage()
+		}
+		o := compile.Options{
+			BuildDir:     args[1],
+			CacheDir:     args[2],
+			BuildpackDir: os.Getenv("BUILDPACK_DIR"),
+			Log:          log,
+		}
+		if len(args) == 4 {
+			o.EnvDir = args[3]
+		}
+		err = compile.Run(ctx, o)
+	default:
+		return usage()
+	}
+	if err != nil {
+		log.Fail(err)
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,231 @@
+// Package checksum verifies downloads against a Go checksum database
+// (sum.golang.org by default), as the go command does for modules and
+// toolchains.
+//
+// The latest verified tree head is kept in a cache directory, so a
+// database that later serves a log inconsistent with it (a fork) is
+// detected across builds. Tiles are cached there too.
+package checksum
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+
+	"golang.org/x/mod/sumdb"
+)
+
+// DefaultName and DefaultKey identify sum.golang.org, as in cmd/go.
+const (
+	DefaultName = "sum.golang.org"
+	DefaultKey  = "sum.golang.org+033de0ae+Ac4zctda0e5eza+HJyk9SxEdh+s3Ux18htTTAD8OuAn8"
+)
+
+// Getter fetches a URL. goproxy.Client satisfies it.
+type Getter interface {
+	Get(ctx context.Context, url string) ([]byte, error)
+}
+
+// DB is a checksum database reached directly or through module proxies.
+type DB struct {
+	Name string // e.g. sum.golang.org
+	Key  string // verifier key, "name+hash+key"
+
+	mu      sync.Mutex
+	url     string   // base URL: named by GOSUMDB or found by base
+	proxies []string // proxy base URLs to try for <proxy>/sumdb/<name>/
+	dir     string   // cache directory
+	get     Getter
+}
+
+// New returns the database GOSUMDB names, reached through proxies (base
+// URLs from GOPROXY) when they support it, caching state in dir.
+//
+// GOSUMDB may be "", "off", "sum.golang.org", "name+key" or "name+key url".
+// As in the go command, "off" does not turn off verification of Go
+// toolchains: the default database is used.
+func New(gosumdb string, proxies []string, dir string, get Getter) (*DB, error) {
+	db := &DB{proxies: proxies, dir: dir, get: get}
+	fields := strings.Fields(gosumdb)
+	switch {
+	case len(fields) == 0 || fields[0] == "off" || fields[0] == DefaultName:
+		db.Name, db.Key = DefaultName, DefaultKey
+		if len(fields) > 1 {
+			db.url = strings.TrimRight(fields[1], "/")
+		}
+	case len(fields) <= 2 && strings.Contains(fields[0], "+"):
+		db.Key = fields[0]
+		db.Name, _, _ = strings.Cut(fields[0], "+")
+		if len(fields) == 2 {
+			db.url = strings.TrimRight(fields[1], "/")
+		}
+	default:
+		return nil, fmt.Errorf("invalid GOSUMDB %q: want a known database (sum.golang.org) or \"name+key [url]\"", gosumdb)
+	}
+	if db.url != "" && !strings.Contains(db.url, "://") {
+		db.url = "https://" + db.url
+	}
+	return db, nil
+}
+
+// Verify checks that the database records hash (an "h1:" hash) for
+// path@version. A different hash or an inconsistent log is a
+// *SecurityError; a database that cannot be reached is an ordinary error.
+// Either way the download must not be used.
+func (db *DB) Verify(ctx context.Context, path, version, hash string) error {
+	ops := &ops{db: db, ctx: ctx}
+	client := sumdb.NewClient(ops)
+	lines, err := client.Lookup(path, version)
+	if ops.security != "" {
+		return &SecurityError{Module: path + "@" + version, Detail: ops.security}
+	}
+	if err != nil {
+		return fmt.Errorf("verify %s@%s: checksum database %s: %w", path, version, db.Name, err)
+	}
+	want := path + " " + version + " "
+	for _, line := range lines {
+		if line == want+hash {
+			return nil
+		}
+	}
+	for _, line := range lines {
+		if recorded, ok := strings.CutPrefix(line, want); ok {
+			return &SecurityError{
+				Module: path + "@" + version,
+				Detail: fmt.Sprintf("checksum mismatch\n\tdownloaded: %s\n\t%s: %s", hash, db.Name, recorded),
+			}
+		}
+	}
+	return fmt.Errorf("verify %s@%s: checksum database %s has no record of it", path, version, db.Name)
+}
+
+// SecurityError reports a download or database answer that must not be trusted.
+type SecurityError struct {
+	Module string
+	Detail string
+}
+
+func (e *SecurityError) Error() string {
+	return fmt.Sprintf("verifying %s: %s\n\nSECURITY ERROR\n"+
+		"This download does NOT match the one reported by the checksum server.\n"+
+		"The bits may have been replaced on the origin server, or an attacker may\n"+
+		"have intercepted the download attempt. Nothing was installed or cached.", e.Module, e.Detail)
+}
+
+// base returns the URL the database is read from, asking each proxy once
+// whether it serves the database.
+func (db *DB) base(ctx context.Context) string {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if db.url != "" {
+		return db.url
+	}
+	for _, p := range db.proxies {
+		u := p + "/sumdb/" + db.Name
+		if _, err := db.get.Get(ctx, u+"/supported"); err == nil {
+			db.url = u
+			return u
+		}
+	}
+	db.url = "https://" + db.Name
+	return db.url
+}
+
+// ops implements sumdb.ClientOps for one Verify call.
+type ops struct {
+	db  *DB
+	ctx context.Context
+
+	mu       sync.Mutex
+	security string
+}
+
+func (o *ops) ReadRemote(path string) ([]byte, error) {
+	return o.db.get.Get(o.ctx, o.db.base(o.ctx)+path)
+}
+
+func (o *ops) ReadConfig(file string) ([]byte, error) {
+	if file == "key" {
+		return []byte(o.db.Key), nil
+	}
+	data, err := os.ReadFile(o.db.configPath(file))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return data, err
+}
+
+// WriteConfig replaces a config file (the latest tree head) if it still
+// holds old. A lock makes the compare-and-swap safe across processes.
+func (o *ops) WriteConfig(file string, old, new []byte) error {
+	path := o.db.configPath(file)
+	if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
+		return err
+	}
+	lock, err := os.OpenFile(path+".lock", os.O_CREATE|os.O_RDWR, 0o666)
+	if err != nil {
+		return err
+	}
+	defer lock.Close()
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		return err
+	}
+	cur, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	if !bytes.Equal(cur, old) {
+		return sumdb.ErrWriteConflict
+	}
+	return writeFileAtomic(path, new)
+}
+
+func (o *ops) ReadCache(file string) ([]byte, error) {
+	return os.ReadFile(filepath.Join(o.db.dir, "cache", filepath.FromSlash(file)))
+}
+
+func (o *ops) WriteCache(file string, data []byte) {
+	path := filepath.Join(o.db.dir, "cache", filepath.FromSlash(file))
+	if os.MkdirAll(filepath.Dir(path), 0o777) == nil {
+		writeFileAtomic(path, data) // a cache: failure only costs a refetch
+	}
+}
+
+func (o *ops) Log(msg string) {}
+
+func (o *ops) SecurityError(msg string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.security = msg
+}
+
+// configPath maps a sumdb config file name ("sum.golang.org/latest") into the cache dir.
+func (db *DB) configPath(file string) string {
+	return filepath.Join(db.dir, "config", filepath.FromSlash(file))
+}
+
+// writeFileAtomic writes data to a temp file beside path and renames it into place.
+func writeFileAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-*")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
+}

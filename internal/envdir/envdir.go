@@ -1,0 +1,86 @@
+// Package envdir reads Heroku config vars from ENV_DIR.
+//
+// Heroku hands a buildpack the app's config vars as one file per variable
+// in ENV_DIR (file name = variable name, file content = value), not in the
+// environment. A build must choose which of them to pass to the commands it
+// runs: some names would change how the build machine itself behaves.
+package envdir
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// MaxValue is the largest config var value read, in bytes. Heroku limits
+// all config vars of an app to 64 kB together.
+const MaxValue = 64 << 10
+
+// Vars holds config vars by name.
+type Vars map[string]string
+
+var validName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// Read returns the config vars in dir. A missing or empty dir name gives no
+// vars. Files whose names are not valid variable names are skipped and
+// reported in skipped; a value is used as written, without trailing
+// newlines (as the shell's $(cat file) would give it).
+func Read(dir string) (vars Vars, skipped []string, err error) {
+	vars = Vars{}
+	if dir == "" {
+		return vars, nil, nil
+	}
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return vars, nil, nil
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("read config vars: %w", err)
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !validName.MatchString(name) {
+			skipped = append(skipped, name)
+			continue
+		}
+		path := filepath.Join(dir, name)
+		info, err := os.Stat(path)
+		if err != nil || !info.Mode().IsRegular() {
+			skipped = append(skipped, name)
+			continue
+		}
+		if info.Size() > MaxValue {
+			return nil, nil, fmt.Errorf("read config var %s: value is %d bytes, more than the %d a config var may hold", name, info.Size(), MaxValue)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, nil, fmt.Errorf("read config var %s: %w", name, err)
+		}
+		vars[name] = strings.TrimRight(string(data), "\r\n")
+	}
+	return vars, skipped, nil
+}
+
+// Get returns the value of name, or "" when it is not set.
+func (v Vars) Get(name string) string { return v[name] }
+
+// Lookup returns the value of name and whether it is set.
+func (v Vars) Lookup(name string) (string, bool) {
+	s, ok := v[name]
+	return s, ok
+}
+
+// Names returns the names of the vars, sorted.
+func (v Vars) Names() []string {
+	names := make([]string, 0, len(v))
+	for k := range v {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}

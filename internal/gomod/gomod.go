@@ -1,0 +1,145 @@
+// Package gomod reads what the buildpack needs from an app's go.mod: the
+// module path, the go and toolchain directives, and the "+heroku" comments
+// that configure the build.
+package gomod
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"golang.org/x/mod/modfile"
+)
+
+// MaxSize is the largest go.mod read, in bytes (the go command's own limit).
+const MaxSize = 16 << 20
+
+// File is the part of a go.mod file the build uses.
+type File struct {
+	Name   string // file name used in messages, e.g. "go.mod"
+	Module string // module path
+
+	Go     string // go directive without "go", e.g. "1.22" or "1.22.3"; "" when absent
+	GoLine int    // line of the go directive
+
+	Requires int // number of require directives
+
+	Toolchain     string // toolchain directive, e.g. "go1.22.5"; "" when absent or "default"
+	ToolchainLine int    // line of the toolchain directive
+
+	// Comments holds the "// +heroku NAME VALUE..." comments by NAME, in file order.
+	Comments map[string][]Comment
+}
+
+// Comment is one "// +heroku NAME ARGS..." comment.
+type Comment struct {
+	Name string   // e.g. "goVersion" or "install"
+	Args []string // space-separated arguments
+	Line int
+}
+
+// ErrNotFound is returned by Read when there is no go.mod.
+var ErrNotFound = errors.New("no go.mod")
+
+// Read parses the go.mod file at path. name is the file name to use in
+// messages (usually "go.mod" relative to the app).
+func Read(path, name string) (*File, error) {
+	info, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("read %s: %w", name, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("read %s: not a regular file", name)
+	}
+	if info.Size() > MaxSize {
+		return nil, fmt.Errorf("read %s: file is %d bytes, larger than the go command accepts (%d)", name, info.Size(), MaxSize)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	return Parse(name, data)
+}
+
+// Parse parses go.mod content. Syntax errors are reported as "name:line: message".
+func Parse(name string, data []byte) (*File, error) {
+	f, err := modfile.Parse(filepath.ToSlash(name), data, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := &File{Name: name, Comments: map[string][]Comment{}}
+	if f.Module == nil {
+		return nil, fmt.Errorf("%s: no module directive", name)
+	}
+	out.Module = f.Module.Mod.Path
+	out.Requires = len(f.Require)
+	if f.Go != nil {
+		out.Go = f.Go.Version
+		out.GoLine = f.Go.Syntax.Start.Line
+	}
+	if f.Toolchain != nil && f.Toolchain.Name != "default" {
+		out.Toolchain = f.Toolchain.Name
+		out.ToolchainLine = f.Toolchain.Syntax.Start.Line
+	}
+	for _, c := range comments(f.Syntax) {
+		if hc, ok := parseComment(c.Token); ok {
+			hc.Line = c.Start.Line
+			out.Comments[hc.Name] = append(out.Comments[hc.Name], hc)
+		}
+	}
+	return out, nil
+}
+
+// Last returns the last "+heroku name" comment, if there is one.
+// Like the go command's directives, a later comment wins.
+func (f *File) Last(name string) (Comment, bool) {
+	cs := f.Comments[name]
+	if len(cs) == 0 {
+		return Comment{}, false
+	}
+	return cs[len(cs)-1], true
+}
+
+// parseComment parses "// +heroku NAME ARGS...".
+func parseComment(tok string) (Comment, bool) {
+	text, ok := strings.CutPrefix(tok, "//")
+	if !ok {
+		return Comment{}, false
+	}
+	fields := strings.Fields(text)
+	if len(fields) < 2 || fields[0] != "+heroku" {
+		return Comment{}, false
+	}
+	return Comment{Name: fields[1], Args: fields[2:]}, true
+}
+
+// comments returns every comment in the file, in order.
+func comments(f *modfile.FileSyntax) []modfile.Comment {
+	var out []modfile.Comment
+	add := func(c *modfile.Comments) {
+		out = append(out, c.Before...)
+		out = append(out, c.Suffix...)
+		out = append(out, c.After...)
+	}
+	add(f.Comment())
+	for _, stmt := range f.Stmt {
+		add(stmt.Comment())
+		switch x := stmt.(type) {
+		case *modfile.LineBlock:
+			add(&x.LParen.Comments)
+			for _, l := range x.Line {
+				add(l.Comment())
+			}
+			add(&x.RParen.Comments)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Start.Line < out[j].Start.Line })
+	return out
+}

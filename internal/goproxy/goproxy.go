@@ -1,0 +1,396 @@
+// Package goproxy is a client for the Go module proxy protocol
+// (https://go.dev/ref/mod#goproxy-protocol), limited to what a build needs:
+// version lists, zips and raw GETs, with retries, timeouts and the
+// GOPROXY list semantics of the go command.
+package goproxy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/mod/module"
+)
+
+// DefaultURL is the proxy used when GOPROXY is unset.
+const DefaultURL = "https://proxy.golang.org"
+
+// Entry is one proxy in a GOPROXY list.
+type Entry struct {
+	URL *url.URL
+	// AnyError is true when the entry was followed by "|": the next proxy is
+	// tried after any error, not only after "not found".
+	AnyError bool
+}
+
+// String returns the proxy URL with any password hidden.
+func (e Entry) String() string { return e.URL.Redacted() }
+
+// ErrNotFound reports that no proxy has the requested file.
+var ErrNotFound = errors.New("not found")
+
+// ErrOff reports that GOPROXY forbids downloads.
+var ErrOff = errors.New("GOPROXY=off forbids downloads")
+
+// ParseList parses a GOPROXY value. "direct" entries are skipped: the
+// files a build fetches (toolchains, checksum database) come from proxies.
+// "off" ends the list. An empty value means the public proxy.
+func ParseList(s string) ([]Entry, error) {
+	if strings.TrimSpace(s) == "" {
+		s = DefaultURL
+	}
+	var out []Entry
+	for s != "" {
+		i := strings.IndexAny(s, ",|")
+		item, anyErr := s, false
+		if i >= 0 {
+			item, anyErr, s = s[:i], s[i] == '|', s[i+1:]
+		} else {
+			s = ""
+		}
+		item = strings.TrimSpace(item)
+		switch item {
+		case "":
+			continue
+		case "direct", "noproxy":
+			continue
+		case "off":
+			if len(out) == 0 {
+				return nil, ErrOff
+			}
+			return out, nil
+		}
+		if !strings.Contains(item, "://") {
+			item = "https://" + item
+		}
+		u, err := url.Parse(item)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http" && u.Scheme != "file") || (u.Scheme != "file" && u.Host == "") {
+			return nil, fmt.Errorf("invalid GOPROXY entry %q: want an https:// or http:// URL", redact(item))
+		}
+		u.Path = strings.TrimRight(u.Path, "/")
+		out = append(out, Entry{URL: u, AnyError: anyErr})
+	}
+	if len(out) == 0 {
+		return nil, errors.New("GOPROXY lists no proxy (only direct): a Go toolchain can only be fetched from a module proxy")
+	}
+	return out, nil
+}
+
+// Client fetches from a list of proxies.
+type Client struct {
+	Proxies []Entry
+	HTTP    *http.Client
+	// Attempts is how many times a request is tried against one proxy
+	// when it fails in a way that may pass (network error, 5xx, 429).
+	Attempts int
+	// Backoff is the wait before the second attempt; it doubles after each.
+	Backoff time.Duration
+	// Stall is how long a response body may send nothing before the
+	// request is abandoned.
+	Stall time.Duration
+}
+
+// New returns a client for the proxies listed in goproxy (a GOPROXY value).
+func New(goproxy string) (*Client, error) {
+	entries, err := ParseList(goproxy)
+	if err != nil {
+		return nil, err
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.DialContext = (&net.Dialer{Timeout: 15 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	tr.TLSHandshakeTimeout = 15 * time.Second
+	tr.ResponseHeaderTimeout = 60 * time.Second
+	return &Client{
+		Proxies:  entries,
+		HTTP:     &http.Client{Transport: tr},
+		Attempts: 4,
+		Backoff:  500 * time.Millisecond,
+		Stall:    60 * time.Second,
+	}, nil
+}
+
+// String names the proxies for messages, passwords hidden.
+func (c *Client) String() string {
+	s := make([]string, len(c.Proxies))
+	for i, e := range c.Proxies {
+		s[i] = e.String()
+	}
+	return strings.Join(s, ",")
+}
+
+// List returns the versions the proxies list for module path, in the
+// order served.
+func (c *Client) List(ctx context.Context, path string) ([]string, error) {
+	esc, err := module.EscapePath(path)
+	if err != nil {
+		return nil, fmt.Errorf("list %s: %w", path, err)
+	}
+	var data []byte
+	err = c.each(ctx, "/"+esc+"/@v/list", func(e Entry, u string) error {
+		var buf strings.Builder
+		if _, err := c.fetch(ctx, u, &buf, nil); err != nil {
+			return err
+		}
+		data = []byte(buf.String())
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list versions of %s: %w", path, err)
+	}
+	var out []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(line); len(f) > 0 {
+			out = append(out, f[0])
+		}
+	}
+	return out, nil
+}
+
+// Download writes the zip of path@version to the file dst and returns its
+// size. progress, when not nil, is called as bytes arrive with the bytes
+// so far and the expected total (-1 when unknown).
+func (c *Client) Download(ctx context.Context, path, version, dst string, progress func(done, total int64)) (int64, error) {
+	escPath, err := module.EscapePath(path)
+	if err != nil {
+		return 0, fmt.Errorf("download %s@%s: %w", path, version, err)
+	}
+	escVer, err := module.EscapeVersion(version)
+	if err != nil {
+		return 0, fmt.Errorf("download %s@%s: %w", path, version, err)
+	}
+	var size int64
+	err = c.each(ctx, "/"+escPath+"/@v/"+escVer+".zip", func(e Entry, u string) error {
+		f, err := os.Create(dst)
+		if err != nil {
+			return err
+		}
+		n, err := c.fetch(ctx, u, f, progress)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		size = n
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("download %s@%s: %w", path, version, err)
+	}
+	return size, nil
+}
+
+// Get returns the body at rawURL, with the same retries as other requests.
+func (c *Client) Get(ctx context.Context, rawURL string) ([]byte, error) {
+	var b strings.Builder
+	if _, err := c.fetch(ctx, rawURL, &b, nil); err != nil {
+		return nil, err
+	}
+	return []byte(b.String()), nil
+}
+
+// each tries path against each proxy in turn, following the go command's
+// rules: after "not found" always try the next proxy; after another error
+// only when the proxy was followed by "|".
+func (c *Client) each(ctx context.Context, path string, try func(e Entry, url string) error) error {
+	var firstErr error
+	for _, e := range c.Proxies {
+		err := try(e, e.URL.String()+path)
+		if err == nil {
+			return nil
+		}
+		if firstErr == nil || (errors.Is(firstErr, ErrNotFound) && !errors.Is(err, ErrNotFound)) {
+			firstErr = err
+		}
+		if ctx.Err() != nil || !(errors.Is(err, ErrNotFound) || e.AnyError) {
+			return err
+		}
+	}
+	return firstErr
+}
+
+// StatusError is an HTTP response that is not 200 OK.
+type StatusError struct {
+	URL  string // redacted
+	Code int
+	Body string // first line of the body, if any
+}
+
+func (e *StatusError) Error() string {
+	msg := fmt.Sprintf("%s: %s", e.URL, http.StatusText(e.Code))
+	if e.Code != 0 {
+		msg = fmt.Sprintf("%s: %d %s", e.URL, e.Code, http.StatusText(e.Code))
+	}
+	if e.Body != "" {
+		msg += ": " + e.Body
+	}
+	return msg
+}
+
+// Is makes 404 and 410 match ErrNotFound.
+func (e *StatusError) Is(target error) bool {
+	return target == ErrNotFound && (e.Code == http.StatusNotFound || e.Code == http.StatusGone)
+}
+
+// temporary reports whether err may pass on retry.
+func temporary(err error) bool {
+	var se *StatusError
+	if errors.As(err, &se) {
+		return se.Code >= 500 || se.Code == http.StatusTooManyRequests || se.Code == http.StatusRequestTimeout
+	}
+	return !errors.Is(err, context.Canceled)
+}
+
+// fetch GETs rawURL into w, retrying temporary failures. It returns the
+// number of bytes written by the successful attempt. w must be truncatable
+// between attempts: an *os.File or a *strings.Builder.
+func (c *Client) fetch(ctx context.Context, rawURL string, w io.Writer, progress func(done, total int64)) (int64, error) {
+	if strings.HasPrefix(rawURL, "file://") {
+		return c.fetchFile(rawURL, w)
+	}
+	backoff := c.Backoff
+	attempts := max(c.Attempts, 1)
+	var err error
+	for i := range attempts {
+		if i > 0 {
+			select {
+			case <-ctx.Done():
+				return 0, context.Cause(ctx)
+			case <-time.After(backoff):
+			}
+			backoff *= 2
+			if err := reset(w); err != nil {
+				return 0, err
+			}
+		}
+		var n int64
+		n, err = c.fetchOnce(ctx, rawURL, w, progress)
+		if err == nil {
+			return n, nil
+		}
+		if !temporary(err) || ctx.Err() != nil {
+			return 0, err
+		}
+	}
+	return 0, fmt.Errorf("%w (gave up after %d attempts)", err, attempts)
+}
+
+// reset empties w before another attempt.
+func reset(w io.Writer) error {
+	switch w := w.(type) {
+	case *os.File:
+		if err := w.Truncate(0); err != nil {
+			return err
+		}
+		_, err := w.Seek(0, io.SeekStart)
+		return err
+	case *strings.Builder:
+		w.Reset()
+	}
+	return nil
+}
+
+func (c *Client) fetchOnce(ctx context.Context, rawURL string, w io.Writer, progress func(done, total int64)) (int64, error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return 0, err
+	}
+	redacted := redact(rawURL)
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return 0, fmt.Errorf("%s: %w", redacted, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		line, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+		first, _, _ := strings.Cut(strings.TrimSpace(string(line)), "\n")
+		return 0, &StatusError{URL: redacted, Code: resp.StatusCode, Body: first}
+	}
+	var body io.Reader = resp.Body
+	if c.Stall > 0 {
+		timer := time.AfterFunc(c.Stall, func() {
+			cancel(fmt.Errorf("no data received for %s", c.Stall))
+		})
+		defer timer.Stop()
+		body = &stallReader{r: resp.Body, timer: timer, d: c.Stall}
+	}
+	total := resp.ContentLength
+	var n int64
+	buf := make([]byte, 256<<10)
+	for {
+		m, rerr := body.Read(buf)
+		if m > 0 {
+			if _, werr := w.Write(buf[:m]); werr != nil {
+				return n, werr
+			}
+			n += int64(m)
+			if progress != nil {
+				progress(n, total)
+			}
+		}
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			if cause := context.Cause(ctx); cause != nil && ctx.Err() != nil {
+				rerr = cause
+			}
+			return n, fmt.Errorf("%s: reading body after %d bytes: %w", redacted, n, rerr)
+		}
+	}
+	if total >= 0 && n != total {
+		return n, fmt.Errorf("%s: body has %d bytes, Content-Length said %d", redacted, n, total)
+	}
+	return n, nil
+}
+
+// fetchFile serves file:// proxies, as the go command does.
+func (c *Client) fetchFile(rawURL string, w io.Writer) (int64, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return 0, err
+	}
+	f, err := os.Open(u.Path)
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, &StatusError{URL: rawURL, Code: http.StatusNotFound}
+	}
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	return io.Copy(w, f)
+}
+
+// stallReader resets a timer on every read that returns data.
+type stallReader struct {
+	r     io.Reader
+	timer *time.Timer
+	d     time.Duration
+}
+
+func (s *stallReader) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if n > 0 {
+		s.timer.Reset(s.d)
+	}
+	return n, err
+}
+
+// redact hides the password in a URL string.
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(invalid URL)"
+	}
+	return u.Redacted()
+}

@@ -1,0 +1,316 @@
+// Package toolchain installs Go toolchains into a cache directory the way
+// the go command does: the module golang.org/toolchain is fetched from a
+// module proxy, its hash is checked against the checksum database, it is
+// unpacked with golang.org/x/mod/zip into a temp dir, made executable,
+// renamed into place, and marked done last.
+package toolchain
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/mod/module"
+	"golang.org/x/mod/sumdb/dirhash"
+	modzip "golang.org/x/mod/zip"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
+)
+
+// ModulePath is the module that holds Go toolchains on module proxies.
+const ModulePath = "golang.org/toolchain"
+
+// markerName is written into an installed toolchain last: a toolchain
+// directory without it is incomplete.
+const markerName = ".installed"
+
+// ModuleVersion returns the module version of a Go release for a platform,
+// e.g. ModuleVersion("go1.22.12", "linux", "amd64") = "v0.0.1-go1.22.12.linux-amd64".
+func ModuleVersion(goVersion, goos, goarch string) string {
+	return "v0.0.1-" + goVersion + "." + goos + "-" + goarch
+}
+
+// ReleaseOf returns the Go release named by a toolchain module version for
+// the platform, or "" when the version is for another platform.
+func ReleaseOf(modVersion, goos, goarch string) string {
+	v, ok := strings.CutPrefix(modVersion, "v0.0.1-")
+	if !ok {
+		return ""
+	}
+	v, ok = strings.CutSuffix(v, "."+goos+"-"+goarch)
+	if !ok {
+		return ""
+	}
+	return v
+}
+
+// Downloader fetches a module zip into a file.
+type Downloader interface {
+	Download(ctx context.Context, path, version, dst string, progress func(done, total int64)) (int64, error)
+}
+
+// Verifier checks a module hash against a checksum database.
+type Verifier interface {
+	Verify(ctx context.Context, path, version, hash string) error
+}
+
+// Logger receives detail lines about the install.
+type Logger interface {
+	Detail(format string, args ...any)
+}
+
+// Cache is a directory of installed toolchains for one platform.
+type Cache struct {
+	Dir    string
+	GOOS   string
+	GOARCH string
+}
+
+// Toolchain is an installed Go toolchain.
+type Toolchain struct {
+	Version string // go1.22.12
+	Root    string // GOROOT: the directory holding bin/go
+	Reused  bool   // found in the cache rather than fetched
+}
+
+// Go returns the path of the toolchain's go command.
+func (t Toolchain) Go() string { return filepath.Join(t.Root, "bin", "go") }
+
+// name is the cache directory name of a release: go1.22.12.linux-amd64.
+func (c Cache) name(v string) string { return v + "." + c.GOOS + "-" + c.GOARCH }
+
+// Lookup returns the installed toolchain for release v, if the cache holds
+// a complete one: its marker is present and its go command has the size
+// recorded at install time.
+func (c Cache) Lookup(v string) (Toolchain, bool) {
+	root := filepath.Join(c.Dir, c.name(v))
+	data, err := os.ReadFile(filepath.Join(root, markerName))
+	if err != nil {
+		return Toolchain{}, false
+	}
+	want, err := strconv.ParseInt(markerField(string(data), "go-size"), 10, 64)
+	if err != nil {
+		return Toolchain{}, false
+	}
+	info, err := os.Stat(filepath.Join(root, "bin", "go"))
+	if err != nil || info.Size() != want || info.Mode()&0o111 == 0 {
+		return Toolchain{}, false
+	}
+	return Toolchain{Version: v, Root: root, Reused: true}, true
+}
+
+// Installed returns the releases with a complete toolchain in the cache.
+func (c Cache) Installed() []string {
+	entries, _ := os.ReadDir(c.Dir)
+	var out []string
+	suffix := "." + c.GOOS + "-" + c.GOARCH
+	for _, e := range entries {
+		if v, ok := strings.CutSuffix(e.Name(), suffix); ok && e.IsDir() && !strings.HasPrefix(v, ".") {
+			if _, ok := c.Lookup(v); ok {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
+// Installer installs toolchains into a Cache.
+type Installer struct {
+	Cache    Cache
+	Download Downloader
+	Verify   Verifier
+	Log      Logger
+}
+
+// Install returns the toolchain for release v, from the cache when it is
+// complete there, else fetched, verified and unpacked. Concurrent installs
+// of the same release into one cache wait for each other and unpack once.
+// On any failure nothing is left in the cache but the lock file.
+func (i *Installer) Install(ctx context.Context, v string) (Toolchain, error) {
+	if t, ok := i.Cache.Lookup(v); ok {
+		return t, nil
+	}
+	if err := os.MkdirAll(i.Cache.Dir, 0o777); err != nil {
+		return Toolchain{}, fmt.Errorf("install %s: %w", v, err)
+	}
+	name := i.Cache.name(v)
+	unlock, err := lock(filepath.Join(i.Cache.Dir, "."+name+".lock"))
+	if err != nil {
+		return Toolchain{}, fmt.Errorf("install %s: lock cache: %w", v, err)
+	}
+	defer unlock()
+	// Another build may have installed it while we waited.
+	if t, ok := i.Cache.Lookup(v); ok {
+		return t, nil
+	}
+	i.clean(name)
+
+	tmp, err := os.MkdirTemp(i.Cache.Dir, ".tmp-"+name+"-")
+	if err != nil {
+		return Toolchain{}, fmt.Errorf("install %s: %w", v, err)
+	}
+	defer removeAll(tmp)
+
+	// Fetch.
+	modVersion := ModuleVersion(v, i.Cache.GOOS, i.Cache.GOARCH)
+	zipFile := filepath.Join(tmp, "toolchain.zip")
+	i.Log.Detail("Fetching %s@%s", ModulePath, modVersion)
+	start := time.Now()
+	size, err := i.Download.Download(ctx, ModulePath, modVersion, zipFile, newProgress(i.Log))
+	if err != nil {
+		return Toolchain{}, fmt.Errorf("install %s: %w", v, err)
+	}
+	i.Log.Detail("Fetched %s in %s", output.Size(size), output.Duration(time.Since(start)))
+
+	// Verify.
+	hash, err := dirhash.HashZip(zipFile, dirhash.DefaultHash)
+	if err != nil {
+		return Toolchain{}, fmt.Errorf("install %s: hash %s: %w", v, modVersion, err)
+	}
+	if err := i.Verify.Verify(ctx, ModulePath, modVersion, hash); err != nil {
+		return Toolchain{}, err
+	}
+	i.Log.Detail("Verified %s against the checksum database", hash)
+
+	// Unpack.
+	start = time.Now()
+	root := filepath.Join(tmp, "go")
+	if err := modzip.Unzip(root, module.Version{Path: ModulePath, Version: modVersion}, zipFile); err != nil {
+		return Toolchain{}, fmt.Errorf("install %s: unpack: %w", v, err)
+	}
+	if err := os.Remove(zipFile); err != nil {
+		return Toolchain{}, fmt.Errorf("install %s: %w", v, err)
+	}
+	if err := makeExecutable(root); err != nil {
+		return Toolchain{}, fmt.Errorf("install %s: %w", v, err)
+	}
+	goInfo, err := os.Stat(filepath.Join(root, "bin", "go"))
+	if err != nil {
+		return Toolchain{}, fmt.Errorf("install %s: toolchain has no bin/go: %w", v, err)
+	}
+
+	// Move into place, then mark done.
+	final := filepath.Join(i.Cache.Dir, name)
+	if err := removeAll(final); err != nil {
+		return Toolchain{}, fmt.Errorf("install %s: remove incomplete %s: %w", v, final, err)
+	}
+	if err := os.Rename(root, final); err != nil {
+		return Toolchain{}, fmt.Errorf("install %s: %w", v, err)
+	}
+	marker := fmt.Sprintf("version %s\nhash %s\ngo-size %d\n", modVersion, hash, goInfo.Size())
+	if err := os.WriteFile(filepath.Join(final, markerName), []byte(marker), 0o444); err != nil {
+		removeAll(final)
+		return Toolchain{}, fmt.Errorf("install %s: write marker: %w", v, err)
+	}
+	i.Log.Detail("Unpacked in %s", output.Duration(time.Since(start)))
+	return Toolchain{Version: v, Root: final}, nil
+}
+
+// clean removes what killed builds left for release name: temp dirs, and
+// a toolchain dir that never got its marker. The caller holds the lock.
+func (i *Installer) clean(name string) {
+	entries, _ := os.ReadDir(i.Cache.Dir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".tmp-"+name+"-") {
+			removeAll(filepath.Join(i.Cache.Dir, e.Name()))
+		}
+	}
+	removeAll(filepath.Join(i.Cache.Dir, name))
+}
+
+// Remove deletes release v from the cache.
+func (c Cache) Remove(v string) error {
+	name := c.name(v)
+	unlock, err := lock(filepath.Join(c.Dir, "."+name+".lock"))
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return removeAll(filepath.Join(c.Dir, name))
+}
+
+// makeExecutable sets the execute bits the zip format does not carry:
+// first every file under pkg/tool, then bin, so a racing reader never
+// finds a runnable bin/go whose tools cannot run.
+func makeExecutable(root string) error {
+	for _, dir := range []string{"pkg/tool", "bin"} {
+		err := filepath.WalkDir(filepath.Join(root, dir), func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.Type().IsRegular() {
+				return nil
+			}
+			info, err := d.Info()
+			if err != nil {
+				return err
+			}
+			return os.Chmod(path, info.Mode().Perm()|0o111)
+		})
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("make %s executable: %w", dir, err)
+		}
+	}
+	return nil
+}
+
+// removeAll removes path even when unpacking left read-only directories.
+func removeAll(path string) error {
+	err := os.RemoveAll(path)
+	if err == nil {
+		return nil
+	}
+	filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() {
+			os.Chmod(p, 0o777)
+		}
+		return nil
+	})
+	return os.RemoveAll(path)
+}
+
+// lock takes an exclusive lock on the file at path, waiting for it.
+func lock(path string) (unlock func(), err error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o666)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { f.Close() }, nil
+}
+
+func markerField(marker, key string) string {
+	for _, line := range strings.Split(marker, "\n") {
+		if v, ok := strings.CutPrefix(line, key+" "); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+// newProgress returns a download progress callback that logs a line at
+// every fifth of the download: log-friendly, no terminal control codes.
+func newProgress(log Logger) func(done, total int64) {
+	next := int64(20)
+	return func(done, total int64) {
+		if total <= 0 {
+			return
+		}
+		pct := done * 100 / total
+		if pct < next || done == total {
+			return
+		}
+		log.Detail("Downloaded %d%% (%s of %s)", pct, output.Size(done), output.Size(total))
+		next = (pct/20 + 1) * 20
+	}
+}
