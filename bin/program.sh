@@ -53,7 +53,7 @@ suitable_go() {
 }
 
 # bootstrap_go fetches the pinned bootstrap toolchain into the cache and
-# prints the path of its go command.
+# sets GO_FOR_PROGRAM to the path of its go command.
 bootstrap_go() {
   local cache_dir=$1 version arch sha name dir proxies proxy url tmp
   version=$(bootstrap_value version)
@@ -68,12 +68,12 @@ bootstrap_go() {
   mkdir -p "$cache_dir/go/toolchains"
   exec 8>"$cache_dir/go/toolchains/.$name.lock"
   flock 8
+  GO_FOR_PROGRAM="$dir/bin/go"
   if [[ -f "$dir/.installed" && -x "$dir/bin/go" ]]; then
     exec 8>&-
-    echo "$dir/bin/go"
     return 0
   fi
-  echo "-----> Installing $version to build the Go buildpack (no Go $(sed -n 's/^go //p' "$bp_dir/go.mod")+ on this machine)" >&2
+  echo "-----> Installing $version to build the Go buildpack (no Go $(sed -n 's/^go //p' "$bp_dir/go.mod")+ on this machine)"
   rm -rf "$dir" "$cache_dir/go/toolchains/.tmp-$name-"*
   tmp=$(mktemp -d "$cache_dir/go/toolchains/.tmp-$name-XXXXXX")
   proxies=$(config_var GOPROXY "${GOPROXY:-https://proxy.golang.org}")
@@ -109,18 +109,18 @@ bootstrap_go() {
   printf 'version v0.0.1-%s\nhash sha256:%s\ngo-size %s\n' "$name" "$sha" "$(stat -c %s "$dir/bin/go")" >"$dir/.installed"
   rm -rf "$tmp"
   exec 8>&-
-  echo "$dir/bin/go"
 }
 
 # ensure_program CACHE_DIR ENV_DIR: sets PROGRAM.
 ensure_program() {
-  local cache_dir=$1 key dir go tmp gocache gomodcache
+  local cache_dir=$1 key dir go tmp gocache="" gomodcache=""
   ENV_DIR_FOR_PROGRAM=${2:-}
   if [[ -z "$cache_dir" ]]; then
     echo " !     ERROR: no CACHE_DIR given (usage: bin/compile BUILD_DIR CACHE_DIR ENV_DIR)" >&2
     return 1
   fi
   mkdir -p "$cache_dir/go/program"
+  cache_dir=$(cd "$cache_dir" && pwd)
   key=$(program_key)
   dir="$cache_dir/go/program/$key"
   PROGRAM="$dir/buildpack"
@@ -136,7 +136,8 @@ ensure_program() {
     gocache=${GOCACHE:-$(GOTOOLCHAIN=local "$go" env GOCACHE 2>/dev/null)}
     gomodcache=${GOMODCACHE:-$(GOTOOLCHAIN=local "$go" env GOMODCACHE 2>/dev/null)}
   else
-    go=$(bootstrap_go "$cache_dir") || return 1
+    bootstrap_go "$cache_dir" || return 1
+    go=$GO_FOR_PROGRAM
   fi
   [[ $gocache == /* ]] || gocache="$cache_dir/go/gocache"
   [[ $gomodcache == /* ]] || gomodcache="$cache_dir/go/modcache"

@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/compile"
@@ -50,7 +51,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if len(args) == 4 {
 			o.EnvDir = args[3]
 		}
-		err = compile.Run(ctx, o)
+		if err = absPaths(&o.BuildDir, &o.CacheDir, &o.EnvDir); err == nil {
+			err = compile.Run(ctx, o)
+		}
 	default:
 		return usage()
 	}
@@ -59,4 +62,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// absPaths makes the non-empty paths absolute: the go command runs in the
+// app directory, so relative paths given on the command line would move.
+func absPaths(paths ...*string) error {
+	for _, p := range paths {
+		if *p == "" {
+			continue
+		}
+		abs, err := filepath.Abs(*p)
+		if err != nil {
+			return err
+		}
+		*p = abs
+	}
+	return nil
 }

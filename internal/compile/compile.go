@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"go/version"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -111,7 +112,7 @@ func Run(ctx context.Context, o Options) error {
 		inst := &toolchain.Installer{Cache: tcCache, Download: proxy, Verify: db, Log: log}
 		tc, err = inst.Install(ctx, v)
 		if err != nil {
-			return installError(err, v, proxy, req)
+			return installError(ctx, err, v, proxy, tcCache, req)
 		}
 		done()
 	}
@@ -231,14 +232,26 @@ func releases(ctx context.Context, proxy *goproxy.Client, tcCache toolchain.Cach
 }
 
 // installError explains a failed toolchain install.
-func installError(err error, v string, proxy *goproxy.Client, req goversion.Request) error {
+func installError(ctx context.Context, err error, v string, proxy *goproxy.Client, tcCache toolchain.Cache, req goversion.Request) error {
 	var sec *checksum.SecurityError
 	if errors.As(err, &sec) {
 		return err
 	}
-	if errors.Is(err, goproxy.ErrNotFound) {
-		return remedy.Wrap(fmt.Errorf("%s (from %s) is not available from GOPROXY=%s for %s/%s", v, req.Source, proxy, runtime.GOOS, runtime.GOARCH),
-			"go-version", "Ask for a released Go version, e.g. the newest of its line: write only the minor version (1.22) to get the newest patch release.")
+	var se *goproxy.StatusError
+	if errors.As(err, &se) && (se.Code == 403 || se.Code == 404 || se.Code == 410) {
+		msg := fmt.Sprintf("%s (from %s) is not available from GOPROXY=%s for %s/%s", v, req.Source, proxy, tcCache.GOOS, tcCache.GOARCH)
+		if se.Body != "" {
+			msg += " (the proxy says: " + se.Body + ")"
+		}
+		fix := "Ask for a released Go version."
+		if list, lerr := releases(ctx, proxy, tcCache); lerr == nil {
+			if newest := goversion.NewestStable(list, version.Lang(v)); newest != "" {
+				fix = fmt.Sprintf("The newest %s release is %s; write only the minor version (%s) to always get the newest patch release.", version.Lang(v), newest, strings.TrimPrefix(version.Lang(v), "go"))
+			} else if newest := goversion.NewestStable(list, ""); newest != "" {
+				fix = fmt.Sprintf("Ask for a released Go version; the newest is %s.", newest)
+			}
+		}
+		return remedy.Wrap(errors.New(msg), "go-version", "%s", fix)
 	}
 	return proxyError(err, proxy)
 }

@@ -1,0 +1,353 @@
+package main
+
+import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// The fixture tests run the real bin/ shims on copies of the apps in
+// testdata/apps, with the scripts in testdata/script. Builds share one
+// CACHE_DIR (toolchains, GOCACHE, module cache), set by
+// GOBUILDPACK_TEST_CACHE or kept in the user cache dir, so only the first
+// run pays for toolchain downloads and standard-library compiles.
+
+var repoRoot = func() string {
+	dir, err := filepath.Abs("../..")
+	if err != nil {
+		panic(err)
+	}
+	return dir
+}()
+
+func sharedCache(t *testing.T) string {
+	if dir := os.Getenv("GOBUILDPACK_TEST_CACHE"); dir != "" {
+		return dir
+	}
+	base, err := os.UserCacheDir()
+	if err != nil {
+		base = os.TempDir()
+	}
+	return filepath.Join(base, "gobuildpack-test")
+}
+
+func TestScript(t *testing.T) {
+	cache := sharedCache(t)
+	if err := os.MkdirAll(cache, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	testscript.Run(t, testscript.Params{
+		Dir:                 filepath.Join(repoRoot, "testdata", "script"),
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("BUILDPACK", repoRoot)
+			env.Setenv("CACHE", cache)
+			env.Setenv("APPS", filepath.Join(repoRoot, "testdata", "apps"))
+			// The shim builds the buildpack's program with the go on PATH and
+			// the developer's Go caches, as it would on a laptop.
+			for _, k := range []string{"GOCACHE", "GOMODCACHE", "GOPROXY"} {
+				env.Setenv(k, goEnv(k))
+			}
+			env.Setenv("GOFLAGS", "")
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"app":        cmdApp,
+			"configvar":  cmdConfigVar,
+			"seedcache":  cmdSeedCache,
+			"lscache":    cmdLsCache,
+			"serve":      cmdServe,
+			"get":        cmdGet,
+			"tamperzip":  cmdTamperZip,
+			"nogopath":   cmdNoGoPath,
+			"bootstrapv": cmdBootstrapVersion,
+		},
+	})
+}
+
+func goEnv(key string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	out, err := exec.Command("go", "env", key).Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// app NAME [DIR]: copy testdata/apps/NAME to DIR (default "build").
+func cmdApp(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 || len(args) > 2 {
+		ts.Fatalf("usage: app NAME [DIR]")
+	}
+	dst := "build"
+	if len(args) == 2 {
+		dst = args[1]
+	}
+	ts.Check(copyTree(filepath.Join(repoRoot, "testdata", "apps", args[0]), ts.MkAbs(dst)))
+}
+
+// configvar NAME VALUE: write the config var into $WORK/env, as Heroku's ENV_DIR.
+func cmdConfigVar(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: configvar NAME VALUE")
+	}
+	dir := ts.MkAbs("env")
+	ts.Check(os.MkdirAll(dir, 0o777))
+	ts.Check(os.WriteFile(filepath.Join(dir, args[0]), []byte(args[1]), 0o666))
+}
+
+// seedcache DIR: make DIR a fresh CACHE_DIR that shares the shared cache's
+// GOCACHE (a symlink) and the built buildpack program, but has no
+// toolchains and no module cache of its own.
+func cmdSeedCache(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: seedcache DIR")
+	}
+	dir := ts.MkAbs(args[0])
+	shared := filepath.Join(ts.Getenv("CACHE"), "go")
+	ts.Check(os.MkdirAll(filepath.Join(dir, "go"), 0o777))
+	ts.Check(os.MkdirAll(filepath.Join(shared, "gocache"), 0o777))
+	ts.Check(os.Symlink(filepath.Join(shared, "gocache"), filepath.Join(dir, "go", "gocache")))
+}
+
+// lscache DIR: list what DIR/go/toolchains and DIR/go holds, lock files aside.
+func cmdLsCache(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: lscache DIR")
+	}
+	root := filepath.Join(ts.MkAbs(args[0]), "go")
+	for _, sub := range []string{"", "toolchains"} {
+		entries, _ := os.ReadDir(filepath.Join(root, sub))
+		for _, e := range entries {
+			if strings.HasSuffix(e.Name(), ".lock") {
+				continue
+			}
+			fmt.Fprintln(ts.Stdout(), filepath.Join(sub, e.Name()))
+		}
+	}
+}
+
+// serve DIR: start the app's web process in DIR the way a dyno does
+// (.profile.d sourced, PORT set, command from the Procfile or bin/release)
+// and wait until it accepts connections. The process is killed when the
+// script ends.
+func cmdServe(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: serve DIR")
+	}
+	dir := ts.MkAbs(args[0])
+	command := webCommand(ts, dir)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	ts.Check(err)
+	port := fmt.Sprint(l.Addr().(*net.TCPAddr).Port)
+	l.Close()
+	script := `for f in .profile.d/*.sh; do [ -f "$f" ] && . "$f"; done; exec ` + command
+	cmd := exec.Command("bash", "-c", script)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "PORT="+port, "HOME="+dir, "DYNO=web.1")
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	ts.Check(cmd.Start())
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
+	ts.Defer(func() {
+		cmd.Process.Kill()
+		<-exited
+	})
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", "127.0.0.1:"+port, time.Second)
+		if err == nil {
+			c.Close()
+			break
+		}
+		select {
+		case <-exited:
+			ts.Fatalf("web process %q exited before listening on $PORT:\n%s", command, out.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("web process %q did not listen on $PORT=%s:\n%s", command, port, out.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	ts.Setenv("APP_URL", "http://127.0.0.1:"+port)
+}
+
+// webCommand returns the web process command: the Procfile's, else bin/release's.
+func webCommand(ts *testscript.TestScript, dir string) string {
+	if f, err := os.Open(filepath.Join(dir, "Procfile")); err == nil {
+		defer f.Close()
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			if cmd, ok := strings.CutPrefix(sc.Text(), "web:"); ok {
+				return strings.TrimSpace(cmd)
+			}
+		}
+	}
+	out, err := exec.Command(filepath.Join(repoRoot, "bin", "release"), dir).Output()
+	ts.Check(err)
+	for _, line := range strings.Split(string(out), "\n") {
+		if cmd, ok := strings.CutPrefix(strings.TrimSpace(line), "web:"); ok {
+			cmd = strings.TrimSpace(cmd)
+			return strings.Trim(cmd, `"`)
+		}
+	}
+	ts.Fatalf("no web process in Procfile or bin/release")
+	return ""
+}
+
+// get PATH: GET $APP_URL/PATH and print the body.
+func cmdGet(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: get PATH")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, ts.Getenv("APP_URL")+args[0], nil)
+	ts.Check(err)
+	resp, err := http.DefaultClient.Do(req)
+	ts.Check(err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	ts.Check(err)
+	fmt.Fprintf(ts.Stdout(), "%s", body)
+	if ok := resp.StatusCode == http.StatusOK; ok == neg {
+		ts.Fatalf("GET %s: %s", args[0], resp.Status)
+	}
+}
+
+// tamperzip VERSION: start a loopback proxy in front of the real GOPROXY
+// that answers the toolchain zip of VERSION with different bits, forwards
+// everything else (including the checksum database), and set
+// TAMPER_PROXY to its URL.
+func cmdTamperZip(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: tamperzip VERSION")
+	}
+	upstream, err := url.Parse(firstProxy(ts.Getenv("GOPROXY")))
+	ts.Check(err)
+	rp := httputil.NewSingleHostReverseProxy(upstream)
+	director := rp.Director
+	rp.Director = func(r *http.Request) {
+		director(r)
+		r.Host = upstream.Host
+	}
+	var mu sync.Mutex
+	served := 0
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/@v/v0.0.1-"+args[0]+".linux-amd64.zip") ||
+			strings.HasSuffix(r.URL.Path, "/@v/v0.0.1-"+args[0]+".linux-arm64.zip") {
+			mu.Lock()
+			served++
+			mu.Unlock()
+			w.Write(fakeToolchainZip(ts, r.URL.Path))
+			return
+		}
+		rp.ServeHTTP(w, r)
+	})}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	ts.Check(err)
+	go srv.Serve(l)
+	ts.Defer(func() { srv.Close() })
+	ts.Setenv("TAMPER_PROXY", "http://"+l.Addr().String())
+}
+
+func firstProxy(goproxy string) string {
+	for _, p := range strings.FieldsFunc(goproxy, func(r rune) bool { return r == ',' || r == '|' }) {
+		if strings.Contains(p, "://") {
+			return p
+		}
+	}
+	return "https://proxy.golang.org"
+}
+
+// nogopath: set PATH to the system directories only, so no go command is found.
+func cmdNoGoPath(ts *testscript.TestScript, neg bool, args []string) {
+	var keep []string
+	for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
+		if _, err := os.Stat(filepath.Join(dir, "go")); err == nil {
+			continue
+		}
+		keep = append(keep, dir)
+	}
+	ts.Setenv("PATH", strings.Join(keep, string(os.PathListSeparator)))
+}
+
+// bootstrapv: set BOOTSTRAP_GO to the bootstrap version pinned in buildpack.toml.
+func cmdBootstrapVersion(ts *testscript.TestScript, neg bool, args []string) {
+	data, err := os.ReadFile(filepath.Join(repoRoot, "buildpack.toml"))
+	ts.Check(err)
+	inBootstrap := false
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "[") {
+			inBootstrap = line == "[bootstrap]"
+		}
+		if v, ok := strings.CutPrefix(line, "version = "); ok && inBootstrap {
+			ts.Setenv("BOOTSTRAP_GO", strings.Trim(v, `"`))
+			return
+		}
+	}
+	ts.Fatalf("no [bootstrap] version in buildpack.toml")
+}
+
+func copyTree(src, dst string) error {
+	return filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o777)
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, info.Mode().Perm())
+	})
+}
+
+// fakeToolchainZip returns a well-formed toolchain module zip for the
+// version in the request path whose bits differ from the real release.
+func fakeToolchainZip(ts *testscript.TestScript, path string) []byte {
+	base := filepath.Base(path)
+	prefix := "golang.org/toolchain@" + strings.TrimSuffix(base, ".zip") + "/"
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for name, body := range map[string]string{
+		"bin/go":  "#!/bin/sh\necho 'this is not the Go toolchain'\n",
+		"VERSION": "tampered\n",
+	} {
+		w, err := zw.Create(prefix + name)
+		ts.Check(err)
+		io.WriteString(w, body)
+	}
+	ts.Check(zw.Close())
+	return buf.Bytes()
+}
