@@ -140,7 +140,7 @@ func Run(ctx context.Context, o Options) error {
 		done()
 	}
 	done := log.Timed("Building %s", mod.Module)
-	args := []string{"build", "-trimpath", build.VCSFlag(o.BuildDir), "-o", filepath.Join(o.BuildDir, "app"), "."}
+	args := []string{"build", "-trimpath", build.VCSFlag(o.BuildDir), "-o", "app", "."}
 	log.Detail("go %s", strings.Join(args, " "))
 	if err := g.Run(ctx, args...); err != nil {
 		return buildError(err)
