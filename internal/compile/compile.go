@@ -33,6 +33,9 @@ type Options struct {
 	EnvDir       string
 	BuildpackDir string
 	Log          *output.Log
+	// KeepToolchain puts the toolchain into the slug with go on PATH at
+	// runtime (Heroku CI's bin/test-compile, GO_INSTALL_TOOLS_IN_IMAGE).
+	KeepToolchain bool
 }
 
 // Cache is the layout of this buildpack's part of CACHE_DIR.
@@ -151,6 +154,14 @@ func Run(ctx context.Context, o Options) error {
 	// Lay out the slug.
 	if err := slug.WriteProfile(o.BuildDir); err != nil {
 		return err
+	}
+	if o.KeepToolchain {
+		done := log.Timed("Keeping %s in the slug", tc.Version)
+		if err := slug.KeepToolchain(o.BuildDir, tc.Root); err != nil {
+			return err
+		}
+		log.Detail("go is on PATH at runtime: $HOME/%s/bin/go", slug.ToolchainDir)
+		done()
 	}
 	procs := []slug.Process{{Type: "web", Command: "./app"}}
 	if err := slug.WriteRelease(o.BuildDir, procs); err != nil {

@@ -1,0 +1,86 @@
+package slug
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// ToolchainDir is where a kept toolchain lives in the slug, relative to the
+// build directory (the dyno's $HOME).
+const ToolchainDir = ".heroku/go/toolchain"
+
+// KeepToolchain puts a copy of the toolchain at goroot into the slug and
+// writes .profile.d/go-toolchain.sh, which puts its go command on PATH on
+// the dyno. Files are hard-linked when the cache and the build directory
+// share a file system, else copied.
+func KeepToolchain(buildDir, goroot string) error {
+	dst := filepath.Join(buildDir, ToolchainDir)
+	if err := os.RemoveAll(dst); err != nil {
+		return fmt.Errorf("keep toolchain: %w", err)
+	}
+	err := filepath.WalkDir(goroot, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(goroot, path)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		switch {
+		case d.IsDir():
+			return os.MkdirAll(target, 0o755)
+		case d.Type()&fs.ModeSymlink != 0:
+			link, err := os.Readlink(path)
+			if err != nil {
+				return err
+			}
+			return os.Symlink(link, target)
+		case !d.Type().IsRegular() || d.Name() == ".installed":
+			return nil
+		}
+		if os.Link(path, target) == nil {
+			return nil
+		}
+		return copyFile(path, target)
+	})
+	if err != nil {
+		os.RemoveAll(dst)
+		return fmt.Errorf("keep toolchain: %w", err)
+	}
+	script := "# Written by the Go buildpack: the Go toolchain is kept in the slug.\n" +
+		"export PATH=\"$HOME/" + ToolchainDir + "/bin:$PATH\"\n" +
+		"export GOTOOLCHAIN=local\n"
+	if err := os.MkdirAll(filepath.Join(buildDir, ".profile.d"), 0o755); err != nil {
+		return fmt.Errorf("keep toolchain: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(buildDir, ".profile.d", "go-toolchain.sh"), []byte(script), 0o644); err != nil {
+		return fmt.Errorf("keep toolchain: %w", err)
+	}
+	return nil
+}
+
+// copyFile copies a regular file with its permission bits.
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	info, err := in.Stat()
+	if err != nil {
+		return err
+	}
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, info.Mode().Perm())
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(out, in)
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
