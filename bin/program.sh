@@ -155,7 +155,7 @@ ensure_program() {
   rm -rf "$dir"
   mv "$tmp" "$dir"
   touch "$dir/.ok"
-  # Keep only this version of the program.
-  find "$cache_dir/go/program" -mindepth 1 -maxdepth 1 -type d ! -name "$key" -exec rm -rf {} +
+  # Keep the three most recently built versions of the program.
+  ls -1dt "$cache_dir/go/program/"*/ | tail -n +4 | xargs -r rm -rf
   exec 9>&-
 }
