@@ -55,6 +55,8 @@ func New(gosumdb string, proxies []string, dir string, get Getter) (*DB, error) 
 	db := &DB{proxies: proxies, dir: dir, get: get}
 	fields := strings.Fields(gosumdb)
 	switch {
+	case len(fields) > 2:
+		return nil, fmt.Errorf("invalid GOSUMDB %q: too many fields", gosumdb)
 	case len(fields) == 0 || fields[0] == "off" || fields[0] == DefaultName:
 		db.Name, db.Key = DefaultName, DefaultKey
 		if len(fields) > 1 {

@@ -1,0 +1,448 @@
+package toolchain
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/checksum"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/goproxy"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/proxytest"
+)
+
+const (
+	goVer   = "go1.22.5"
+	modVer  = "v0.0.1-go1.22.5.linux-amd64"
+	dirName = "go1.22.5.linux-amd64"
+)
+
+func TestModuleVersion(t *testing.T) {
+	tests := []struct {
+		goVersion, goos, goarch, want string
+	}{
+		{"go1.22.12", "linux", "amd64", "v0.0.1-go1.22.12.linux-amd64"},
+		{"go1.23rc1", "linux", "arm64", "v0.0.1-go1.23rc1.linux-arm64"},
+		{"go1.21.0", "darwin", "arm64", "v0.0.1-go1.21.0.darwin-arm64"},
+	}
+	for _, tt := range tests {
+		got := ModuleVersion(tt.goVersion, tt.goos, tt.goarch)
+		if got != tt.want {
+			t.Errorf("ModuleVersion(%q, %q, %q) = %q, want %q", tt.goVersion, tt.goos, tt.goarch, got, tt.want)
+		}
+		if back := ReleaseOf(got, tt.goos, tt.goarch); back != tt.goVersion {
+			t.Errorf("ReleaseOf(%q) = %q, want %q", got, back, tt.goVersion)
+		}
+	}
+}
+
+func TestReleaseOf(t *testing.T) {
+	tests := []struct {
+		modVersion, want string
+	}{
+		{"v0.0.1-go1.22.12.linux-amd64", "go1.22.12"},
+		{"v0.0.1-go1.23rc2.linux-amd64", "go1.23rc2"},
+		{"v0.0.1-go1.22.12.linux-arm64", ""},
+		{"v0.0.1-go1.22.12.darwin-amd64", ""},
+		{"v0.0.1-go1.22.12.linux-amd64p32", ""},
+		{"v0.0.2-go1.22.12.linux-amd64", ""},
+		{"go1.22.12", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := ReleaseOf(tt.modVersion, "linux", "amd64"); got != tt.want {
+			t.Errorf("ReleaseOf(%q, linux, amd64) = %q, want %q", tt.modVersion, got, tt.want)
+		}
+	}
+}
+
+// env is a proxy serving a fake go1.22.5 and an installer using it.
+type env struct {
+	s   *proxytest.Server
+	log *bytes.Buffer
+	i   *Installer
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	s := proxytest.New(t)
+	s.AddToolchain(goVer, "linux", "amd64")
+	e := &env{s: s, log: new(bytes.Buffer)}
+	e.i = e.installer(t, t.TempDir())
+	return e
+}
+
+// installer returns an installer into dir with its own proxy client and
+// checksum database state, as a separate build would have.
+func (e *env) installer(t *testing.T, dir string) *Installer {
+	t.Helper()
+	client, err := goproxy.New(e.s.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	client.Attempts = 2
+	client.Backoff = time.Millisecond
+	db, err := checksum.New(e.s.GOSUMDB(), nil, t.TempDir(), client)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Installer{
+		Cache:    Cache{Dir: dir, GOOS: "linux", GOARCH: "amd64"},
+		Download: client,
+		Verify:   db,
+		Log:      output.New(e.log, e.log),
+	}
+}
+
+// onlyLocks fails the test if dir holds anything but lock files.
+func onlyLocks(t *testing.T, dir string) {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".lock") || e.IsDir() {
+			t.Errorf("cache holds %s, want nothing but lock files", e.Name())
+		}
+	}
+}
+
+func isExecutable(t *testing.T, path string) bool {
+	t.Helper()
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info.Mode()&0o111 != 0
+}
+
+func TestInstall(t *testing.T) {
+	e := newEnv(t)
+	tc, err := e.i.Install(context.Background(), goVer)
+	if err != nil {
+		t.Fatalf("Install: %v", err)
+	}
+	root := filepath.Join(e.i.Cache.Dir, dirName)
+	if tc.Version != goVer || tc.Root != root || tc.Reused || tc.Go() != filepath.Join(root, "bin", "go") {
+		t.Errorf("Install = %+v, want %s fetched into %s", tc, goVer, root)
+	}
+	if !isExecutable(t, tc.Go()) || !isExecutable(t, filepath.Join(root, "pkg/tool/linux_amd64/compile")) {
+		t.Error("bin/go or pkg/tool/linux_amd64/compile is not executable")
+	}
+	if isExecutable(t, filepath.Join(root, "VERSION")) || isExecutable(t, filepath.Join(root, "src/fmt/print.go")) {
+		t.Error("VERSION or a source file is executable")
+	}
+	out, err := exec.Command(tc.Go(), "version").Output()
+	if err != nil || string(out) != "go version go1.22.5 linux/amd64\n" {
+		t.Errorf("go version = %q, %v", out, err)
+	}
+	out, err = exec.Command(tc.Go(), "env", "GOVERSION").Output()
+	if err != nil || string(out) != "go1.22.5\n" {
+		t.Errorf("go env GOVERSION = %q, %v", out, err)
+	}
+
+	marker, err := os.ReadFile(filepath.Join(root, markerName))
+	if err != nil {
+		t.Fatalf("marker: %v", err)
+	}
+	info, _ := os.Stat(tc.Go())
+	wantMarker := fmt.Sprintf("version %s\nhash %s\ngo-size %d\n", modVer, e.s.Sum(ModulePath, modVer), info.Size())
+	if string(marker) != wantMarker {
+		t.Errorf("marker = %q, want %q", marker, wantMarker)
+	}
+	if got, ok := e.i.Cache.Lookup(goVer); !ok || got.Root != root || !got.Reused {
+		t.Errorf("Lookup = %+v, %v; want the installed toolchain", got, ok)
+	}
+	if got := e.i.Cache.Installed(); !reflect.DeepEqual(got, []string{goVer}) {
+		t.Errorf("Installed = %q, want [%s]", got, goVer)
+	}
+	for _, line := range []string{
+		"       Fetching golang.org/toolchain@" + modVer + "\n",
+		"       Verified " + e.s.Sum(ModulePath, modVer) + " against the checksum database\n",
+		"       Unpacked in ",
+	} {
+		if !strings.Contains(e.log.String(), line) {
+			t.Errorf("log lacks %q:\n%s", line, e.log)
+		}
+	}
+	entries, _ := os.ReadDir(e.i.Cache.Dir)
+	for _, entry := range entries {
+		if strings.HasPrefix(entry.Name(), ".tmp-") {
+			t.Errorf("temp dir %s left behind", entry.Name())
+		}
+	}
+}
+
+func TestInstallReuses(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.i.Install(context.Background(), goVer); err != nil {
+		t.Fatalf("Install: %v", err)
+	}
+	n := len(e.s.Requests())
+	tc, err := e.installer(t, e.i.Cache.Dir).Install(context.Background(), goVer)
+	if err != nil {
+		t.Fatalf("second Install: %v", err)
+	}
+	if !tc.Reused {
+		t.Errorf("second Install = %+v, want Reused", tc)
+	}
+	if reqs := e.s.Requests(); len(reqs) != n {
+		t.Errorf("second Install made requests %q, want none", reqs[n:])
+	}
+}
+
+func TestInstallTampered(t *testing.T) {
+	e := newEnv(t)
+	files := proxytest.ToolchainFiles(goVer, "linux", "amd64")
+	files["bin/go"] = "#!/bin/sh\necho pwned\n"
+	e.s.Tamper(ModulePath, modVer, files)
+	_, err := e.i.Install(context.Background(), goVer)
+	var se *checksum.SecurityError
+	if !errors.As(err, &se) {
+		t.Fatalf("Install of a tampered toolchain = %v, want a *checksum.SecurityError", err)
+	}
+	if !strings.Contains(err.Error(), "SECURITY ERROR") || !strings.Contains(err.Error(), e.s.Sum(ModulePath, modVer)) {
+		t.Errorf("error = %q", err)
+	}
+	onlyLocks(t, e.i.Cache.Dir)
+	if _, ok := e.i.Cache.Lookup(goVer); ok {
+		t.Error("Lookup found the tampered toolchain")
+	}
+}
+
+func TestInstallFailures(t *testing.T) {
+	tests := []struct {
+		name    string
+		version string
+		fault   *proxytest.Fault
+		want    string
+	}{
+		{"not found", "go1.99.0", nil, "404 Not Found"},
+		{"unavailable", goVer, &proxytest.Fault{Status: http.StatusServiceUnavailable}, "gave up after 2 attempts"},
+		{"truncated", goVer, &proxytest.Fault{Truncate: true}, "unexpected EOF"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			if tt.fault != nil {
+				e.s.Inject(".zip", proxytest.Always, *tt.fault)
+			}
+			_, err := e.i.Install(context.Background(), tt.version)
+			if err == nil || !strings.HasPrefix(err.Error(), "install "+tt.version+": download golang.org/toolchain@") || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Install = %v, want a download error with %q", err, tt.want)
+			}
+			onlyLocks(t, e.i.Cache.Dir)
+		})
+	}
+}
+
+func TestInstallCleansLeftovers(t *testing.T) {
+	e := newEnv(t)
+	dir := e.i.Cache.Dir
+	for _, p := range []string{
+		".tmp-" + dirName + "-123/go/bin/go",
+		dirName + "/bin/go",
+		".tmp-go1.21.0.linux-amd64-456/go/bin/go",
+	} {
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o777); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, p), []byte("partial"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, ok := e.i.Cache.Lookup(goVer); ok {
+		t.Fatal("Lookup found a toolchain without a marker")
+	}
+	tc, err := e.i.Install(context.Background(), goVer)
+	if err != nil {
+		t.Fatalf("Install: %v", err)
+	}
+	if tc.Reused {
+		t.Error("Install reused an incomplete toolchain")
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".tmp-"+dirName+"-123")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("leftover temp dir still there: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".tmp-go1.21.0.linux-amd64-456")); err != nil {
+		t.Errorf("another release's temp dir was removed: %v", err)
+	}
+	if data, _ := os.ReadFile(tc.Go()); string(data) == "partial" {
+		t.Error("bin/go is the leftover one")
+	}
+	if _, ok := e.i.Cache.Lookup(goVer); !ok {
+		t.Error("Lookup after reinstall failed")
+	}
+}
+
+func TestLookupIncomplete(t *testing.T) {
+	tests := []struct {
+		name   string
+		damage func(t *testing.T, root string)
+	}{
+		{"truncated bin/go", func(t *testing.T, root string) {
+			if err := os.Truncate(filepath.Join(root, "bin/go"), 10); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"bin/go not executable", func(t *testing.T, root string) {
+			if err := os.Chmod(filepath.Join(root, "bin/go"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"bin/go missing", func(t *testing.T, root string) {
+			if err := os.Remove(filepath.Join(root, "bin/go")); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"marker missing", func(t *testing.T, root string) {
+			if err := os.Remove(filepath.Join(root, markerName)); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"marker without size", func(t *testing.T, root string) {
+			os.Chmod(filepath.Join(root, markerName), 0o644)
+			if err := os.WriteFile(filepath.Join(root, markerName), []byte("version x\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			tc, err := e.i.Install(context.Background(), goVer)
+			if err != nil {
+				t.Fatalf("Install: %v", err)
+			}
+			tt.damage(t, tc.Root)
+			if got, ok := e.i.Cache.Lookup(goVer); ok {
+				t.Errorf("Lookup = %+v, want not found", got)
+			}
+			if got := e.i.Cache.Installed(); len(got) != 0 {
+				t.Errorf("Installed = %q, want none", got)
+			}
+			tc, err = e.i.Install(context.Background(), goVer)
+			if err != nil || tc.Reused {
+				t.Fatalf("Install after damage = %+v, %v; want a fresh install", tc, err)
+			}
+			if n := e.s.RequestCount(".zip"); n != 2 {
+				t.Errorf("%d downloads, want 2", n)
+			}
+			if _, ok := e.i.Cache.Lookup(goVer); !ok {
+				t.Error("Lookup after reinstall failed")
+			}
+		})
+	}
+}
+
+func TestInstallConcurrent(t *testing.T) {
+	e := newEnv(t)
+	// Slow the download down so that the installs overlap.
+	e.s.Inject(".zip", 1, proxytest.Fault{Delay: 200 * time.Millisecond})
+	installers := []*Installer{e.i, e.installer(t, e.i.Cache.Dir), e.installer(t, e.i.Cache.Dir)}
+	results := make([]Toolchain, len(installers))
+	errs := make([]error, len(installers))
+	var wg sync.WaitGroup
+	for n, i := range installers {
+		wg.Go(func() { results[n], errs[n] = i.Install(context.Background(), goVer) })
+	}
+	wg.Wait()
+	fetched := 0
+	for n := range installers {
+		if errs[n] != nil {
+			t.Errorf("Install %d: %v", n, errs[n])
+			continue
+		}
+		if results[n].Root != filepath.Join(e.i.Cache.Dir, dirName) {
+			t.Errorf("Install %d = %+v", n, results[n])
+		}
+		if !results[n].Reused {
+			fetched++
+		}
+	}
+	if fetched != 1 {
+		t.Errorf("%d installs fetched, want 1", fetched)
+	}
+	if n := e.s.RequestCount(".zip"); n != 1 {
+		t.Errorf("%d zip requests, want 1", n)
+	}
+	if _, ok := e.i.Cache.Lookup(goVer); !ok {
+		t.Error("Lookup after concurrent installs failed")
+	}
+}
+
+func TestInstalledIgnoresOthers(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.i.Install(context.Background(), goVer); err != nil {
+		t.Fatalf("Install: %v", err)
+	}
+	// The same toolchain seen from another platform's cache.
+	other := Cache{Dir: e.i.Cache.Dir, GOOS: "linux", GOARCH: "arm64"}
+	if got := other.Installed(); len(got) != 0 {
+		t.Errorf("Installed for linux/arm64 = %q, want none", got)
+	}
+	if err := os.Mkdir(filepath.Join(e.i.Cache.Dir, "go1.21.0.linux-amd64"), 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.i.Cache.Installed(); !reflect.DeepEqual(got, []string{goVer}) {
+		t.Errorf("Installed = %q, want only the complete %s", got, goVer)
+	}
+	if got := (Cache{Dir: filepath.Join(t.TempDir(), "none")}).Installed(); len(got) != 0 {
+		t.Errorf("Installed of a missing cache = %q", got)
+	}
+}
+
+func TestRemove(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.i.Install(context.Background(), goVer); err != nil {
+		t.Fatalf("Install: %v", err)
+	}
+	if err := e.i.Cache.Remove(goVer); err != nil {
+		t.Fatalf("Remove: %v", err)
+	}
+	if _, ok := e.i.Cache.Lookup(goVer); ok {
+		t.Error("Lookup found a removed toolchain")
+	}
+	onlyLocks(t, e.i.Cache.Dir)
+}
+
+// recordLog is a Logger that keeps its lines.
+type recordLog struct{ lines []string }
+
+func (l *recordLog) Detail(format string, args ...any) {
+	l.lines = append(l.lines, fmt.Sprintf(format, args...))
+}
+
+func TestProgress(t *testing.T) {
+	log := &recordLog{}
+	p := newProgress(log)
+	const total = 10_000_000
+	for _, done := range []int64{1_000_000, 2_000_000, 2_500_000, 3_900_000, 8_500_000, 9_000_000, total} {
+		p(done, total)
+	}
+	want := []string{
+		"Downloaded 20% (2.0 MB of 10.0 MB)",
+		"Downloaded 85% (8.5 MB of 10.0 MB)",
+	}
+	if !reflect.DeepEqual(log.lines, want) {
+		t.Errorf("progress lines = %q, want %q", log.lines, want)
+	}
+	log = &recordLog{}
+	p = newProgress(log)
+	p(500, -1)
+	p(1000, 0)
+	if len(log.lines) != 0 {
+		t.Errorf("progress with unknown size logged %q", log.lines)
+	}
+}
