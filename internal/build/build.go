@@ -3,6 +3,7 @@
 package build
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -78,28 +79,69 @@ func isGoVar(k string) bool {
 
 // Run runs `go args...` with output going to g.Stdout and g.Stderr.
 func (g *Go) Run(ctx context.Context, args ...string) error {
-	cmd := exec.CommandContext(ctx, g.Bin, args...)
-	cmd.Dir = g.Dir
-	cmd.Env = g.Env
+	cmd := g.command(ctx, args)
 	cmd.Stdout = g.Stdout
-	cmd.Stderr = g.Stderr
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("go %s: %w", strings.Join(args, " "), err)
-	}
-	return nil
+	return g.run(cmd, args)
 }
 
 // Output runs `go args...` and returns its stdout; stderr goes to g.Stderr.
 func (g *Go) Output(ctx context.Context, args ...string) ([]byte, error) {
+	cmd := g.command(ctx, args)
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	if err := g.run(cmd, args); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+func (g *Go) command(ctx context.Context, args []string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, g.Bin, args...)
 	cmd.Dir = g.Dir
 	cmd.Env = g.Env
-	cmd.Stderr = g.Stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return nil, fmt.Errorf("go %s: %w", strings.Join(args, " "), err)
+	return cmd
+}
+
+// run runs cmd, copying stderr to g.Stderr and keeping its end for the error.
+func (g *Go) run(cmd *exec.Cmd, args []string) error {
+	tail := &tailBuffer{max: 16 << 10}
+	if g.Stderr != nil {
+		cmd.Stderr = io.MultiWriter(g.Stderr, tail)
+	} else {
+		cmd.Stderr = tail
 	}
-	return out, nil
+	if err := cmd.Run(); err != nil {
+		return &RunError{Args: args, Err: err, Stderr: string(tail.buf)}
+	}
+	return nil
+}
+
+// RunError is a go command that failed, with the end of its stderr.
+type RunError struct {
+	Args   []string
+	Err    error
+	Stderr string
+}
+
+func (e *RunError) Error() string {
+	return fmt.Sprintf("go %s: %v", strings.Join(e.Args, " "), e.Err)
+}
+
+// Unwrap returns the process error.
+func (e *RunError) Unwrap() error { return e.Err }
+
+// tailBuffer keeps the last max bytes written to it.
+type tailBuffer struct {
+	buf []byte
+	max int
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.buf = append(t.buf, p...)
+	if over := len(t.buf) - t.max; over > 0 {
+		t.buf = t.buf[over:]
+	}
+	return len(p), nil
 }
 
 // VCSFlag returns the -buildvcs flag for dir: stamping only works when the

@@ -1,25 +1,26 @@
 // Package compile is the bin/compile pipeline, step by step: read the
 // app's settings, choose and install a Go toolchain, download modules,
-// build, and lay out the slug.
+// build every binary, and lay out the slug.
 package compile
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"go/version"
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 
+	"github.com/gobuildpack/heroku-buildpack-go/internal/appdir"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/build"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/checksum"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/envdir"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/gomod"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goproxy"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/goversion"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/hook"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/manifest"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/netrc"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/slug"
@@ -58,224 +59,425 @@ func (c Cache) SumDB() string { return filepath.Join(c.Root, "sumdb") }
 // GOPATH is an otherwise empty GOPATH for the go command.
 func (c Cache) GOPATH() string { return filepath.Join(c.Root, "gopath") }
 
+// compilation is the state one build carries from step to step.
+type compilation struct {
+	Options
+	log   *output.Log
+	cache Cache
+
+	manifest *manifest.Manifest
+	vars     envdir.Vars
+	config   *build.Config
+	creds    []netrc.Line
+	app      *appdir.App
+	proxy    *goproxy.Client
+	tc       toolchain.Toolchain
+	goCmd    *build.Go
+	mains    []build.Main
+	web      build.Main
+}
+
 // Run compiles the app in o.BuildDir.
 func Run(ctx context.Context, o Options) error {
-	log := o.Log
-	mf, err := manifest.Read(o.BuildpackDir)
+	c := &compilation{Options: o, log: o.Log, cache: Cache{Root: filepath.Join(o.CacheDir, "go")}}
+	if err := c.readSettings(); err != nil {
+		return err
+	}
+	if err := c.findApp(); err != nil {
+		return err
+	}
+	v, err := c.chooseGo(ctx)
 	if err != nil {
 		return err
 	}
-	vars, skipped, err := envdir.Read(o.EnvDir)
+	if err := c.installGo(ctx, v); err != nil {
+		return err
+	}
+	home, err := c.prepareGoCommand()
+	if err != nil {
+		return err
+	}
+	if home != nil {
+		defer home.Remove()
+	}
+	if err := c.downloadModules(ctx); err != nil {
+		return err
+	}
+	if err := c.runHook(ctx, hook.PreCompile); err != nil {
+		return err
+	}
+	if err := c.findMains(ctx); err != nil {
+		return err
+	}
+	if err := c.build(ctx); err != nil {
+		return err
+	}
+	if err := c.runHook(ctx, hook.PostCompile); err != nil {
+		return err
+	}
+	return c.layOutSlug()
+}
+
+// readSettings reads buildpack.toml and the config vars.
+func (c *compilation) readSettings() error {
+	mf, err := manifest.Read(c.BuildpackDir)
+	if err != nil {
+		return err
+	}
+	c.manifest = mf
+	vars, skipped, err := envdir.Read(c.EnvDir)
 	if err != nil {
 		return err
 	}
 	for _, name := range skipped {
-		log.Warn("ignoring %q in ENV_DIR: not a config var name", name)
+		c.log.Warn("ignoring %q in ENV_DIR: not a config var name", name)
 	}
-	cache := Cache{Root: filepath.Join(o.CacheDir, "go")}
-
-	// Read the app.
-	mod, err := readGoMod(o.BuildDir)
+	c.vars = vars
+	c.config, err = build.ParseConfig(vars, os.Getenv("SOURCE_VERSION"))
 	if err != nil {
-		return err
+		return remedy.Wrap(err, "config-vars", "Fix or unset the config var: heroku config:unset NAME.")
 	}
-	log.Step("Go app detected: module %s", mod.Module)
-
-	// Choose the Go release.
-	proxy, err := goproxy.New(vars.Get("GOPROXY"))
+	if data := vars.Get("GO_NETRC"); data != "" {
+		c.creds, err = netrc.Parse(data)
+		if err != nil {
+			return remedy.Wrap(fmt.Errorf("GO_NETRC config var: %w", err), "private-modules",
+				"GO_NETRC holds the content of a .netrc file: machine HOST login USER password TOKEN.")
+		}
+	}
+	c.proxy, err = goproxy.New(vars.Get("GOPROXY"))
 	if err != nil {
 		return remedy.Wrap(fmt.Errorf("GOPROXY config var: %w", err), "config-vars",
 			"Set GOPROXY to one or more proxy URLs separated by commas, e.g. heroku config:set GOPROXY=https://proxy.golang.org, or unset it.")
 	}
-	req, err := chooseRequest(mod, vars, mf)
-	if err != nil {
-		return err
+	if c.creds != nil {
+		c.proxy.Credentials = func(host string) (string, string, bool) { return netrc.Lookup(c.creds, host) }
 	}
-	tcCache := toolchain.Cache{Dir: cache.Toolchains(), GOOS: runtime.GOOS, GOARCH: runtime.GOARCH}
-	v, err := resolve(ctx, req, proxy, tcCache)
-	if err != nil {
-		return err
+	if vars.Get("GO_INSTALL_TOOLS_IN_IMAGE") == "true" {
+		c.KeepToolchain = true
 	}
-	log.Step("Using %s (from %s)", v, req.Source)
-	if goversion.OlderThanGoDirective(v, mod.Go) {
-		return remedy.Wrap(fmt.Errorf("%s (from %s) is older than the go directive in %s:%d (go %s), so the go command would refuse to build", v, req.Source, mod.Name, mod.GoLine, mod.Go),
-			"go-version", "Ask for go%s or newer, or remove the setting so the go directive decides.", mod.Go)
-	}
-
-	// Install it.
-	db, err := checksum.New(vars.Get("GOSUMDB"), proxyURLs(proxy), cache.SumDB(), proxy)
-	if err != nil {
-		return remedy.Wrap(fmt.Errorf("GOSUMDB config var: %w", err), "config-vars", "Unset GOSUMDB, or set it to \"name+key url\" of a checksum database.")
-	}
-	tc, ok := tcCache.Lookup(v)
-	if ok {
-		log.Step("Reusing %s from the cache", v)
-	} else {
-		done := log.Timed("Installing %s", v)
-		inst := &toolchain.Installer{Cache: tcCache, Download: proxy, Verify: db, Log: log}
-		tc, err = inst.Install(ctx, v)
-		if err != nil {
-			return installError(ctx, err, v, proxy, tcCache, req)
-		}
-		done()
-	}
-
-	// Build.
-	g := &build.Go{
-		Bin: tc.Go(),
-		Dir: o.BuildDir,
-		Env: build.Env(os.Environ(), build.Settings{
-			GOROOT:     tc.Root,
-			GOCACHE:    cache.GOCACHE(),
-			GOMODCACHE: cache.GOMODCACHE(),
-			GOPATH:     cache.GOPATH(),
-			Vars:       goVars(vars),
-		}),
-		Stdout: log.Indented(),
-		Stderr: log.IndentedErr(),
-	}
-	defer flush(g)
-	if mod.Requires > 0 {
-		done := log.Timed("Downloading modules")
-		if err := g.Run(ctx, "mod", "download"); err != nil {
-			return remedy.Wrap(err, "modules", "Check that go.mod and go.sum are committed and that `go mod download` works locally; for private modules see the README.")
-		}
-		done()
-	}
-	done := log.Timed("Building %s", mod.Module)
-	args := []string{"build", "-trimpath", build.VCSFlag(o.BuildDir), "-o", "app", "."}
-	log.Detail("go %s", strings.Join(args, " "))
-	if err := g.Run(ctx, args...); err != nil {
-		return buildError(err)
-	}
-	flush(g)
-	done()
-
-	// Lay out the slug.
-	if err := slug.WriteProfile(o.BuildDir); err != nil {
-		return err
-	}
-	if o.KeepToolchain {
-		done := log.Timed("Keeping %s in the slug", tc.Version)
-		if err := slug.KeepToolchain(o.BuildDir, tc.Root); err != nil {
-			return err
-		}
-		log.Detail("go is on PATH at runtime: $HOME/%s/bin/go", slug.ToolchainDir)
-		done()
-	}
-	procs := []slug.Process{{Type: "web", Command: "./app"}}
-	if err := slug.WriteRelease(o.BuildDir, procs); err != nil {
-		return err
-	}
-	log.Step("Discovered process types: web: ./app")
 	return nil
 }
 
-// readGoMod reads the app's go.mod, turning the common failures into errors
-// that say what to do.
-func readGoMod(dir string) (*gomod.File, error) {
-	mod, err := gomod.Read(filepath.Join(dir, "go.mod"), "go.mod")
-	if errors.Is(err, gomod.ErrNotFound) {
-		return nil, remedy.Wrap(errors.New("no go.mod in the app's root directory"), "no-go-mod",
+// findApp locates the module or workspace to build.
+func (c *compilation) findApp() error {
+	app, err := appdir.Find(c.BuildDir, c.vars.Get("GO_APP_DIR"), c.vars.Get("GOWORK"))
+	var several *appdir.SeveralError
+	switch {
+	case errors.Is(err, appdir.ErrNoGoMod):
+		return remedy.Wrap(err, "no-go-mod",
 			"Create one with `go mod init example.com/yourapp`, then commit go.mod (and go.sum) and deploy again.")
+	case errors.As(err, &several):
+		return remedy.Wrap(err, "app-dir", "Set GO_APP_DIR to the one to build, e.g. heroku config:set GO_APP_DIR=%s", several.Dirs[0])
+	case err != nil && strings.Contains(err.Error(), "GO_APP_DIR") || err != nil && strings.Contains(err.Error(), "GOWORK"):
+		return remedy.Wrap(err, "app-dir", "Set GO_APP_DIR to the directory of the app's go.mod, relative to the repository root.")
+	case err != nil:
+		return remedy.Wrap(err, "go-mod-errors", "Fix the file at the line shown (`go mod tidy` checks go.mod locally), commit, and deploy again.")
 	}
-	if err != nil {
-		return nil, remedy.Wrap(err, "go-mod-errors", "Fix go.mod at the line shown (`go mod tidy` checks it locally), commit, and deploy again.")
+	c.app = app
+	where := ""
+	if app.Found != "" {
+		where = fmt.Sprintf(" in %s (from %s)", app.Rel, app.Found)
 	}
-	return mod, nil
+	c.log.Step("Go app detected: %s%s", app.Name(), where)
+	if len(c.config.Applied) > 0 {
+		c.log.Detail("Config vars for the build: %s", strings.Join(c.config.Applied, ", "))
+	}
+	names := make([]string, 0, len(c.config.Ignored))
+	for name := range c.config.Ignored {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		c.log.Warn("the %s config var is ignored: %s", name, c.config.Ignored[name])
+	}
+	return nil
 }
 
-// chooseRequest decides which Go release to ask for.
-func chooseRequest(mod *gomod.File, vars envdir.Vars, mf *manifest.Manifest) (goversion.Request, error) {
-	in := goversion.Inputs{
-		File:          mod.Name,
-		ConfigVar:     vars.Get("GOVERSION"),
-		Toolchain:     mod.Toolchain,
-		ToolchainLine: mod.ToolchainLine,
-		GoDirective:   mod.Go,
-		GoLine:        mod.GoLine,
-		Default:       mf.Go.DefaultVersion,
+// installGo installs release v, or reuses it from the cache.
+func (c *compilation) installGo(ctx context.Context, v string) error {
+	tcCache := c.toolchainCache()
+	if tc, ok := tcCache.Lookup(v); ok {
+		c.log.Step("Reusing %s from the cache", v)
+		c.tc = tc
+		return nil
 	}
-	if c, ok := mod.Last("goVersion"); ok {
-		if len(c.Args) != 1 {
-			return goversion.Request{}, remedy.Wrap(fmt.Errorf("%s:%d: +heroku goVersion wants one version, got %d words", mod.Name, c.Line, len(c.Args)),
-				"go-version", "Write it as `// +heroku goVersion 1.22` (newest 1.22.x) or `// +heroku goVersion go1.22.5` (exactly that release).")
+	db, err := checksum.New(c.vars.Get("GOSUMDB"), proxyURLs(c.proxy), c.cache.SumDB(), c.proxy)
+	if err != nil {
+		return remedy.Wrap(fmt.Errorf("GOSUMDB config var: %w", err), "config-vars", "Unset GOSUMDB, or set it to \"name+key url\" of a checksum database.")
+	}
+	done := c.log.Timed("Installing %s", v)
+	inst := &toolchain.Installer{Cache: tcCache, Download: c.proxy, Verify: db, Log: c.log}
+	c.tc, err = inst.Install(ctx, v)
+	if err != nil {
+		return c.installError(ctx, err, v)
+	}
+	done()
+	return nil
+}
+
+func (c *compilation) toolchainCache() toolchain.Cache {
+	return toolchain.Cache{Dir: c.cache.Toolchains(), GOOS: runtime.GOOS, GOARCH: runtime.GOARCH}
+}
+
+// prepareGoCommand sets up the environment the go command runs in. With
+// GO_NETRC it returns the private HOME holding the credentials, which the
+// caller removes after the build.
+func (c *compilation) prepareGoCommand() (*netrc.Home, error) {
+	vars := map[string]string{}
+	for k, v := range c.config.Env {
+		vars[k] = v
+	}
+	if c.app.WorkPath != "" {
+		vars["GOWORK"] = c.app.WorkPath
+	} else {
+		vars["GOWORK"] = "off"
+	}
+	var home *netrc.Home
+	if data := c.vars.Get("GO_NETRC"); data != "" {
+		var err error
+		home, err = netrc.NewHome(os.TempDir(), data)
+		if err != nil {
+			return nil, err
 		}
-		in.Comment, in.CommentLine = c.Args[0], c.Line
+		vars["HOME"] = home.Dir
+		vars["NETRC"] = home.Path()
 	}
-	req, err := goversion.Choose(in)
-	if err != nil {
-		return req, remedy.Wrap(err, "go-version", "Use a Go version such as 1.22 (newest 1.22.x), go1.22.5 (exactly that release) or go1.23rc1.")
+	c.goCmd = &build.Go{
+		Bin: c.tc.Go(),
+		Dir: c.app.Dir,
+		Env: build.Env(os.Environ(), build.Settings{
+			GOROOT:     c.tc.Root,
+			GOCACHE:    c.cache.GOCACHE(),
+			GOMODCACHE: c.cache.GOMODCACHE(),
+			GOPATH:     c.cache.GOPATH(),
+			Vars:       vars,
+		}),
+		Stdout: c.log.Indented(),
+		Stderr: c.log.IndentedErr(),
 	}
-	return req, nil
+	return home, nil
 }
 
-// resolve turns the request into a release. An exact request needs no
-// version list; a line request asks the proxy which releases exist.
-func resolve(ctx context.Context, req goversion.Request, proxy *goproxy.Client, tcCache toolchain.Cache) (string, error) {
-	if req.Kind == goversion.Exact {
-		return req.Version, nil
-	}
-	available, err := releases(ctx, proxy, tcCache)
-	if err != nil {
-		return "", proxyError(err, proxy)
-	}
-	v, err := goversion.Resolve(req, available)
-	if err != nil {
-		return "", remedy.Wrap(err, "go-version", "Ask for a released Go version (see https://go.dev/doc/devel/release), or point GOPROXY at a proxy that serves it.")
-	}
-	return v, nil
+// vendored reports whether the app vendors its modules.
+func (c *compilation) vendored() bool {
+	_, err := os.Stat(filepath.Join(c.app.Dir, "vendor", "modules.txt"))
+	return err == nil
 }
 
-// releases lists the Go releases the proxy serves for this platform.
-func releases(ctx context.Context, proxy *goproxy.Client, tcCache toolchain.Cache) ([]string, error) {
-	list, err := proxy.List(ctx, toolchain.ModulePath)
+// downloadModules fills the module cache, unless the app vendors its
+// modules or needs none.
+func (c *compilation) downloadModules(ctx context.Context) error {
+	if c.vendored() {
+		c.log.Step("Using vendored modules (vendor/modules.txt): no downloads")
+		return nil
+	}
+	if c.app.Work == nil && c.app.Mod.Requires == 0 {
+		return nil
+	}
+	done := c.log.Timed("Downloading modules")
+	err := c.goCmd.Run(ctx, "mod", "download")
+	c.flush()
 	if err != nil {
-		return nil, err
+		return goError(err, "modules", "Check that go.mod and go.sum are committed and that `go mod download` works locally; for private modules see GO_NETRC.")
 	}
-	var out []string
-	for _, mv := range list {
-		if v := toolchain.ReleaseOf(mv, tcCache.GOOS, tcCache.GOARCH); v != "" {
-			out = append(out, v)
-		}
-	}
-	return out, nil
+	done()
+	return nil
 }
 
-// installError explains a failed toolchain install.
-func installError(ctx context.Context, err error, v string, proxy *goproxy.Client, tcCache toolchain.Cache, req goversion.Request) error {
-	var sec *checksum.SecurityError
-	if errors.As(err, &sec) {
+// runHook runs one of the app's build hooks with the toolchain on PATH.
+func (c *compilation) runHook(ctx context.Context, name string) error {
+	if _, err := os.Stat(filepath.Join(c.BuildDir, name)); err != nil {
+		return nil
+	}
+	done := c.log.Timed("Running %s", name)
+	env := append(c.vars.Exported(), c.goCmd.Env...)
+	_, err := hook.Run(ctx, c.BuildDir, name, env, c.log.Indented(), c.log.IndentedErr())
+	c.flush()
+	if err != nil {
+		return remedy.Wrap(err, "hooks", "The hook's output is above. It runs with bash in the app's root, with go on PATH and the config vars set.")
+	}
+	done()
+	return nil
+}
+
+// findMains lists the main packages to build and checks their names and cgo use.
+func (c *compilation) findMains(ctx context.Context) error {
+	patterns, from, err := c.packageSpec()
+	if err != nil {
 		return err
 	}
-	var se *goproxy.StatusError
-	if errors.As(err, &se) && (se.Code == 403 || se.Code == 404 || se.Code == 410) {
-		msg := fmt.Sprintf("%s (from %s) is not available from GOPROXY=%s for %s/%s", v, req.Source, proxy, tcCache.GOOS, tcCache.GOARCH)
-		if se.Body != "" {
-			msg += " (the proxy says: " + se.Body + ")"
+	mains, err := build.ListMains(ctx, c.goCmd, patterns)
+	c.flush()
+	if err != nil {
+		return goError(err, "build-errors", "The go command could not load the packages; the errors are above.")
+	}
+	if len(mains) == 0 {
+		return remedy.Wrap(fmt.Errorf("no main package matches %s (from %s)", strings.Join(patterns, " "), from),
+			"what-gets-built", "Add a main package, or name the ones to build in GO_INSTALL_PACKAGE_SPEC or a `// +heroku install ./cmd/...` comment in go.mod.")
+	}
+	if dups := build.DuplicateNames(mains); len(dups) > 0 {
+		var parts []string
+		for name, paths := range dups {
+			parts = append(parts, fmt.Sprintf("bin/%s would be built from %s", name, strings.Join(paths, " and ")))
 		}
-		fix := "Ask for a released Go version."
-		if list, lerr := releases(ctx, proxy, tcCache); lerr == nil {
-			if newest := goversion.NewestStable(list, version.Lang(v)); newest != "" {
-				fix = fmt.Sprintf("The newest %s release is %s; write only the minor version (%s) to always get the newest patch release.", version.Lang(v), newest, strings.TrimPrefix(version.Lang(v), "go"))
-			} else if newest := goversion.NewestStable(list, ""); newest != "" {
-				fix = fmt.Sprintf("Ask for a released Go version; the newest is %s.", newest)
+		sort.Strings(parts)
+		return remedy.Wrap(fmt.Errorf("two main packages have the same binary name: %s", strings.Join(parts, "; ")),
+			"what-gets-built", "Rename one of the directories, or choose the packages to build with GO_INSTALL_PACKAGE_SPEC.")
+	}
+	if !c.config.CGO {
+		for _, m := range mains {
+			if len(m.Cgo) > 0 {
+				return remedy.Wrap(fmt.Errorf("%s uses cgo (needed by %s), but builds have CGO_ENABLED=0", m.Cgo[len(m.Cgo)-1], m.ImportPath),
+					"cgo", "Builds are static by default. If the app needs cgo, opt in with `heroku config:set CGO_ENABLED=1`; the binary then links against the stack's C libraries. Otherwise use a pure-Go package (e.g. modernc.org/sqlite instead of github.com/mattn/go-sqlite3).")
 			}
 		}
-		return remedy.Wrap(errors.New(msg), "go-version", "%s", fix)
 	}
-	return proxyError(err, proxy)
+	var modulePaths []string
+	if c.app.Mod != nil {
+		modulePaths = append(modulePaths, c.app.Mod.Module)
+	}
+	c.mains = mains
+	web, obvious := build.Web(mains, modulePaths)
+	c.web = web
+	if !obvious {
+		var names []string
+		for _, m := range mains {
+			names = append(names, m.Name)
+		}
+		c.log.Warn("several main packages (%s) and none is the module's root package or named web: ./app is bin/%s. "+
+			"To serve another, add a Procfile line such as `web: bin/%s`, or name its directory web.", strings.Join(names, ", "), web.Name, names[len(names)-1])
+	}
+	return nil
 }
 
-// proxyError explains a failure to reach the module proxy.
-func proxyError(err error, proxy *goproxy.Client) error {
-	return remedy.Wrap(fmt.Errorf("%w (GOPROXY=%s)", err, proxy), "goproxy",
-		"The module proxy could not be reached. Retry the build; if it keeps failing, check the GOPROXY config var.")
+// packageSpec returns the package patterns to build and where they came from.
+func (c *compilation) packageSpec() ([]string, string, error) {
+	if spec := c.vars.Get("GO_INSTALL_PACKAGE_SPEC"); spec != "" {
+		return strings.Fields(spec), "the GO_INSTALL_PACKAGE_SPEC config var", nil
+	}
+	settings := c.app.Settings()
+	if cm, ok := settings.Last("install"); ok {
+		if len(cm.Args) == 0 {
+			return nil, "", remedy.Wrap(fmt.Errorf("%s:%d: +heroku install names no packages", settings.Name, cm.Line),
+				"what-gets-built", "Write it as `// +heroku install ./cmd/web ./cmd/worker`.")
+		}
+		return cm.Args, fmt.Sprintf("the +heroku install comment in %s:%d", settings.Name, cm.Line), nil
+	}
+	return []string{"./..."}, "every main package in the app", nil
 }
 
-// buildError explains a failed go build: the compiler's errors are already in the log.
-func buildError(err error) error {
-	return remedy.Wrap(err, "build-errors", "Fix the errors shown above; `go build ./...` reproduces them locally.")
+// build compiles the main packages into bin/ and links ./app.
+func (c *compilation) build(ctx context.Context) error {
+	if err := slug.PrepareBinDir(c.BuildDir); err != nil {
+		return remedy.Wrap(err, "what-gets-built", "Rename or move it.")
+	}
+	var pkgs []string
+	for _, m := range c.mains {
+		pkgs = append(pkgs, m.ImportPath)
+	}
+	what := pkgs[0]
+	if len(pkgs) > 1 {
+		what = fmt.Sprintf("%d packages", len(pkgs))
+	}
+	done := c.log.Timed("Building %s", what)
+	args := []string{"build", "-trimpath", build.VCSFlag(c.app.Dir)}
+	if c.vendored() && !strings.Contains(c.config.Env["GOFLAGS"], "-mod=") {
+		args = append(args, "-mod=vendor")
+	}
+	args = append(args, c.config.BuildArgs()...)
+	out, err := filepath.Rel(c.app.Dir, filepath.Join(c.BuildDir, slug.BinDir))
+	if err != nil {
+		return err
+	}
+	args = append(args, "-o", out+string(filepath.Separator))
+	args = append(args, pkgs...)
+	c.log.Detail("go %s", strings.Join(args, " "))
+	err = c.goCmd.Run(ctx, args...)
+	c.flush()
+	if err != nil {
+		return goError(err, "build-errors", "Fix the errors shown above; `go build ./...` reproduces them locally.")
+	}
+	if err := slug.LinkApp(c.BuildDir, c.web.Name); err != nil {
+		return remedy.Wrap(err, "what-gets-built", "Rename it.")
+	}
+	for _, m := range c.mains {
+		c.log.Detail("bin/%s <- %s", m.Name, m.ImportPath)
+	}
+	c.log.Detail("./app is bin/%s", c.web.Name)
+	done()
+	return nil
+}
+
+// layOutSlug writes .profile.d, the process types, the export file for
+// later buildpacks and, when asked, the toolchain.
+func (c *compilation) layOutSlug() error {
+	if err := slug.WriteProfile(c.BuildDir); err != nil {
+		return err
+	}
+	if c.KeepToolchain {
+		done := c.log.Timed("Keeping %s in the slug", c.tc.Version)
+		if err := slug.KeepToolchain(c.BuildDir, c.tc.Root); err != nil {
+			return err
+		}
+		c.log.Detail("go is on PATH at runtime: $HOME/%s/bin/go", slug.ToolchainDir)
+		done()
+	}
+	if c.BuildpackDir != "" {
+		if err := slug.WriteExport(filepath.Join(c.BuildpackDir, "export"), c.tc.Root); err != nil {
+			c.log.Warn("%v: buildpacks after this one will not find go on PATH", err)
+		}
+	}
+	procfile, err := slug.ReadProcfile(c.BuildDir)
+	if err != nil {
+		return err
+	}
+	var others []string
+	for _, m := range c.mains {
+		if m.ImportPath != c.web.ImportPath {
+			others = append(others, m.Name)
+		}
+	}
+	procs := slug.ProcessTypes(others, procfile)
+	if err := slug.WriteRelease(c.BuildDir, procs); err != nil {
+		return err
+	}
+	var desc []string
+	for _, p := range procs {
+		desc = append(desc, p.Type+": "+p.Command)
+	}
+	if len(desc) == 0 {
+		desc = append(desc, "from the Procfile only")
+	}
+	c.log.Step("Default process types: %s", strings.Join(desc, ", "))
+	return nil
+}
+
+// flush prints what the go command left on a partial line.
+func (c *compilation) flush() {
+	for _, w := range []any{c.goCmd.Stdout, c.goCmd.Stderr} {
+		if f, ok := w.(interface{ Flush() }); ok {
+			f.Flush()
+		}
+	}
+}
+
+// goError explains a failed go command, recognizing the failures with a
+// known fix.
+func goError(err error, section, fix string) error {
+	var re *build.RunError
+	if errors.As(err, &re) {
+		switch {
+		case strings.Contains(re.Stderr, "inconsistent vendoring"):
+			return remedy.Wrap(err, "vendoring", "vendor/ does not match go.mod: run `go mod vendor` (or `go work vendor`) and commit vendor/.")
+		case strings.Contains(re.Stderr, "missing go.sum entry"):
+			return remedy.Wrap(err, "modules", "go.sum is missing entries: run `go mod tidy` and commit go.sum.")
+		case strings.Contains(re.Stderr, "build constraints exclude all Go files") && strings.Contains(re.Stderr, "cgo"):
+			return remedy.Wrap(err, "cgo", "The package needs cgo: opt in with `heroku config:set CGO_ENABLED=1`.")
+		case strings.Contains(re.Stderr, "401 Unauthorized") || strings.Contains(re.Stderr, "403 Forbidden") || strings.Contains(re.Stderr, "terminal prompts disabled"):
+			return remedy.Wrap(err, "private-modules", "A private module needs credentials: set GO_NETRC (and GOPRIVATE for modules the public checksum database cannot know).")
+		}
+	}
+	return remedy.Wrap(err, section, "%s", fix)
 }
 
 // proxyURLs returns the base URLs of the proxies.
@@ -285,23 +487,4 @@ func proxyURLs(c *goproxy.Client) []string {
 		out[i] = e.URL.String()
 	}
 	return out
-}
-
-// goVars returns the config vars passed to the go command.
-func goVars(vars envdir.Vars) map[string]string {
-	out := map[string]string{}
-	for _, name := range []string{"GOPROXY", "GOSUMDB", "GOPRIVATE", "GONOPROXY", "GONOSUMDB"} {
-		if v, ok := vars.Lookup(name); ok {
-			out[name] = v
-		}
-	}
-	return out
-}
-
-func flush(g *build.Go) {
-	for _, w := range []any{g.Stdout, g.Stderr} {
-		if f, ok := w.(interface{ Flush() }); ok {
-			f.Flush()
-		}
-	}
 }

@@ -84,3 +84,33 @@ func (v Vars) Names() []string {
 	sort.Strings(names)
 	return names
 }
+
+// neverExported are names a config var must not set in the build's
+// processes: they would change how the build machine itself runs
+// programs, finds libraries or reads git.
+var neverExported = map[string]bool{
+	"PATH": true, "HOME": true, "PWD": true, "SHELL": true, "IFS": true, "ENV": true, "BASH_ENV": true,
+	"CDPATH": true, "PS4": true, "SHELLOPTS": true, "BASHOPTS": true, "TMPDIR": true,
+	"GIT_DIR": true, "GIT_WORK_TREE": true, "GIT_INDEX_FILE": true, "GIT_CONFIG": true,
+	"GIT_CONFIG_GLOBAL": true, "GIT_CONFIG_SYSTEM": true, "GIT_CONFIG_COUNT": true, "GIT_EXEC_PATH": true,
+	"GIT_SSH": true, "GIT_SSH_COMMAND": true, "GIT_ASKPASS": true, "SSH_ASKPASS": true,
+	"CPATH": true, "CPPATH": true, "LIBRARY_PATH": true, "PYTHONPATH": true, "PERL5LIB": true,
+	"BUILDPACK_DIR": true, "NETRC": true,
+}
+
+// Exportable reports whether a config var may be set in the environment
+// of the build's processes (hooks, the go command).
+func Exportable(name string) bool {
+	return !neverExported[name] && !strings.HasPrefix(name, "LD_") && !strings.HasPrefix(name, "GIT_CONFIG_")
+}
+
+// Exported returns the vars that may be exported, as KEY=VALUE pairs.
+func (v Vars) Exported() []string {
+	var out []string
+	for _, name := range v.Names() {
+		if Exportable(name) {
+			out = append(out, name+"="+v[name])
+		}
+	}
+	return out
+}

@@ -18,10 +18,12 @@ import (
 // MaxSize is the largest go.mod read, in bytes (the go command's own limit).
 const MaxSize = 16 << 20
 
-// File is the part of a go.mod file the build uses.
+// File is the part of a go.mod or go.work file the build uses.
 type File struct {
 	Name   string // file name used in messages, e.g. "go.mod"
-	Module string // module path
+	Module string // module path; "" for go.work
+
+	Uses []string // go.work use directives (directories)
 
 	Go     string // go directive without "go", e.g. "1.22" or "1.22.3"; "" when absent
 	GoLine int    // line of the go directive
@@ -48,6 +50,24 @@ var ErrNotFound = errors.New("no go.mod")
 // Read parses the go.mod file at path. name is the file name to use in
 // messages (usually "go.mod" relative to the app).
 func Read(path, name string) (*File, error) {
+	data, err := readFile(path, name)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(name, data)
+}
+
+// ReadWork parses the go.work file at path.
+func ReadWork(path, name string) (*File, error) {
+	data, err := readFile(path, name)
+	if err != nil {
+		return nil, err
+	}
+	return ParseWork(name, data)
+}
+
+// readFile reads a go.mod or go.work file, refusing what the go command would.
+func readFile(path, name string) ([]byte, error) {
 	info, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("read %s: %w", name, ErrNotFound)
@@ -65,7 +85,7 @@ func Read(path, name string) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
-	return Parse(name, data)
+	return data, nil
 }
 
 // Parse parses go.mod content. Syntax errors are reported as "name:line: message".
@@ -88,13 +108,40 @@ func Parse(name string, data []byte) (*File, error) {
 		out.Toolchain = f.Toolchain.Name
 		out.ToolchainLine = f.Toolchain.Syntax.Start.Line
 	}
-	for _, c := range comments(f.Syntax) {
+	out.addComments(f.Syntax)
+	return out, nil
+}
+
+// ParseWork parses go.work content.
+func ParseWork(name string, data []byte) (*File, error) {
+	f, err := modfile.ParseWork(filepath.ToSlash(name), data, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := &File{Name: name, Comments: map[string][]Comment{}}
+	if f.Go != nil {
+		out.Go = f.Go.Version
+		out.GoLine = f.Go.Syntax.Start.Line
+	}
+	if f.Toolchain != nil && f.Toolchain.Name != "default" {
+		out.Toolchain = f.Toolchain.Name
+		out.ToolchainLine = f.Toolchain.Syntax.Start.Line
+	}
+	for _, u := range f.Use {
+		out.Uses = append(out.Uses, u.Path)
+	}
+	out.addComments(f.Syntax)
+	return out, nil
+}
+
+// addComments records the "+heroku" comments of a parsed file.
+func (f *File) addComments(syntax *modfile.FileSyntax) {
+	for _, c := range comments(syntax) {
 		if hc, ok := parseComment(c.Token); ok {
 			hc.Line = c.Start.Line
-			out.Comments[hc.Name] = append(out.Comments[hc.Name], hc)
+			f.Comments[hc.Name] = append(f.Comments[hc.Name], hc)
 		}
 	}
-	return out, nil
 }
 
 // Last returns the last "+heroku name" comment, if there is one.

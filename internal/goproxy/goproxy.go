@@ -95,6 +95,9 @@ type Client struct {
 	// Stall is how long a response body may send nothing before the
 	// request is abandoned.
 	Stall time.Duration
+	// Credentials, when set, returns the basic-auth login for a proxy host
+	// whose URL carries none (from a .netrc, for private proxies).
+	Credentials func(host string) (login, password string, ok bool)
 }
 
 // New returns a client for the proxies listed in goproxy (a GOPROXY value).
@@ -300,6 +303,11 @@ func (c *Client) fetchOnce(ctx context.Context, rawURL string, w io.Writer, prog
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return 0, err
+	}
+	if req.URL.User == nil && c.Credentials != nil {
+		if login, password, ok := c.Credentials(req.URL.Hostname()); ok {
+			req.SetBasicAuth(login, password)
+		}
 	}
 	redacted := redact(rawURL)
 	resp, err := c.HTTP.Do(req)

@@ -1,0 +1,222 @@
+// Package appdir finds the Go code to build inside the build directory:
+// a module at the root, a go.work workspace, or a module in a subdirectory
+// of a monorepo (GO_APP_DIR, or the only go.mod there is).
+package appdir
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/gomod"
+)
+
+// SearchDepth is how many directories deep Find looks for a go.mod when
+// the root has none.
+const SearchDepth = 3
+
+// App is the Go code to build.
+type App struct {
+	Root string // the build directory
+	Dir  string // directory the go command runs in: holds go.mod, or go.work
+	Rel  string // Dir relative to Root, "." for the root
+
+	Mod *gomod.File // go.mod in Dir; nil for a workspace root without one
+
+	// Work is the go.work in effect, nil when none (or GOWORK=off);
+	// WorkPath is its absolute path, the GOWORK the go command gets.
+	Work     *gomod.File
+	WorkPath string
+
+	// Found says how Dir was chosen, for the build log; "" for the root.
+	Found string
+}
+
+// Version returns the file whose go and toolchain lines govern the build:
+// go.work in workspace mode, else go.mod.
+func (a *App) Version() *gomod.File {
+	if a.Work != nil {
+		return a.Work
+	}
+	return a.Mod
+}
+
+// Settings returns the file whose "+heroku" comments configure the build:
+// go.mod when there is one, else go.work.
+func (a *App) Settings() *gomod.File {
+	if a.Mod != nil {
+		return a.Mod
+	}
+	return a.Work
+}
+
+// Name describes the app for the log: the module path, or the workspace.
+func (a *App) Name() string {
+	if a.Mod != nil {
+		return "module " + a.Mod.Module
+	}
+	return fmt.Sprintf("workspace %s (%s)", a.Work.Name, strings.Join(a.Work.Uses, ", "))
+}
+
+// ErrNoGoMod reports that the build directory holds no Go module at all.
+var ErrNoGoMod = errors.New("no go.mod in the app's root directory")
+
+// Find locates the app in root. appDir is the GO_APP_DIR config var and
+// gowork the GOWORK config var ("" when unset).
+func Find(root, appDir, gowork string) (*App, error) {
+	a := &App{Root: root, Rel: "."}
+	switch {
+	case appDir != "":
+		rel, err := inside(root, appDir)
+		if err != nil {
+			return nil, fmt.Errorf("GO_APP_DIR=%s: %w", appDir, err)
+		}
+		a.Rel, a.Found = rel, "GO_APP_DIR"
+	case exists(filepath.Join(root, "go.mod")):
+	case exists(filepath.Join(root, "go.work")) && gowork != "off":
+	default:
+		mods := search(root)
+		switch len(mods) {
+		case 0:
+			return nil, ErrNoGoMod
+		case 1:
+			a.Rel, a.Found = mods[0], "the only go.mod in the app"
+		default:
+			return nil, &SeveralError{Dirs: mods}
+		}
+	}
+	a.Dir = filepath.Join(root, a.Rel)
+	if st, err := os.Stat(a.Dir); err != nil || !st.IsDir() {
+		return nil, fmt.Errorf("GO_APP_DIR=%s: no such directory in the app", appDir)
+	}
+
+	modPath := filepath.Join(a.Dir, "go.mod")
+	if exists(modPath) {
+		mod, err := gomod.Read(modPath, filepath.Join(a.Rel, "go.mod"))
+		if err != nil {
+			return nil, err
+		}
+		a.Mod = mod
+	}
+	work, err := findWork(root, a.Dir, gowork)
+	if err != nil {
+		return nil, err
+	}
+	if work != "" {
+		rel, _ := filepath.Rel(root, work)
+		w, err := gomod.ReadWork(work, rel)
+		if err != nil {
+			return nil, err
+		}
+		a.Work, a.WorkPath = w, work
+	}
+	if a.Mod == nil && a.Work == nil {
+		if appDir != "" {
+			return nil, fmt.Errorf("GO_APP_DIR=%s: no go.mod in %s", appDir, a.Rel)
+		}
+		return nil, ErrNoGoMod
+	}
+	return a, nil
+}
+
+// SeveralError reports several candidate modules and no way to choose.
+type SeveralError struct {
+	Dirs []string
+}
+
+func (e *SeveralError) Error() string {
+	return fmt.Sprintf("no go.mod at the app's root, and several below it: %s", strings.Join(e.Dirs, ", "))
+}
+
+// findWork returns the go.work in effect for dir: the GOWORK config var
+// (relative to root) when set, else the nearest go.work from dir up to
+// root. The search stops at root: a go.work outside the app never applies.
+func findWork(root, dir, gowork string) (string, error) {
+	switch gowork {
+	case "off":
+		return "", nil
+	case "":
+	default:
+		rel, err := inside(root, gowork)
+		if err != nil {
+			return "", fmt.Errorf("GOWORK=%s: %w", gowork, err)
+		}
+		path := filepath.Join(root, rel)
+		if !exists(path) {
+			return "", fmt.Errorf("GOWORK=%s: no such file in the app", gowork)
+		}
+		return path, nil
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		if p := filepath.Join(d, "go.work"); exists(p) {
+			return p, nil
+		}
+		if d == root || len(d) <= len(root) {
+			return "", nil
+		}
+	}
+}
+
+// inside cleans a path relative to root and refuses one that leaves it,
+// directly or through a symlink.
+func inside(root, p string) (string, error) {
+	if filepath.IsAbs(p) {
+		return "", errors.New("must be a path relative to the app's root, like services/api")
+	}
+	rel := filepath.Clean(p)
+	if rel == ".." || strings.HasPrefix(rel, "../") {
+		return "", errors.New("leaves the app's directory")
+	}
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return "", err
+	}
+	real, err := filepath.EvalSymlinks(filepath.Join(root, rel))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return rel, nil
+		}
+		return "", err
+	}
+	if real != realRoot && !strings.HasPrefix(real, realRoot+string(filepath.Separator)) {
+		return "", errors.New("leaves the app's directory through a symlink")
+	}
+	return rel, nil
+}
+
+// search returns the directories below root (at most SearchDepth deep)
+// that hold a go.mod, relative to root and sorted.
+func search(root string) []string {
+	var out []string
+	filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return nil
+		}
+		rel, _ := filepath.Rel(root, path)
+		if rel == "." {
+			return nil
+		}
+		name := d.Name()
+		if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "vendor" || name == "testdata" || name == "node_modules" {
+			return filepath.SkipDir
+		}
+		if strings.Count(rel, string(filepath.Separator))+1 > SearchDepth {
+			return filepath.SkipDir
+		}
+		if exists(filepath.Join(path, "go.mod")) {
+			out = append(out, rel)
+		}
+		return nil
+	})
+	sort.Strings(out)
+	return out
+}
+
+func exists(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.Mode().IsRegular()
+}

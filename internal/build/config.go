@@ -1,0 +1,269 @@
+package build
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// goVars are config vars passed to the go command as they are.
+var goVars = map[string]bool{
+	"GOFLAGS": true, "GOEXPERIMENT": true, "GODEBUG": true,
+	"GOPROXY": true, "GOPRIVATE": true, "GONOPROXY": true, "GONOSUMDB": true,
+	"GOSUMDB": true, "GOINSECURE": true, "GOVCS": true, "GOAUTH": true,
+	"GOAMD64": true, "GOARM64": true, "GOFIPS140": true,
+	"CGO_ENABLED": true, "CGO_CFLAGS": true, "CGO_CPPFLAGS": true, "CGO_CXXFLAGS": true,
+	"CGO_FFLAGS": true, "CGO_LDFLAGS": true, "CC": true, "CXX": true, "PKG_CONFIG": true,
+}
+
+// ownVars are config vars the buildpack itself reads.
+var ownVars = map[string]bool{
+	"GOVERSION": true, "GO_INSTALL_PACKAGE_SPEC": true, "GO_BUILD_FLAGS": true,
+	"GO_LINKER_SYMBOL": true, "GO_LINKER_VALUE": true, "GO_APP_DIR": true, "GOWORK": true,
+	"GO_NETRC": true, "GO_INSTALL_TOOLS_IN_IMAGE": true,
+}
+
+// setVars are Go settings the buildpack decides; config vars naming them
+// are ignored, with the reason.
+var setVars = map[string]string{
+	"GOROOT":      "the buildpack installs the toolchain",
+	"GOTOOLCHAIN": "the buildpack chooses the toolchain; set GOVERSION instead",
+	"GOPATH":      "the buildpack keeps Go's files in the build cache",
+	"GOCACHE":     "the buildpack keeps the build cache in CACHE_DIR",
+	"GOMODCACHE":  "the buildpack keeps the module cache in CACHE_DIR",
+	"GOENV":       "the build reads no go env file",
+	"GOBIN":       "binaries go to bin/ in the app",
+	"GOOS":        "dynos run linux",
+	"GOARCH":      "binaries are built for the dyno's architecture",
+}
+
+// Config is the build configuration that config vars give.
+type Config struct {
+	// Env holds the variables passed to the go command, GOFLAGS without
+	// any -tags (they are merged into Tags).
+	Env map[string]string
+	// Tags are the build tags: heroku first, then the user's.
+	Tags []string
+	// LDFlags are the linker flags, merged into one -ldflags.
+	LDFlags []string
+	// Flags are the other GO_BUILD_FLAGS words, in order.
+	Flags []string
+	// Applied names the config vars that changed the build, sorted.
+	Applied []string
+	// Ignored maps config var names to why they were ignored.
+	Ignored map[string]string
+	// CGO reports whether cgo is enabled (CGO_ENABLED=1).
+	CGO bool
+}
+
+// ParseConfig turns config vars into the build configuration.
+// sourceVersion is SOURCE_VERSION from the build environment (the commit
+// being built), the default value of GO_LINKER_VALUE.
+func ParseConfig(vars map[string]string, sourceVersion string) (*Config, error) {
+	c := &Config{Env: map[string]string{}, Tags: []string{"heroku"}, Ignored: map[string]string{}}
+	applied := map[string]bool{}
+	for name, v := range vars {
+		switch {
+		case goVars[name]:
+			c.Env[name] = v
+			applied[name] = true
+		case ownVars[name]:
+			applied[name] = true
+		case setVars[name] != "":
+			c.Ignored[name] = setVars[name]
+		}
+	}
+	switch vars["CGO_ENABLED"] {
+	case "", "0":
+		c.Env["CGO_ENABLED"] = "0"
+	case "1":
+		c.CGO = true
+	default:
+		return nil, fmt.Errorf("CGO_ENABLED config var: %q is neither 0 nor 1", vars["CGO_ENABLED"])
+	}
+
+	// Tags may come from GOFLAGS and GO_BUILD_FLAGS; a -tags on the
+	// command line would replace the one in GOFLAGS, so both are merged.
+	if gf, ok := vars["GOFLAGS"]; ok {
+		rest, tags, err := extractTags(strings.Fields(gf))
+		if err != nil {
+			return nil, fmt.Errorf("GOFLAGS config var: %w", err)
+		}
+		c.Tags = appendNew(c.Tags, tags...)
+		c.Env["GOFLAGS"] = strings.Join(rest, " ")
+	}
+	if bf := vars["GO_BUILD_FLAGS"]; bf != "" {
+		words, err := SplitWords(bf)
+		if err != nil {
+			return nil, fmt.Errorf("GO_BUILD_FLAGS config var: %w", err)
+		}
+		rest, tags, err := extractTags(words)
+		if err != nil {
+			return nil, fmt.Errorf("GO_BUILD_FLAGS config var: %w", err)
+		}
+		c.Tags = appendNew(c.Tags, tags...)
+		rest, ld, err := extractLDFlags(rest)
+		if err != nil {
+			return nil, fmt.Errorf("GO_BUILD_FLAGS config var: %w", err)
+		}
+		c.Flags = rest
+		c.LDFlags = append(c.LDFlags, ld...)
+	}
+	if sym := vars["GO_LINKER_SYMBOL"]; sym != "" {
+		val, ok := vars["GO_LINKER_VALUE"]
+		if !ok {
+			val = sourceVersion
+		}
+		x, err := quoteLinkerArg(sym + "=" + val)
+		if err != nil {
+			return nil, fmt.Errorf("GO_LINKER_VALUE config var: %w", err)
+		}
+		c.LDFlags = append([]string{"-X", x}, c.LDFlags...)
+	} else if _, ok := vars["GO_LINKER_VALUE"]; ok {
+		return nil, errors.New("GO_LINKER_VALUE config var is set but GO_LINKER_SYMBOL is not: set GO_LINKER_SYMBOL to the variable to stamp, e.g. main.version")
+	}
+	for name := range applied {
+		c.Applied = append(c.Applied, name)
+	}
+	sort.Strings(c.Applied)
+	return c, nil
+}
+
+// BuildArgs returns the go build flags of the configuration: tags,
+// ldflags, then the user's other flags.
+func (c *Config) BuildArgs() []string {
+	args := []string{"-tags=" + strings.Join(c.Tags, ",")}
+	if len(c.LDFlags) > 0 {
+		args = append(args, "-ldflags="+strings.Join(c.LDFlags, " "))
+	}
+	return append(args, c.Flags...)
+}
+
+// extractTags removes -tags flags from args and returns their tags.
+func extractTags(args []string) (rest, tags []string, err error) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		name, val, hasVal := strings.Cut(strings.TrimPrefix(a, "-"), "=")
+		if !strings.HasPrefix(a, "-") || strings.TrimPrefix(name, "-") != "tags" {
+			rest = append(rest, a)
+			continue
+		}
+		if !hasVal {
+			if i+1 >= len(args) {
+				return nil, nil, errors.New("-tags needs a value, e.g. -tags=netgo")
+			}
+			i++
+			val = args[i]
+		}
+		for _, t := range strings.FieldsFunc(val, func(r rune) bool { return r == ',' || r == ' ' }) {
+			tags = appendNew(tags, t)
+		}
+	}
+	return rest, tags, nil
+}
+
+// extractLDFlags removes -ldflags flags from args and returns their words.
+func extractLDFlags(args []string) (rest, ld []string, err error) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		name, val, hasVal := strings.Cut(strings.TrimPrefix(a, "-"), "=")
+		if !strings.HasPrefix(a, "-") || strings.TrimPrefix(name, "-") != "ldflags" {
+			rest = append(rest, a)
+			continue
+		}
+		if !hasVal {
+			if i+1 >= len(args) {
+				return nil, nil, errors.New("-ldflags needs a value, e.g. -ldflags='-X main.v=1'")
+			}
+			i++
+			val = args[i]
+		}
+		ld = append(ld, val)
+	}
+	return rest, ld, nil
+}
+
+// quoteLinkerArg quotes an -X argument for -ldflags, which the go command
+// splits on spaces unless quoted.
+func quoteLinkerArg(s string) (string, error) {
+	switch {
+	case !strings.ContainsAny(s, " \t\n'\""):
+		return s, nil
+	case !strings.Contains(s, "'"):
+		return "'" + s + "'", nil
+	case !strings.Contains(s, `"`):
+		return `"` + s + `"`, nil
+	}
+	return "", errors.New("the value holds both ' and \", which -ldflags cannot quote")
+}
+
+func appendNew(list []string, items ...string) []string {
+	for _, it := range items {
+		dup := false
+		for _, have := range list {
+			dup = dup || have == it
+		}
+		if !dup {
+			list = append(list, it)
+		}
+	}
+	return list
+}
+
+// SplitWords splits s into words the way a POSIX shell would, without
+// expansions: whitespace separates words; single quotes keep everything;
+// double quotes keep everything but \" and \\; a backslash escapes the
+// next character.
+func SplitWords(s string) ([]string, error) {
+	var (
+		words []string
+		cur   strings.Builder
+		in    bool // inside a word
+	)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n':
+			if in {
+				words = append(words, cur.String())
+				cur.Reset()
+				in = false
+			}
+		case c == '\\':
+			if i+1 >= len(s) {
+				return nil, errors.New("trailing backslash")
+			}
+			i++
+			cur.WriteByte(s[i])
+			in = true
+		case c == '\'':
+			j := strings.IndexByte(s[i+1:], '\'')
+			if j < 0 {
+				return nil, errors.New("unterminated ' quote")
+			}
+			cur.WriteString(s[i+1 : i+1+j])
+			i += j + 1
+			in = true
+		case c == '"':
+			i++
+			for ; i < len(s) && s[i] != '"'; i++ {
+				if s[i] == '\\' && i+1 < len(s) && (s[i+1] == '"' || s[i+1] == '\\') {
+					i++
+				}
+				cur.WriteByte(s[i])
+			}
+			if i >= len(s) {
+				return nil, errors.New("unterminated \" quote")
+			}
+			in = true
+		default:
+			cur.WriteByte(c)
+			in = true
+		}
+	}
+	if in {
+		words = append(words, cur.String())
+	}
+	return words, nil
+}

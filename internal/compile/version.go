@@ -1,0 +1,124 @@
+package compile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"go/version"
+	"strings"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/checksum"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/goproxy"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/goversion"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
+)
+
+// chooseGo decides which Go release builds the app and prints why.
+func (c *compilation) chooseGo(ctx context.Context) (string, error) {
+	req, err := c.request()
+	if err != nil {
+		return "", err
+	}
+	v := req.Version
+	if req.Kind != goversion.Exact {
+		available, err := c.releases(ctx)
+		if err != nil {
+			return "", proxyError(err, c.proxy)
+		}
+		v, err = goversion.Resolve(req, available)
+		if err != nil {
+			return "", remedy.Wrap(err, "go-version", "Ask for a released Go version (see https://go.dev/doc/devel/release), or point GOPROXY at a proxy that serves it.")
+		}
+	}
+	c.log.Step("Using %s (from %s)", v, req.Source)
+	if vf := c.app.Version(); goversion.OlderThanGoDirective(v, vf.Go) {
+		return "", remedy.Wrap(fmt.Errorf("%s (from %s) is older than the go directive in %s:%d (go %s), so the go command would refuse to build", v, req.Source, vf.Name, vf.GoLine, vf.Go),
+			"go-version", "Ask for go%s or newer, or remove the setting so the go directive decides.", vf.Go)
+	}
+	return v, nil
+}
+
+// request gathers the places a Go version can come from.
+func (c *compilation) request() (goversion.Request, error) {
+	vf, settings := c.app.Version(), c.app.Settings()
+	in := goversion.Inputs{
+		File:          vf.Name,
+		ConfigVar:     c.vars.Get("GOVERSION"),
+		Toolchain:     vf.Toolchain,
+		ToolchainLine: vf.ToolchainLine,
+		GoDirective:   vf.Go,
+		GoLine:        vf.GoLine,
+		Default:       c.manifest.Go.DefaultVersion,
+	}
+	if cm, ok := settings.Last("goVersion"); ok {
+		if len(cm.Args) != 1 {
+			return goversion.Request{}, remedy.Wrap(fmt.Errorf("%s:%d: +heroku goVersion wants one version, got %d words", settings.Name, cm.Line, len(cm.Args)),
+				"go-version", "Write it as `// +heroku goVersion 1.22` (newest 1.22.x) or `// +heroku goVersion go1.22.5` (exactly that release).")
+		}
+		in.Comment, in.CommentLine = cm.Args[0], cm.Line
+		in.File = settings.Name
+	}
+	req, err := goversion.Choose(in)
+	if err != nil {
+		return req, remedy.Wrap(err, "go-version", "Use a Go version such as 1.22 (newest 1.22.x), go1.22.5 (exactly that release) or go1.23rc1.")
+	}
+	return req, nil
+}
+
+// releases lists the Go releases the proxy serves for this platform.
+func (c *compilation) releases(ctx context.Context) ([]string, error) {
+	list, err := c.proxy.List(ctx, toolchain.ModulePath)
+	if err != nil {
+		return nil, err
+	}
+	tcCache := c.toolchainCache()
+	var out []string
+	for _, mv := range list {
+		if v := toolchain.ReleaseOf(mv, tcCache.GOOS, tcCache.GOARCH); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+// installError explains a failed toolchain install.
+func (c *compilation) installError(ctx context.Context, err error, v string) error {
+	var sec *checksum.SecurityError
+	if errors.As(err, &sec) {
+		return remedy.Wrap(err, "security", "Do not retry blindly: check which proxy GOPROXY names and whether something between it and this build rewrites downloads.")
+	}
+	var se *goproxy.StatusError
+	if errors.As(err, &se) && (se.Code == 403 || se.Code == 404 || se.Code == 410) {
+		tcCache := c.toolchainCache()
+		msg := fmt.Sprintf("%s (from %s) is not available from GOPROXY=%s for %s/%s", v, c.requestSource(), c.proxy, tcCache.GOOS, tcCache.GOARCH)
+		if se.Body != "" {
+			msg += " (the proxy says: " + se.Body + ")"
+		}
+		fix := "Ask for a released Go version."
+		if list, lerr := c.releases(ctx); lerr == nil {
+			if newest := goversion.NewestStable(list, version.Lang(v)); newest != "" {
+				fix = fmt.Sprintf("The newest %s release is %s; write only the minor version (%s) to always get the newest patch release.", version.Lang(v), newest, strings.TrimPrefix(version.Lang(v), "go"))
+			} else if newest := goversion.NewestStable(list, ""); newest != "" {
+				fix = fmt.Sprintf("Ask for a released Go version; the newest is %s.", newest)
+			}
+		}
+		return remedy.Wrap(errors.New(msg), "go-version", "%s", fix)
+	}
+	return proxyError(err, c.proxy)
+}
+
+// requestSource names where the version request came from.
+func (c *compilation) requestSource() string {
+	req, err := c.request()
+	if err != nil {
+		return "the build settings"
+	}
+	return req.Source
+}
+
+// proxyError explains a failure to reach the module proxy.
+func proxyError(err error, proxy *goproxy.Client) error {
+	return remedy.Wrap(fmt.Errorf("%w (GOPROXY=%s)", err, proxy), "goproxy",
+		"The module proxy could not be reached. Retry the build; if it keeps failing, check the GOPROXY config var.")
+}
