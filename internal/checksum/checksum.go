@@ -20,6 +20,9 @@ import (
 	"syscall"
 
 	"golang.org/x/mod/sumdb"
+	"golang.org/x/mod/sumdb/note"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/goproxy"
 )
 
 // DefaultName and DefaultKey identify sum.golang.org, as in cmd/go.
@@ -57,12 +60,21 @@ func New(gosumdb string, proxies []string, dir string, get Getter) (*DB, error) 
 	switch {
 	case len(fields) > 2:
 		return nil, fmt.Errorf("invalid GOSUMDB %q: too many fields", gosumdb)
-	case len(fields) == 0 || fields[0] == "off" || fields[0] == DefaultName:
+	case len(fields) == 0 || fields[0] == "off":
 		db.Name, db.Key = DefaultName, DefaultKey
+	case fields[0] == DefaultName || fields[0] == "sum.golang.google.cn":
+		// sum.golang.google.cn serves the same database under another host.
+		db.Name, db.Key = DefaultName, DefaultKey
+		if fields[0] != DefaultName {
+			db.url = "https://" + fields[0]
+		}
 		if len(fields) > 1 {
 			db.url = strings.TrimRight(fields[1], "/")
 		}
-	case len(fields) <= 2 && strings.Contains(fields[0], "+"):
+	case strings.Contains(fields[0], "+"):
+		if _, err := note.NewVerifier(fields[0]); err != nil {
+			return nil, fmt.Errorf("invalid GOSUMDB %q: malformed key: %w", gosumdb, err)
+		}
 		db.Key = fields[0]
 		db.Name, _, _ = strings.Cut(fields[0], "+")
 		if len(fields) == 2 {
@@ -86,7 +98,7 @@ func (db *DB) Verify(ctx context.Context, path, version, hash string) error {
 	client := sumdb.NewClient(ops)
 	lines, err := client.Lookup(path, version)
 	if ops.security != "" {
-		return &SecurityError{Module: path + "@" + version, Detail: ops.security}
+		return &SecurityError{Module: path + "@" + version, Detail: ops.security, Fork: true}
 	}
 	if err != nil {
 		return fmt.Errorf("verify %s@%s: checksum database %s: %w", path, version, db.Name, err)
@@ -112,32 +124,44 @@ func (db *DB) Verify(ctx context.Context, path, version, hash string) error {
 type SecurityError struct {
 	Module string
 	Detail string
+	Fork   bool // the database's log is inconsistent with the cached tree head
 }
 
 func (e *SecurityError) Error() string {
+	if e.Fork {
+		return fmt.Sprintf("verifying %s: %s\n\nSECURITY ERROR\n"+
+			"The checksum database served a log that is inconsistent with the one\n"+
+			"this cache verified in an earlier build: the database, or something\n"+
+			"between it and this build, is misbehaving. Nothing was installed or cached.", e.Module, e.Detail)
+	}
 	return fmt.Sprintf("verifying %s: %s\n\nSECURITY ERROR\n"+
 		"This download does NOT match the one reported by the checksum server.\n"+
 		"The bits may have been replaced on the origin server, or an attacker may\n"+
 		"have intercepted the download attempt. Nothing was installed or cached.", e.Module, e.Detail)
 }
 
-// base returns the URL the database is read from, asking each proxy once
-// whether it serves the database.
-func (db *DB) base(ctx context.Context) string {
+// base returns the URL the database is read from. Like the go command, it
+// asks each proxy whether it serves the database and goes to the database
+// directly only when every proxy answers "not found".
+func (db *DB) base(ctx context.Context) (string, error) {
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	if db.url != "" {
-		return db.url
+		return db.url, nil
 	}
 	for _, p := range db.proxies {
 		u := p + "/sumdb/" + db.Name
-		if _, err := db.get.Get(ctx, u+"/supported"); err == nil {
+		_, err := db.get.Get(ctx, u+"/supported")
+		if err == nil {
 			db.url = u
-			return u
+			return u, nil
+		}
+		if !errors.Is(err, goproxy.ErrNotFound) {
+			return "", fmt.Errorf("ask proxy for checksum database %s: %w", db.Name, err)
 		}
 	}
 	db.url = "https://" + db.Name
-	return db.url
+	return db.url, nil
 }
 
 // ops implements sumdb.ClientOps for one Verify call.
@@ -150,7 +174,11 @@ type ops struct {
 }
 
 func (o *ops) ReadRemote(path string) ([]byte, error) {
-	return o.db.get.Get(o.ctx, o.db.base(o.ctx)+path)
+	base, err := o.db.base(o.ctx)
+	if err != nil {
+		return nil, err
+	}
+	return o.db.get.Get(o.ctx, base+path)
 }
 
 func (o *ops) ReadConfig(file string) ([]byte, error) {

@@ -29,8 +29,9 @@ func TestNew(t *testing.T) {
 		{"sum.golang.org", DefaultName, DefaultKey, ""},
 		{"sum.golang.org https://sum.example/db/", DefaultName, DefaultKey, "https://sum.example/db"},
 		{"sum.golang.org sum.example", DefaultName, DefaultKey, "https://sum.example"},
-		{"sum.example+abcd1234+AAAA", "sum.example", "sum.example+abcd1234+AAAA", ""},
-		{"  sum.example+abcd1234+AAAA   http://127.0.0.1:8080/sumdb ", "sum.example", "sum.example+abcd1234+AAAA", "http://127.0.0.1:8080/sumdb"},
+		{"sum.golang.google.cn", DefaultName, DefaultKey, "https://sum.golang.google.cn"},
+		{testKey, "sum.example", testKey, ""},
+		{"  " + testKey + "   http://127.0.0.1:8080/sumdb ", "sum.example", testKey, "http://127.0.0.1:8080/sumdb"},
 	}
 	for _, tt := range tests {
 		db, err := New(tt.gosumdb, nil, t.TempDir(), nil)
@@ -44,8 +45,11 @@ func TestNew(t *testing.T) {
 	}
 }
 
+// testKey is a well-formed verifier key for a database named sum.example.
+const testKey = "sum.example+8d65d62c+AbkyghmF7YXi/7eEMdBGtTM5NsAv5SHPdnul/i5ht1Tn"
+
 func TestNewInvalid(t *testing.T) {
-	for _, gosumdb := range []string{"sum.example", "on", "a+b url extra", "sum.golang.org url extra"} {
+	for _, gosumdb := range []string{"sum.example", "on", "a+b url extra", "sum.golang.org url extra", "sum.example+abcd1234+AAAA"} {
 		db, err := New(gosumdb, nil, t.TempDir(), nil)
 		if err == nil {
 			t.Errorf("New(%q) = %+v, want error", gosumdb, db)
@@ -198,7 +202,7 @@ func TestVerifyFork(t *testing.T) {
 		t.Fatal("Verify against a forked log: no error")
 	} else {
 		var se *SecurityError
-		if !errors.As(err, &se) || !strings.Contains(err.Error(), "SECURITY ERROR") || !strings.Contains(err.Error(), "misbehavior") {
+		if !errors.As(err, &se) || !strings.Contains(err.Error(), "SECURITY ERROR") || !strings.Contains(err.Error(), "misbehavior") || !se.Fork || !strings.Contains(err.Error(), "inconsistent with the one") {
 			t.Errorf("Verify against a forked log = %v, want a *SecurityError about the database", err)
 		}
 	}
@@ -272,10 +276,20 @@ func TestOffUsesDefaultDB(t *testing.T) {
 		t.Fatalf("New(off) = %q %q, want sum.golang.org", db.Name, db.Key)
 	}
 	// The proxy is asked for sum.golang.org, not skipped.
-	if got := db.base(context.Background()); got != "https://sum.golang.org" {
-		t.Errorf("base = %q, want the database itself when the proxy does not serve it", got)
+	if got, err := db.base(context.Background()); err != nil || got != "https://sum.golang.org" {
+		t.Errorf("base = %q, %v; want the database itself when the proxy does not serve it", got, err)
 	}
 	if n := s.RequestCount("/sumdb/sum.golang.org/supported"); n != 1 {
 		t.Errorf("requests = %q, want one discovery of sum.golang.org", s.Requests())
+	}
+}
+
+func TestVerifyProxyFailsDiscovery(t *testing.T) {
+	f := newFixture(t)
+	f.s.Inject("/supported", proxytest.Always, proxytest.Fault{Status: http.StatusServiceUnavailable})
+	db := f.db(t, f.s.Key(), f.s.URL())
+	err := db.Verify(context.Background(), modPath, modVer, f.s.Sum(modPath, modVer))
+	if err == nil || !strings.Contains(err.Error(), "ask proxy for checksum database") || !strings.Contains(err.Error(), "503") {
+		t.Errorf("Verify with the proxy failing /supported = %v, want the proxy's error, not a silent switch to the database's own host", err)
 	}
 }

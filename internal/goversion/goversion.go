@@ -9,6 +9,7 @@ package goversion
 import (
 	"fmt"
 	"go/version"
+	"regexp"
 	"strings"
 )
 
@@ -42,6 +43,10 @@ func (r Request) String() string {
 	return fmt.Sprintf("the newest %s.x (at least %s)", lang, r.Version)
 }
 
+// release matches the names of Go releases and language versions:
+// go1.22, go1.22.5, go1.23rc1, go1.18beta2.
+var release = regexp.MustCompile(`^go1\.[0-9]+(\.[0-9]+|(rc|beta)[0-9]+)?$`)
+
 // Parse reads a Go version as users write it: 1.22, go1.22, 1.22.5,
 // go1.22.5, go1.23rc1. A language version (1.22) asks for the newest
 // release of that line; a patch release or prerelease asks for exactly
@@ -51,7 +56,7 @@ func Parse(s string) (Request, error) {
 	if !strings.HasPrefix(v, "go") {
 		v = "go" + v
 	}
-	if !version.IsValid(v) || strings.Count(v, ".") == 0 {
+	if !release.MatchString(v) || !version.IsValid(v) {
 		return Request{}, fmt.Errorf("%q is not a Go version (want a form like 1.22, go1.22.5 or go1.23rc1)", s)
 	}
 	if version.Lang(v) == v {

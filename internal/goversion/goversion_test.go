@@ -298,3 +298,11 @@ func TestOlderThanGoDirective(t *testing.T) {
 		}
 	}
 }
+
+func TestParseRejectsCustomSuffixes(t *testing.T) {
+	for _, s := range []string{"1.22-foo", "go1.22.5-custom", "go1.22.5+auto", "1.22.x", "go2"} {
+		if r, err := Parse(s); err == nil {
+			t.Errorf("Parse(%q) = %+v, want error", s, r)
+		}
+	}
+}

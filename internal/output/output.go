@@ -85,9 +85,9 @@ func (l *Log) IndentedErr() *LineWriter { return &LineWriter{log: l, dst: l.err}
 // Duration formats d for a build log: "0.42s", "12.3s", "1m05s".
 func Duration(d time.Duration) string {
 	switch {
-	case d < 10*time.Second:
+	case d < 9995*time.Millisecond:
 		return fmt.Sprintf("%.2fs", d.Seconds())
-	case d < time.Minute:
+	case d < 59950*time.Millisecond:
 		return fmt.Sprintf("%.1fs", d.Seconds())
 	default:
 		d = d.Round(time.Second)
@@ -100,9 +100,9 @@ func Size(n int64) string {
 	switch {
 	case n < 1000:
 		return fmt.Sprintf("%d B", n)
-	case n < 1000*1000:
+	case n < 999950:
 		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
-	case n < 1000*1000*1000:
+	case n < 999950000:
 		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
 	default:
 		return fmt.Sprintf("%.2f GB", float64(n)/1e9)
@@ -139,7 +139,7 @@ func (w *LineWriter) Write(p []byte) (int, error) {
 		if i < 0 {
 			break
 		}
-		w.log.write(w.dst, detailPrefix, string(w.buf[:i]))
+		w.log.write(w.dst, detailPrefix, strings.TrimSuffix(string(w.buf[:i]), "\r"))
 		w.buf = w.buf[i+1:]
 	}
 	return len(p), nil

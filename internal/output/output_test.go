@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -211,5 +212,24 @@ func TestSize(t *testing.T) {
 		if got := Size(tt.n); got != tt.want {
 			t.Errorf("Size(%d) = %q, want %q", tt.n, got, tt.want)
 		}
+	}
+}
+
+func TestRounding(t *testing.T) {
+	if got := Duration(9996 * time.Millisecond); got != "10.0s" {
+		t.Errorf("Duration(9.996s) = %q, want 10.0s", got)
+	}
+	if got := Size(999999); got != "1.0 MB" {
+		t.Errorf("Size(999999) = %q, want 1.0 MB", got)
+	}
+}
+
+func TestLineWriterCRLF(t *testing.T) {
+	var out bytes.Buffer
+	l := New(&out, io.Discard)
+	w := l.Indented()
+	io.WriteString(w, "a\r\nb\r\n")
+	if got := out.String(); got != "       a\n       b\n" {
+		t.Errorf("CRLF lines printed as %q", got)
 	}
 }
