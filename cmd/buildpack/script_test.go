@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/proxytest"
 )
 
 // The fixture tests run the real bin/ shims on copies of the apps in
@@ -69,15 +71,19 @@ func TestScript(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"app":        cmdApp,
-			"configvar":  cmdConfigVar,
-			"seedcache":  cmdSeedCache,
-			"lscache":    cmdLsCache,
-			"serve":      cmdServe,
-			"get":        cmdGet,
-			"tamperzip":  cmdTamperZip,
-			"nogopath":   cmdNoGoPath,
-			"bootstrapv": cmdBootstrapVersion,
+			"privateproxy": func(ts *testscript.TestScript, neg bool, args []string) {
+				cmdPrivateProxy(t, ts, neg, args)
+			},
+			"buildpackcopy": cmdBuildpackCopy,
+			"app":           cmdApp,
+			"configvar":     cmdConfigVar,
+			"seedcache":     cmdSeedCache,
+			"lscache":       cmdLsCache,
+			"serve":         cmdServe,
+			"get":           cmdGet,
+			"tamperzip":     cmdTamperZip,
+			"nogopath":      cmdNoGoPath,
+			"bootstrapv":    cmdBootstrapVersion,
 		},
 	})
 }
@@ -350,4 +356,48 @@ func fakeToolchainZip(ts *testscript.TestScript, path string) []byte {
 	}
 	ts.Check(zw.Close())
 	return buf.Bytes()
+}
+
+// privateModule is what the private proxy of privateproxy serves.
+var privateModule = map[string]string{
+	"go.mod":      "module example.com/private/greeting\n\ngo 1.22\n",
+	"greeting.go": "// Package greeting is only on the private proxy.\npackage greeting\n\n// Hello greets.\nfunc Hello() string { return \"hello from a private module\" }\n",
+}
+
+// privateproxy LOGIN PASSWORD: start a loopback HTTPS module proxy that
+// serves example.com/private/greeting@v1.0.0 only to requests with this
+// basic-auth login; set PRIVATE_PROXY to its URL, PRIVATE_HOST to its
+// host:port, and SSL_CERT_FILE to its certificate so clients trust it.
+func cmdPrivateProxy(t *testing.T, ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: privateproxy LOGIN PASSWORD")
+	}
+	s := proxytest.NewTLS(t)
+	s.AddModule("example.com/private/greeting", "v1.0.0", privateModule)
+	s.RequireBasicAuth(args[0], args[1])
+	cert, err := s.CertFile(ts.MkAbs("."))
+	ts.Check(err)
+	ts.Setenv("PRIVATE_PROXY", s.URL())
+	ts.Setenv("PRIVATE_HOST", strings.TrimPrefix(s.URL(), "https://"))
+	ts.Setenv("SSL_CERT_FILE", cert)
+}
+
+// buildpackcopy: copy the buildpack to $WORK/buildpack and point
+// BUILDPACK at it, for tests that look at what compile writes into the
+// buildpack's own directory.
+func cmdBuildpackCopy(ts *testscript.TestScript, neg bool, args []string) {
+	dst := ts.MkAbs("buildpack")
+	for _, name := range []string{"bin", "cmd", "internal", "go.mod", "go.sum", "buildpack.toml"} {
+		src := filepath.Join(repoRoot, name)
+		info, err := os.Stat(src)
+		ts.Check(err)
+		if info.IsDir() {
+			ts.Check(copyTree(src, filepath.Join(dst, name)))
+			continue
+		}
+		data, err := os.ReadFile(src)
+		ts.Check(err)
+		ts.Check(os.WriteFile(filepath.Join(dst, name), data, info.Mode().Perm()))
+	}
+	ts.Setenv("BUILDPACK", dst)
 }

@@ -124,7 +124,14 @@ type RunError struct {
 }
 
 func (e *RunError) Error() string {
-	return fmt.Sprintf("go %s: %v", strings.Join(e.Args, " "), e.Err)
+	args := make([]string, 0, len(e.Args))
+	for _, a := range e.Args {
+		if strings.Contains(a, "\n") || len(a) > 200 {
+			a = "…"
+		}
+		args = append(args, a)
+	}
+	return fmt.Sprintf("go %s: %v", strings.Join(args, " "), e.Err)
 }
 
 // Unwrap returns the process error.

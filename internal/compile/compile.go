@@ -151,6 +151,7 @@ func (c *compilation) readSettings() error {
 	}
 	if c.creds != nil {
 		c.proxy.Credentials = func(host string) (string, string, bool) { return netrc.Lookup(c.creds, host) }
+		c.log.Detail("Credentials for private hosts: from GO_NETRC (HTTPS only)")
 	}
 	if vars.Get("GO_INSTALL_TOOLS_IN_IMAGE") == "true" {
 		c.KeepToolchain = true
@@ -271,7 +272,9 @@ func (c *compilation) downloadModules(ctx context.Context) error {
 		c.log.Step("Using vendored modules (vendor/modules.txt): no downloads")
 		return nil
 	}
-	if c.app.Work == nil && c.app.Mod.Requires == 0 {
+	// In a workspace, requirements between its modules are not downloads:
+	// the go command fetches what the build needs as it lists packages.
+	if c.app.Work != nil || c.app.Mod.Requires == 0 {
 		return nil
 	}
 	done := c.log.Timed("Downloading modules")
@@ -309,7 +312,7 @@ func (c *compilation) findMains(ctx context.Context) error {
 	mains, err := build.ListMains(ctx, c.goCmd, patterns)
 	c.flush()
 	if err != nil {
-		return goError(err, "build-errors", "The go command could not load the packages; the errors are above.")
+		return goError(err, "what-gets-built", fmt.Sprintf("The go command could not load %s (from %s); its errors are above.", strings.Join(patterns, " "), from))
 	}
 	if len(mains) == 0 {
 		return remedy.Wrap(fmt.Errorf("no main package matches %s (from %s)", strings.Join(patterns, " "), from),
@@ -362,6 +365,14 @@ func (c *compilation) packageSpec() ([]string, string, error) {
 				"what-gets-built", "Write it as `// +heroku install ./cmd/web ./cmd/worker`.")
 		}
 		return cm.Args, fmt.Sprintf("the +heroku install comment in %s:%d", settings.Name, cm.Line), nil
+	}
+	if c.app.Mod == nil {
+		// A workspace root is not a module: ./... there matches nothing.
+		var patterns []string
+		for _, dir := range c.app.Work.Uses {
+			patterns = append(patterns, "./"+strings.TrimPrefix(filepath.ToSlash(filepath.Clean(dir)), "./")+"/...")
+		}
+		return patterns, "every main package in the workspace", nil
 	}
 	return []string{"./..."}, "every main package in the app", nil
 }

@@ -117,8 +117,14 @@ func (c *compilation) requestSource() string {
 	return req.Source
 }
 
-// proxyError explains a failure to reach the module proxy.
+// proxyError explains a failed request to the module proxy.
 func proxyError(err error, proxy *goproxy.Client) error {
-	return remedy.Wrap(fmt.Errorf("%w (GOPROXY=%s)", err, proxy), "goproxy",
+	err = fmt.Errorf("%w (GOPROXY=%s)", err, proxy)
+	var se *goproxy.StatusError
+	if errors.As(err, &se) && (se.Code == 401 || se.Code == 403) {
+		return remedy.Wrap(err, "private-modules",
+			"The proxy refused the request. If it needs credentials, set GO_NETRC (machine HOST login USER password TOKEN); otherwise check GOPROXY.")
+	}
+	return remedy.Wrap(err, "goproxy",
 		"The module proxy could not be reached. Retry the build; if it keeps failing, check the GOPROXY config var.")
 }

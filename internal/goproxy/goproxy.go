@@ -96,7 +96,8 @@ type Client struct {
 	// request is abandoned.
 	Stall time.Duration
 	// Credentials, when set, returns the basic-auth login for a proxy host
-	// whose URL carries none (from a .netrc, for private proxies).
+	// ("host" or "host:port") whose URL carries none (from a .netrc, for
+	// private proxies). Like the go command, it is used over HTTPS only.
 	Credentials func(host string) (login, password string, ok bool)
 }
 
@@ -304,8 +305,8 @@ func (c *Client) fetchOnce(ctx context.Context, rawURL string, w io.Writer, prog
 	if err != nil {
 		return 0, err
 	}
-	if req.URL.User == nil && c.Credentials != nil {
-		if login, password, ok := c.Credentials(req.URL.Hostname()); ok {
+	if req.URL.User == nil && c.Credentials != nil && req.URL.Scheme == "https" {
+		if login, password, ok := c.Credentials(req.URL.Host); ok {
 			req.SetBasicAuth(login, password)
 		}
 	}

@@ -8,6 +8,7 @@ package netrc
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -64,12 +65,19 @@ func Parse(data string) ([]Line, error) {
 	return out, nil
 }
 
-// Lookup returns the login and password for host: the first entry for it,
-// else the default entry.
+// Lookup returns the login and password for host ("host" or "host:port"):
+// the first entry naming it exactly, else the first naming its host name
+// without the port, else the default entry.
 func Lookup(lines []Line, host string) (login, password string, ok bool) {
-	for _, l := range lines {
-		if l.Machine == host {
-			return l.Login, l.Password, true
+	name := host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		name = h
+	}
+	for _, want := range []string{host, name} {
+		for _, l := range lines {
+			if l.Machine == want {
+				return l.Login, l.Password, true
+			}
 		}
 	}
 	for _, l := range lines {

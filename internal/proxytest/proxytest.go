@@ -14,6 +14,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"net/http"
@@ -51,6 +52,8 @@ type Server struct {
 	modules  map[module.Version]*mod
 	faults   []*fault
 	requests []string
+	login    string // required basic-auth login, "" for none
+	password string
 }
 
 // mod is one module version: what the proxy serves and what the
@@ -73,6 +76,30 @@ func New(t testing.TB) *Server {
 	return start(t, signer, key)
 }
 
+// NewTLS is like New but serves HTTPS with a self-signed certificate; the
+// go command sends .netrc credentials only over HTTPS. CertFile writes the
+// certificate for clients to trust.
+func NewTLS(t testing.TB) *Server {
+	t.Helper()
+	signer, key, err := note.GenerateKey(rand.Reader, DBName)
+	if err != nil {
+		t.Fatalf("proxytest: generate key: %v", err)
+	}
+	return startServer(t, signer, key, true)
+}
+
+// CertFile writes the server's TLS certificate as PEM into dir and
+// returns the file's path, for SSL_CERT_FILE.
+func (s *Server) CertFile(dir string) (string, error) {
+	cert := s.srv.Certificate()
+	if cert == nil {
+		return "", fmt.Errorf("proxytest: server does not use TLS")
+	}
+	path := filepath.Join(dir, "proxytest-cert.pem")
+	data := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw})
+	return path, os.WriteFile(path, data, 0o644)
+}
+
 // NewSameKey starts a Server whose checksum database signs with the key of
 // other but has its own modules and log. A client that trusted other's log
 // sees this one as a fork of it.
@@ -82,6 +109,10 @@ func NewSameKey(t testing.TB, other *Server) *Server {
 }
 
 func start(t testing.TB, signer, key string) *Server {
+	return startServer(t, signer, key, false)
+}
+
+func startServer(t testing.TB, signer, key string, tls bool) *Server {
 	s := &Server{
 		t:       t,
 		signer:  signer,
@@ -95,12 +126,24 @@ func start(t testing.TB, signer, key string) *Server {
 	mux.HandleFunc(prefix+"/supported", func(w http.ResponseWriter, r *http.Request) {})
 	mux.Handle(prefix+"/", http.StripPrefix(prefix, db))
 	mux.HandleFunc("/", s.serveProxy)
-	s.srv = httptest.NewServer(s.faulty(mux))
+	if tls {
+		s.srv = httptest.NewTLSServer(s.faulty(mux))
+	} else {
+		s.srv = httptest.NewServer(s.faulty(mux))
+	}
 	t.Cleanup(func() {
 		close(s.closed)
 		s.srv.Close()
 	})
 	return s
+}
+
+// RequireBasicAuth makes every request without this login and password
+// fail with 401 Unauthorized, as a private proxy does.
+func (s *Server) RequireBasicAuth(login, password string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.login, s.password = login, password
 }
 
 // URL returns the proxy's base URL, a GOPROXY value.
@@ -271,6 +314,14 @@ func (s *Server) faulty(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		s.requests = append(s.requests, r.URL.Path)
+		if s.login != "" {
+			if u, p, ok := r.BasicAuth(); !ok || u != s.login || p != s.password {
+				s.mu.Unlock()
+				w.Header().Set("WWW-Authenticate", `Basic realm="proxytest"`)
+				http.Error(w, "proxytest: authentication required", http.StatusUnauthorized)
+				return
+			}
+		}
 		var f *Fault
 		for _, ft := range s.faults {
 			if ft.left != 0 && strings.HasSuffix(r.URL.Path, ft.suffix) {
@@ -346,6 +397,12 @@ func (s *Server) serveProxy(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		s.mu.Unlock()
+		if len(versions) == 0 {
+			// Like public proxies, a module the proxy does not know is "not
+			// found", so a GOPROXY list falls through to the next proxy.
+			http.Error(w, "not found: "+path, http.StatusNotFound)
+			return
+		}
 		sort.Slice(versions, func(i, j int) bool { return semver.Compare(versions[i], versions[j]) < 0 })
 		w.Header().Set("Content-Type", "text/plain; charset=UTF-8")
 		for _, v := range versions {

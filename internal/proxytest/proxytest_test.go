@@ -55,7 +55,7 @@ func TestProxy(t *testing.T) {
 		{"/example.com/!upper/@v/v1.10.0.mod", 200, "module example.com/Upper\n"},
 		{"/example.com/!upper/@v/v1.2.0.mod", 200, "module example.com/Upper\n\ngo 1.22\n"},
 		{"/example.com/!upper/@v/v1.3.0.zip", 404, ""},
-		{"/example.com/other/@v/list", 200, ""},
+		{"/example.com/other/@v/list", 404, ""},
 		{"/example.com/!upper/@latest", 404, ""},
 		{"/sumdb/" + DBName + "/supported", 200, ""},
 		{"/sumdb/other.example/supported", 404, ""},
@@ -242,5 +242,30 @@ func TestInject(t *testing.T) {
 	}
 	if got := s.RequestCount("/list"); got != 0 {
 		t.Errorf("RequestCount(/list) = %d, want 0", got)
+	}
+}
+
+func TestRequireBasicAuth(t *testing.T) {
+	s := New(t)
+	s.AddModule("example.com/private", "v1.0.0", map[string]string{"p.go": "package p\n"})
+	s.RequireBasicAuth("user", "secret")
+	url := s.URL() + "/example.com/private/@v/list"
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("GET without credentials: %s, want 401", resp.Status)
+	}
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	req.SetBasicAuth("user", "secret")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("GET with credentials: %s, want 200", resp.Status)
 	}
 }

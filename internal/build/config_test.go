@@ -1,0 +1,262 @@
+package build
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestParseConfig(t *testing.T) {
+	tests := []struct {
+		name          string
+		vars          map[string]string
+		sourceVersion string
+		want          Config
+	}{
+		{
+			name: "no vars",
+			want: Config{Env: map[string]string{"CGO_ENABLED": "0"}, Tags: []string{"heroku"}},
+		},
+		{
+			name: "GOFLAGS tags",
+			vars: map[string]string{"GOFLAGS": "-mod=mod -tags=a,b  -trimpath"},
+			want: Config{
+				Env:     map[string]string{"CGO_ENABLED": "0", "GOFLAGS": "-mod=mod -trimpath"},
+				Tags:    []string{"heroku", "a", "b"},
+				Applied: []string{"GOFLAGS"},
+			},
+		},
+		{
+			name: "GOFLAGS only tags",
+			vars: map[string]string{"GOFLAGS": "--tags heroku,a"},
+			want: Config{
+				Env:     map[string]string{"CGO_ENABLED": "0", "GOFLAGS": ""},
+				Tags:    []string{"heroku", "a"},
+				Applied: []string{"GOFLAGS"},
+			},
+		},
+		{
+			name: "GO_BUILD_FLAGS",
+			vars: map[string]string{"GO_BUILD_FLAGS": `-race -ldflags '-X main.a=b c' -tags "x y" -v`},
+			want: Config{
+				Env:     map[string]string{"CGO_ENABLED": "0"},
+				Tags:    []string{"heroku", "x", "y"},
+				LDFlags: []string{"-X main.a=b c"},
+				Flags:   []string{"-race", "-v"},
+				Applied: []string{"GO_BUILD_FLAGS"},
+			},
+		},
+		{
+			name: "tags from GOFLAGS then GO_BUILD_FLAGS",
+			vars: map[string]string{"GOFLAGS": "-tags=a", "GO_BUILD_FLAGS": "-tags=b,a -ldflags=-s -ldflags=-w"},
+			want: Config{
+				Env:     map[string]string{"CGO_ENABLED": "0", "GOFLAGS": ""},
+				Tags:    []string{"heroku", "a", "b"},
+				LDFlags: []string{"-s", "-w"},
+				Applied: []string{"GOFLAGS", "GO_BUILD_FLAGS"},
+			},
+		},
+		{
+			name: "linker symbol and value",
+			vars: map[string]string{"GO_LINKER_SYMBOL": "main.version", "GO_LINKER_VALUE": "1.2", "GO_BUILD_FLAGS": "-ldflags=-s"},
+			want: Config{
+				Env:     map[string]string{"CGO_ENABLED": "0"},
+				Tags:    []string{"heroku"},
+				LDFlags: []string{"-X", "main.version=1.2", "-s"},
+				Applied: []string{"GO_BUILD_FLAGS", "GO_LINKER_SYMBOL", "GO_LINKER_VALUE"},
+			},
+		},
+		{
+			name:          "linker value from SOURCE_VERSION",
+			vars:          map[string]string{"GO_LINKER_SYMBOL": "main.version"},
+			sourceVersion: "0123abc",
+			want: Config{
+				Env:     map[string]string{"CGO_ENABLED": "0"},
+				Tags:    []string{"heroku"},
+				LDFlags: []string{"-X", "main.version=0123abc"},
+				Applied: []string{"GO_LINKER_SYMBOL"},
+			},
+		},
+		{
+			name:          "empty linker value beats SOURCE_VERSION",
+			vars:          map[string]string{"GO_LINKER_SYMBOL": "main.version", "GO_LINKER_VALUE": ""},
+			sourceVersion: "0123abc",
+			want: Config{
+				Env:     map[string]string{"CGO_ENABLED": "0"},
+				Tags:    []string{"heroku"},
+				LDFlags: []string{"-X", "main.version="},
+				Applied: []string{"GO_LINKER_SYMBOL", "GO_LINKER_VALUE"},
+			},
+		},
+		{
+			name: "CGO_ENABLED=1",
+			vars: map[string]string{"CGO_ENABLED": "1", "CGO_CFLAGS": "-O2"},
+			want: Config{
+				Env:     map[string]string{"CGO_ENABLED": "1", "CGO_CFLAGS": "-O2"},
+				Tags:    []string{"heroku"},
+				Applied: []string{"CGO_CFLAGS", "CGO_ENABLED"},
+				CGO:     true,
+			},
+		},
+		{
+			name: "CGO_ENABLED=0",
+			vars: map[string]string{"CGO_ENABLED": "0"},
+			want: Config{
+				Env:     map[string]string{"CGO_ENABLED": "0"},
+				Tags:    []string{"heroku"},
+				Applied: []string{"CGO_ENABLED"},
+			},
+		},
+		{
+			name: "applied, ignored and unrelated vars",
+			vars: map[string]string{
+				"GOPROXY": "https://proxy.example", "GOVERSION": "1.22", "GO_APP_DIR": "api", "GOWORK": "off",
+				"GO_NETRC": "machine x", "GO_INSTALL_PACKAGE_SPEC": "./...", "GO_INSTALL_TOOLS_IN_IMAGE": "true",
+				"CC": "clang", "PKG_CONFIG": "pkgconf", "GODEBUG": "x=1",
+				"GOROOT": "/go", "GOTOOLCHAIN": "go1.22.0", "GOOS": "windows", "GOARCH": "arm", "GOPATH": "/p",
+				"GOCACHE": "/c", "GOMODCACHE": "/m", "GOENV": "/e", "GOBIN": "/b",
+				"DATABASE_URL": "postgres://x", "GOGC": "50", "CGO_UNKNOWN": "1", "PATH": "/evil",
+			},
+			want: Config{
+				Env: map[string]string{
+					"CGO_ENABLED": "0", "GOPROXY": "https://proxy.example", "CC": "clang",
+					"PKG_CONFIG": "pkgconf", "GODEBUG": "x=1",
+				},
+				Tags: []string{"heroku"},
+				Applied: []string{"CC", "GODEBUG", "GOPROXY", "GOVERSION", "GOWORK", "GO_APP_DIR",
+					"GO_INSTALL_PACKAGE_SPEC", "GO_INSTALL_TOOLS_IN_IMAGE", "GO_NETRC", "PKG_CONFIG"},
+				Ignored: map[string]string{
+					"GOROOT": setVars["GOROOT"], "GOTOOLCHAIN": setVars["GOTOOLCHAIN"], "GOOS": setVars["GOOS"],
+					"GOARCH": setVars["GOARCH"], "GOPATH": setVars["GOPATH"], "GOCACHE": setVars["GOCACHE"],
+					"GOMODCACHE": setVars["GOMODCACHE"], "GOENV": setVars["GOENV"], "GOBIN": setVars["GOBIN"],
+				},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParseConfig(tt.vars, tt.sourceVersion)
+			if err != nil {
+				t.Fatalf("ParseConfig: %v", err)
+			}
+			if tt.want.Ignored == nil {
+				tt.want.Ignored = map[string]string{}
+			}
+			if !reflect.DeepEqual(*got, tt.want) {
+				t.Errorf("ParseConfig =\n%#v\nwant\n%#v", *got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseConfigLinkerQuoting(t *testing.T) {
+	tests := []struct {
+		value, want string
+	}{
+		{"v1.2.3", "main.v=v1.2.3"},
+		{"built on Monday", "'main.v=built on Monday'"},
+		{"it's\there", `"main.v=it's` + "\there\""},
+		{`say "hi"`, `'main.v=say "hi"'`},
+		{`'x'`, `"main.v='x'"`},
+	}
+	for _, tt := range tests {
+		c, err := ParseConfig(map[string]string{"GO_LINKER_SYMBOL": "main.v", "GO_LINKER_VALUE": tt.value}, "")
+		if err != nil {
+			t.Errorf("GO_LINKER_VALUE=%q: %v", tt.value, err)
+			continue
+		}
+		if want := []string{"-X", tt.want}; !reflect.DeepEqual(c.LDFlags, want) {
+			t.Errorf("GO_LINKER_VALUE=%q: LDFlags = %q, want %q", tt.value, c.LDFlags, want)
+		}
+	}
+}
+
+func TestParseConfigErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		vars map[string]string
+		want string
+	}{
+		{"value without symbol", map[string]string{"GO_LINKER_VALUE": "1"}, "GO_LINKER_SYMBOL is not"},
+		{"value with both quotes", map[string]string{"GO_LINKER_SYMBOL": "main.v", "GO_LINKER_VALUE": `'a' "b"`}, "GO_LINKER_VALUE config var: "},
+		{"CGO_ENABLED=yes", map[string]string{"CGO_ENABLED": "yes"}, `CGO_ENABLED config var: "yes" is neither 0 nor 1`},
+		{"CGO_ENABLED=true", map[string]string{"CGO_ENABLED": "true"}, "CGO_ENABLED config var"},
+		{"GOFLAGS -tags at the end", map[string]string{"GOFLAGS": "-mod=mod -tags"}, "GOFLAGS config var: -tags needs a value"},
+		{"GO_BUILD_FLAGS quote", map[string]string{"GO_BUILD_FLAGS": `-ldflags "-s`}, "GO_BUILD_FLAGS config var: unterminated"},
+		{"GO_BUILD_FLAGS -tags at the end", map[string]string{"GO_BUILD_FLAGS": "-tags"}, "GO_BUILD_FLAGS config var: -tags needs"},
+		{"GO_BUILD_FLAGS -ldflags at the end", map[string]string{"GO_BUILD_FLAGS": "-v -ldflags"}, "GO_BUILD_FLAGS config var: -ldflags needs"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := ParseConfig(tt.vars, "abc")
+			if err == nil {
+				t.Fatalf("ParseConfig = %+v, want error", c)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("ParseConfig error = %q, want %q in it", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestBuildArgs(t *testing.T) {
+	tests := []struct {
+		config Config
+		want   []string
+	}{
+		{Config{Tags: []string{"heroku"}}, []string{"-tags=heroku"}},
+		{
+			Config{Tags: []string{"heroku", "a"}, LDFlags: []string{"-X", "'main.v=a b'", "-s"}, Flags: []string{"-race", "-v"}},
+			[]string{"-tags=heroku,a", "-ldflags=-X 'main.v=a b' -s", "-race", "-v"},
+		},
+	}
+	for _, tt := range tests {
+		if got := tt.config.BuildArgs(); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("BuildArgs(%+v) = %q, want %q", tt.config, got, tt.want)
+		}
+	}
+	c, err := ParseConfig(map[string]string{
+		"GO_LINKER_SYMBOL": "main.version", "GO_LINKER_VALUE": "1 2",
+		"GO_BUILD_FLAGS": "-trimpath -tags=x -ldflags=-s",
+	}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"-tags=heroku,x", "-ldflags=-X 'main.version=1 2' -s", "-trimpath"}
+	if got := c.BuildArgs(); !reflect.DeepEqual(got, want) {
+		t.Errorf("BuildArgs of parsed config = %q, want %q", got, want)
+	}
+}
+
+func TestSplitWords(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    []string
+		wantErr string
+	}{
+		{in: "", want: nil},
+		{in: " \t\n ", want: nil},
+		{in: "a  b\tc\nd", want: []string{"a", "b", "c", "d"}},
+		{in: `'a b' "c d"`, want: []string{"a b", "c d"}},
+		{in: `a'b c'd"e f"`, want: []string{"ab cde f"}},
+		{in: `'' ""`, want: []string{"", ""}},
+		{in: `'a\' 'b"c'`, want: []string{`a\`, `b"c`}},
+		{in: `"a \"q\" \\ \$ 'b'"`, want: []string{`a "q" \ \$ 'b'`}},
+		{in: `a\ b \'c \"`, want: []string{"a b", "'c", `"`}},
+		{in: `x\\`, want: []string{`x\`}},
+		{in: `'open`, wantErr: "unterminated ' quote"},
+		{in: `"open`, wantErr: `unterminated " quote`},
+		{in: `"ends in \"`, wantErr: `unterminated " quote`},
+		{in: `"ends in \`, wantErr: `unterminated " quote`},
+		{in: `trailing\`, wantErr: "trailing backslash"},
+	}
+	for _, tt := range tests {
+		got, err := SplitWords(tt.in)
+		switch {
+		case tt.wantErr != "" && (err == nil || err.Error() != tt.wantErr):
+			t.Errorf("SplitWords(%q) = %q, %v; want error %q", tt.in, got, err, tt.wantErr)
+		case tt.wantErr == "" && (err != nil || !reflect.DeepEqual(got, tt.want)):
+			t.Errorf("SplitWords(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+}

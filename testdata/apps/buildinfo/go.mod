@@ -1,0 +1,3 @@
+module example.com/buildinfo
+
+go 1.22

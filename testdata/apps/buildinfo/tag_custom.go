@@ -1,0 +1,5 @@
+//go:build custom
+
+package main
+
+func init() { tags = append(tags, "custom") }

@@ -1,0 +1,5 @@
+//go:build extra
+
+package main
+
+func init() { tags = append(tags, "extra") }

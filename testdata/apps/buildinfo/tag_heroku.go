@@ -1,0 +1,5 @@
+//go:build heroku
+
+package main
+
+func init() { tags = append(tags, "heroku") }

@@ -1,0 +1,3 @@
+module example.com/monorepo/billing
+
+go 1.22

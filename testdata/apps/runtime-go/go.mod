@@ -1,0 +1,3 @@
+module example.com/runtimego
+
+go 1.22
