@@ -176,3 +176,12 @@ func TestListMains(t *testing.T) {
 		t.Errorf("ListMains =\n%+v\nwant\n%+v", got, want)
 	}
 }
+
+func TestRunErrorElidesLongArgs(t *testing.T) {
+	long := strings.Repeat("x", 201)
+	err := &RunError{Args: []string{"list", "-f", "{{.A}}\n{{.B}}", long, strings.Repeat("y", 200)}, Err: errors.New("exit status 1")}
+	want := "go list -f … … " + strings.Repeat("y", 200) + ": exit status 1"
+	if err.Error() != want {
+		t.Errorf("Error() = %q, want %q", err.Error(), want)
+	}
+}

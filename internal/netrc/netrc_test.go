@@ -92,8 +92,15 @@ func TestLookup(t *testing.T) {
 		{lines, "c.example", "d", "dp", true},
 		{lines, "", "d", "dp", true},
 		{lines[2:], "c.example", "", "", false},
-		{lines[2:], "A.EXAMPLE", "ua2", "pa2", false},
+		{lines[2:], "A.EXAMPLE", "", "", false},
+		{lines[2:], "a.example", "ua2", "pa2", true},
 		{nil, "a.example", "", "", false},
+		{lines, "a.example:443", "ua", "pa", true},
+		{lines, "c.example:443", "d", "dp", true},
+		{[]Line{{"h", "u", "p"}, {"h:8443", "u2", "p2"}}, "h:8443", "u2", "p2", true},
+		{[]Line{{"h", "u", "p"}, {"h:8443", "u2", "p2"}}, "h:9000", "u", "p", true},
+		{[]Line{{"::1", "u", "p"}}, "[::1]:8080", "u", "p", true},
+		{[]Line{{"h:8443", "u", "p"}}, "h", "", "", false},
 	}
 	for _, tt := range tests {
 		login, pass, ok := Lookup(tt.lines, tt.host)
