@@ -78,6 +78,13 @@ func Find(root, appDir, gowork string) (*App, error) {
 		a.Rel, a.Found = rel, "GO_APP_DIR"
 	case exists(filepath.Join(root, "go.mod")):
 	case exists(filepath.Join(root, "go.work")) && gowork != "off":
+	case gowork != "" && gowork != "off":
+		// A workspace named by GOWORK: build from its directory.
+		rel, err := inside(root, gowork)
+		if err != nil {
+			return nil, fmt.Errorf("GOWORK=%s: %w", gowork, err)
+		}
+		a.Rel, a.Found = filepath.Dir(rel), "GOWORK"
 	default:
 		mods := search(root)
 		switch len(mods) {

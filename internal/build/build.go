@@ -72,9 +72,10 @@ func Env(base []string, s Settings) []string {
 }
 
 // isGoVar reports whether an inherited variable is a Go or cgo setting
-// that must not leak from the build machine into the build.
+// that must not leak from the build machine into the build. Go's own
+// settings have no underscore (GOFLAGS, GO111MODULE); GOOGLE_... is not one.
 func isGoVar(k string) bool {
-	return strings.HasPrefix(k, "GO") || strings.HasPrefix(k, "CGO_")
+	return strings.HasPrefix(k, "GO") && !strings.Contains(k, "_") || strings.HasPrefix(k, "CGO_")
 }
 
 // Run runs `go args...` with output going to g.Stdout and g.Stderr.

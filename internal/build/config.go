@@ -85,12 +85,27 @@ func ParseConfig(vars map[string]string, sourceVersion string) (*Config, error) 
 
 	// Tags may come from GOFLAGS and GO_BUILD_FLAGS; a -tags on the
 	// command line would replace the one in GOFLAGS, so both are merged.
+	// The go command splits GOFLAGS on spaces, honouring quotes.
 	if gf, ok := vars["GOFLAGS"]; ok {
-		rest, tags, err := extractTags(strings.Fields(gf))
+		words, err := SplitWords(gf)
+		if err != nil {
+			return nil, fmt.Errorf("GOFLAGS config var: %w", err)
+		}
+		rest, tags, err := extractTags(words)
 		if err != nil {
 			return nil, fmt.Errorf("GOFLAGS config var: %w", err)
 		}
 		c.Tags = appendNew(c.Tags, tags...)
+		rest, ld, err := extractLDFlags(rest)
+		if err != nil {
+			return nil, fmt.Errorf("GOFLAGS config var: %w", err)
+		}
+		c.LDFlags = append(c.LDFlags, ld...)
+		for i, w := range rest {
+			if strings.ContainsAny(w, " \t'\"") {
+				rest[i], _ = quoteLinkerArg(w)
+			}
+		}
 		c.Env["GOFLAGS"] = strings.Join(rest, " ")
 	}
 	if bf := vars["GO_BUILD_FLAGS"]; bf != "" {

@@ -76,7 +76,7 @@ func ExecName(importPath string) string {
 }
 
 func isVersionElem(s string) bool {
-	if len(s) < 2 || s[0] != 'v' || s[1] == '0' {
+	if len(s) < 2 || s[0] != 'v' || s[1] == '0' || s[1] == '1' && len(s) == 2 {
 		return false
 	}
 	for _, c := range s[1:] {

@@ -22,6 +22,7 @@ import (
 	"golang.org/x/mod/sumdb"
 	"golang.org/x/mod/sumdb/note"
 
+	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goproxy"
 )
 
@@ -214,7 +215,7 @@ func (o *ops) WriteConfig(file string, old, new []byte) error {
 	if !bytes.Equal(cur, old) {
 		return sumdb.ErrWriteConflict
 	}
-	return writeFileAtomic(path, new)
+	return cache.WriteFileAtomic(path, new, 0o644)
 }
 
 func (o *ops) ReadCache(file string) ([]byte, error) {
@@ -224,7 +225,7 @@ func (o *ops) ReadCache(file string) ([]byte, error) {
 func (o *ops) WriteCache(file string, data []byte) {
 	path := filepath.Join(o.db.dir, "cache", filepath.FromSlash(file))
 	if os.MkdirAll(filepath.Dir(path), 0o777) == nil {
-		writeFileAtomic(path, data) // a cache: failure only costs a refetch
+		cache.WriteFileAtomic(path, data, 0o644) // a cache: failure only costs a refetch
 	}
 }
 
@@ -239,23 +240,4 @@ func (o *ops) SecurityError(msg string) {
 // configPath maps a sumdb config file name ("sum.golang.org/latest") into the cache dir.
 func (db *DB) configPath(file string) string {
 	return filepath.Join(db.dir, "config", filepath.FromSlash(file))
-}
-
-// writeFileAtomic writes data to a temp file beside path and renames it into place.
-func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-*")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
-	return err
 }

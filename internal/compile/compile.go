@@ -293,7 +293,13 @@ func (c *compilation) runHook(ctx context.Context, name string) error {
 		return nil
 	}
 	done := c.log.Timed("Running %s", name)
-	env := append(c.vars.Exported(), c.goCmd.Env...)
+	var env []string
+	for _, kv := range c.vars.Exported() {
+		if name, _, _ := strings.Cut(kv, "="); c.config.Ignored[name] == "" {
+			env = append(env, kv)
+		}
+	}
+	env = append(env, c.goCmd.Env...)
 	_, err := hook.Run(ctx, c.BuildDir, name, env, c.log.Indented(), c.log.IndentedErr())
 	c.flush()
 	if err != nil {

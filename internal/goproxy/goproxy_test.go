@@ -141,8 +141,8 @@ func TestList(t *testing.T) {
 		t.Errorf("List = %q, want %q", got, want)
 	}
 	got, err = c.List(context.Background(), "example.com/none")
-	if err != nil || len(got) != 0 {
-		t.Errorf("List of an unknown module = %q, %v; want nothing", got, err)
+	if !errors.Is(err, ErrNotFound) || len(got) != 0 {
+		t.Errorf("List of an unknown module = %q, %v; want ErrNotFound", got, err)
 	}
 }
 

@@ -75,7 +75,7 @@ func Lookup(lines []Line, host string) (login, password string, ok bool) {
 	}
 	for _, want := range []string{host, name} {
 		for _, l := range lines {
-			if l.Machine == want {
+			if strings.EqualFold(l.Machine, want) {
 				return l.Login, l.Password, true
 			}
 		}

@@ -92,7 +92,7 @@ func TestLookup(t *testing.T) {
 		{lines, "c.example", "d", "dp", true},
 		{lines, "", "d", "dp", true},
 		{lines[2:], "c.example", "", "", false},
-		{lines[2:], "A.EXAMPLE", "", "", false},
+		{lines[2:], "A.EXAMPLE", "ua2", "pa2", true}, // host names are case-insensitive
 		{lines[2:], "a.example", "ua2", "pa2", true},
 		{nil, "a.example", "", "", false},
 		{lines, "a.example:443", "ua", "pa", true},

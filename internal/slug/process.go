@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
 )
 
 // AppBinary is the path of the web binary, relative to the build directory.
@@ -25,15 +27,20 @@ var processType = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 // merges the two and the Procfile wins. Binary names that cannot be
 // process types are skipped.
 func ProcessTypes(others []string, procfile map[string]string) []Process {
+	// On the dyno bin/ is on PATH: "worker", "bin/worker" and
+	// "./bin/worker" all run the same binary.
+	program := func(cmd string) string {
+		return strings.TrimPrefix(strings.TrimPrefix(cmd, "./"), BinDir+"/")
+	}
 	used := map[string]bool{}
 	for _, cmd := range procfile {
 		if f := strings.Fields(cmd); len(f) > 0 {
-			used[strings.TrimPrefix(f[0], "./")] = true
+			used[program(f[0])] = true
 		}
 	}
 	var out []Process
 	add := func(typ, cmd string) {
-		if _, ok := procfile[typ]; ok || used[strings.TrimPrefix(cmd, "./")] || !processType.MatchString(typ) {
+		if _, ok := procfile[typ]; ok || used[program(cmd)] || !processType.MatchString(typ) {
 			return
 		}
 		out = append(out, Process{Type: typ, Command: cmd})
@@ -64,7 +71,10 @@ func ReadProcfile(buildDir string) (map[string]string, error) {
 			out[typ] = strings.TrimSpace(cmd)
 		}
 	}
-	return out, sc.Err()
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read Procfile: %w", err)
+	}
+	return out, nil
 }
 
 // PrepareBinDir makes sure bin/ in the build directory is a directory the
@@ -99,7 +109,7 @@ func LinkApp(buildDir, name string) error {
 	if err := os.Link(src, dst); err == nil {
 		return nil
 	}
-	if err := copyFile(src, dst); err != nil {
+	if err := cache.CopyFile(src, dst); err != nil {
 		return fmt.Errorf("link ./%s: %w", AppBinary, err)
 	}
 	return nil

@@ -215,28 +215,6 @@ func TestLinkAppErrors(t *testing.T) {
 	}
 }
 
-func TestCopyFile(t *testing.T) {
-	dir := t.TempDir()
-	src, dst := filepath.Join(dir, "src"), filepath.Join(dir, "dst")
-	writeFile(t, src, "content", 0o750)
-	writeFile(t, dst, "older and longer", 0o600)
-	if err := copyFile(src, dst); err != nil {
-		t.Fatalf("copyFile: %v", err)
-	}
-	if data, err := os.ReadFile(dst); err != nil || string(data) != "content" {
-		t.Errorf("copy = %q, %v", data, err)
-	}
-	if err := os.Remove(dst); err != nil {
-		t.Fatal(err)
-	}
-	if err := copyFile(src, dst); err != nil {
-		t.Fatalf("copyFile: %v", err)
-	}
-	if st, err := os.Stat(dst); err != nil || st.Mode().Perm() != 0o750 {
-		t.Errorf("copy mode = %v, %v; want 0750", st.Mode(), err)
-	}
-}
-
 func sourcePrint(t *testing.T, script string, env []string, vars ...string) []string {
 	t.Helper()
 	if _, err := exec.LookPath("bash"); err != nil {

@@ -2,10 +2,11 @@ package slug
 
 import (
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
 )
 
 // ToolchainDir is where a kept toolchain lives in the slug, relative to the
@@ -45,7 +46,7 @@ func KeepToolchain(buildDir, goroot string) error {
 		if os.Link(path, target) == nil {
 			return nil
 		}
-		return copyFile(path, target)
+		return cache.CopyFile(path, target)
 	})
 	if err != nil {
 		os.RemoveAll(dst)
@@ -61,26 +62,4 @@ func KeepToolchain(buildDir, goroot string) error {
 		return fmt.Errorf("keep toolchain: %w", err)
 	}
 	return nil
-}
-
-// copyFile copies a regular file with its permission bits.
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	info, err := in.Stat()
-	if err != nil {
-		return err
-	}
-	out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, info.Mode().Perm())
-	if err != nil {
-		return err
-	}
-	_, err = io.Copy(out, in)
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }

@@ -21,6 +21,7 @@ import (
 	"golang.org/x/mod/sumdb/dirhash"
 	modzip "golang.org/x/mod/zip"
 
+	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 )
 
@@ -156,7 +157,7 @@ func (i *Installer) Install(ctx context.Context, v string) (Toolchain, error) {
 	if err != nil {
 		return Toolchain{}, fmt.Errorf("install %s: %w", v, err)
 	}
-	defer removeAll(tmp)
+	defer cache.RemoveAll(tmp)
 
 	// Fetch.
 	modVersion := ModuleVersion(v, i.Cache.GOOS, i.Cache.GOARCH)
@@ -198,7 +199,7 @@ func (i *Installer) Install(ctx context.Context, v string) (Toolchain, error) {
 
 	// Move into place, then mark done.
 	final := filepath.Join(i.Cache.Dir, name)
-	if err := removeAll(final); err != nil {
+	if err := cache.RemoveAll(final); err != nil {
 		return Toolchain{}, fmt.Errorf("install %s: remove incomplete %s: %w", v, final, err)
 	}
 	if err := os.Rename(root, final); err != nil {
@@ -206,7 +207,7 @@ func (i *Installer) Install(ctx context.Context, v string) (Toolchain, error) {
 	}
 	marker := fmt.Sprintf("version %s\nhash %s\ngo-size %d\n", modVersion, hash, goInfo.Size())
 	if err := os.WriteFile(filepath.Join(final, markerName), []byte(marker), 0o444); err != nil {
-		removeAll(final)
+		cache.RemoveAll(final)
 		return Toolchain{}, fmt.Errorf("install %s: write marker: %w", v, err)
 	}
 	i.Log.Detail("Unpacked in %s", output.Duration(time.Since(start)))
@@ -219,10 +220,10 @@ func (i *Installer) clean(name string) {
 	entries, _ := os.ReadDir(i.Cache.Dir)
 	for _, e := range entries {
 		if strings.HasPrefix(e.Name(), ".tmp-"+name+"-") {
-			removeAll(filepath.Join(i.Cache.Dir, e.Name()))
+			cache.RemoveAll(filepath.Join(i.Cache.Dir, e.Name()))
 		}
 	}
-	removeAll(filepath.Join(i.Cache.Dir, name))
+	cache.RemoveAll(filepath.Join(i.Cache.Dir, name))
 }
 
 // Remove deletes release v from the cache.
@@ -233,7 +234,7 @@ func (c Cache) Remove(v string) error {
 		return err
 	}
 	defer unlock()
-	return removeAll(filepath.Join(c.Dir, name))
+	return cache.RemoveAll(filepath.Join(c.Dir, name))
 }
 
 // makeExecutable sets the execute bits the zip format does not carry:
@@ -259,21 +260,6 @@ func makeExecutable(root string) error {
 		}
 	}
 	return nil
-}
-
-// removeAll removes path even when unpacking left read-only directories.
-func removeAll(path string) error {
-	err := os.RemoveAll(path)
-	if err == nil {
-		return nil
-	}
-	filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && d.IsDir() {
-			os.Chmod(p, 0o777)
-		}
-		return nil
-	})
-	return os.RemoveAll(path)
 }
 
 // lock takes an exclusive lock on the file at path, waiting for it.
