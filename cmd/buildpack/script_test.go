@@ -121,18 +121,29 @@ func cmdConfigVar(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(os.WriteFile(filepath.Join(dir, args[0]), []byte(args[1]), 0o666))
 }
 
-// seedcache DIR: make DIR a fresh CACHE_DIR that shares the shared cache's
-// GOCACHE (a symlink) and the built buildpack program, but has no
-// toolchains and no module cache of its own.
+// seedcache [-toolchains] DIR: make DIR a fresh CACHE_DIR that shares the
+// shared cache's GOCACHE (a symlink), but has no module cache and, unless
+// -toolchains is given, no toolchains of its own. -toolchains hard-links
+// the shared cache's toolchains into it (never damage those files).
 func cmdSeedCache(ts *testscript.TestScript, neg bool, args []string) {
+	withToolchains := len(args) == 2 && args[0] == "-toolchains"
+	if withToolchains {
+		args = args[1:]
+	}
 	if neg || len(args) != 1 {
-		ts.Fatalf("usage: seedcache DIR")
+		ts.Fatalf("usage: seedcache [-toolchains] DIR")
 	}
 	dir := ts.MkAbs(args[0])
 	shared := filepath.Join(ts.Getenv("CACHE"), "go")
 	ts.Check(os.MkdirAll(filepath.Join(dir, "go"), 0o777))
 	ts.Check(os.MkdirAll(filepath.Join(shared, "gocache"), 0o777))
 	ts.Check(os.Symlink(filepath.Join(shared, "gocache"), filepath.Join(dir, "go", "gocache")))
+	if withToolchains {
+		out, err := exec.Command("cp", "-al", filepath.Join(shared, "toolchains"), filepath.Join(dir, "go", "toolchains")).CombinedOutput()
+		if err != nil {
+			ts.Fatalf("seedcache: %v: %s", err, out)
+		}
+	}
 }
 
 // lscache DIR: list what DIR/go/toolchains and DIR/go holds, lock files aside.

@@ -89,6 +89,16 @@ func TestParseConfig(t *testing.T) {
 			},
 		},
 		{
+			name: "GO_STRIP=false keeps symbols",
+			vars: map[string]string{"GO_STRIP": "false", "GO_LINKER_SYMBOL": "main.v", "GO_LINKER_VALUE": "1"},
+			want: Config{
+				Env:     map[string]string{"CGO_ENABLED": "0"},
+				Tags:    []string{"heroku"},
+				LDFlags: []string{"-X", "main.v=1"},
+				Applied: []string{"GO_LINKER_SYMBOL", "GO_LINKER_VALUE", "GO_STRIP"},
+			},
+		},
+		{
 			name: "CGO_ENABLED=1",
 			vars: map[string]string{"CGO_ENABLED": "1", "CGO_CFLAGS": "-O2"},
 			want: Config{
@@ -142,6 +152,10 @@ func TestParseConfig(t *testing.T) {
 			if tt.want.Ignored == nil {
 				tt.want.Ignored = map[string]string{}
 			}
+			if _, ok := tt.vars["GO_STRIP"]; !ok {
+				// Binaries are stripped unless GO_STRIP=false.
+				tt.want.LDFlags = append([]string{"-s", "-w"}, tt.want.LDFlags...)
+			}
 			if !reflect.DeepEqual(*got, tt.want) {
 				t.Errorf("ParseConfig =\n%#v\nwant\n%#v", *got, tt.want)
 			}
@@ -160,7 +174,7 @@ func TestParseConfigLinkerQuoting(t *testing.T) {
 		{`'x'`, `"main.v='x'"`},
 	}
 	for _, tt := range tests {
-		c, err := ParseConfig(map[string]string{"GO_LINKER_SYMBOL": "main.v", "GO_LINKER_VALUE": tt.value}, "")
+		c, err := ParseConfig(map[string]string{"GO_LINKER_SYMBOL": "main.v", "GO_LINKER_VALUE": tt.value, "GO_STRIP": "false"}, "")
 		if err != nil {
 			t.Errorf("GO_LINKER_VALUE=%q: %v", tt.value, err)
 			continue
@@ -185,6 +199,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"GO_BUILD_FLAGS quote", map[string]string{"GO_BUILD_FLAGS": `-ldflags "-s`}, "GO_BUILD_FLAGS config var: unterminated"},
 		{"GO_BUILD_FLAGS -tags at the end", map[string]string{"GO_BUILD_FLAGS": "-tags"}, "GO_BUILD_FLAGS config var: -tags needs"},
 		{"GO_BUILD_FLAGS -ldflags at the end", map[string]string{"GO_BUILD_FLAGS": "-v -ldflags"}, "GO_BUILD_FLAGS config var: -ldflags needs"},
+		{"GO_STRIP=no", map[string]string{"GO_STRIP": "no"}, `GO_STRIP config var: "no" is neither true nor false`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -222,7 +237,7 @@ func TestBuildArgs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"-tags=heroku,x", "-ldflags=-X 'main.version=1 2' -s", "-trimpath"}
+	want := []string{"-tags=heroku,x", "-ldflags=-s -w -X 'main.version=1 2' -s", "-trimpath"}
 	if got := c.BuildArgs(); !reflect.DeepEqual(got, want) {
 		t.Errorf("BuildArgs of parsed config = %q, want %q", got, want)
 	}
@@ -258,5 +273,17 @@ func TestSplitWords(t *testing.T) {
 		case tt.wantErr == "" && (err != nil || !reflect.DeepEqual(got, tt.want)):
 			t.Errorf("SplitWords(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
 		}
+	}
+}
+
+func TestShellJoin(t *testing.T) {
+	args := []string{"build", "-ldflags=-s -w -X 'main.v=a b'", "", "-o", "bin/"}
+	line := ShellJoin(args)
+	if want := `build '-ldflags=-s -w -X '\''main.v=a b'\''' '' -o bin/`; line != want {
+		t.Errorf("ShellJoin = %s, want %s", line, want)
+	}
+	words, err := SplitWords(line)
+	if err != nil || !reflect.DeepEqual(words, args) {
+		t.Errorf("SplitWords(ShellJoin(args)) = %q, %v; want %q", words, err, args)
 	}
 }

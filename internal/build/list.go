@@ -3,9 +3,13 @@ package build
 import (
 	"context"
 	"fmt"
+	"os"
 	"path"
+	"path/filepath"
 	"sort"
 	"strings"
+
+	"golang.org/x/mod/module"
 )
 
 // Main is a main package to build.
@@ -133,4 +137,33 @@ func setEnv(env []string, key, value string) []string {
 		}
 	}
 	return append(out, key+"="+value)
+}
+
+// SumModules returns the module versions a go.sum lists zips for.
+func SumModules(gosum []byte) []module.Version {
+	var out []module.Version
+	for _, line := range strings.Split(string(gosum), "\n") {
+		f := strings.Fields(line)
+		if len(f) != 3 || strings.HasSuffix(f[1], "/go.mod") {
+			continue
+		}
+		out = append(out, module.Version{Path: f[0], Version: f[1]})
+	}
+	return out
+}
+
+// CachedModules counts the modules whose zips the module cache holds.
+func CachedModules(gomodcache string, mods []module.Version) int {
+	n := 0
+	for _, m := range mods {
+		p, err1 := module.EscapePath(m.Path)
+		v, err2 := module.EscapeVersion(m.Version)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(gomodcache, "cache", "download", p, "@v", v+".zip")); err == nil {
+			n++
+		}
+	}
+	return n
 }

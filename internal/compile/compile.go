@@ -15,6 +15,7 @@ import (
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/appdir"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/build"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/checksum"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/envdir"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goproxy"
@@ -39,31 +40,11 @@ type Options struct {
 	KeepToolchain bool
 }
 
-// Cache is the layout of this buildpack's part of CACHE_DIR.
-type Cache struct {
-	Root string // CACHE_DIR/go
-}
-
-// Toolchains is where extracted toolchains live.
-func (c Cache) Toolchains() string { return filepath.Join(c.Root, "toolchains") }
-
-// GOMODCACHE is the module cache.
-func (c Cache) GOMODCACHE() string { return filepath.Join(c.Root, "modcache") }
-
-// GOCACHE is the build cache.
-func (c Cache) GOCACHE() string { return filepath.Join(c.Root, "gocache") }
-
-// SumDB holds the checksum database's verified tree head and tiles.
-func (c Cache) SumDB() string { return filepath.Join(c.Root, "sumdb") }
-
-// GOPATH is an otherwise empty GOPATH for the go command.
-func (c Cache) GOPATH() string { return filepath.Join(c.Root, "gopath") }
-
 // compilation is the state one build carries from step to step.
 type compilation struct {
 	Options
 	log   *output.Log
-	cache Cache
+	cache cache.Dir
 
 	manifest *manifest.Manifest
 	vars     envdir.Vars
@@ -79,7 +60,7 @@ type compilation struct {
 
 // Run compiles the app in o.BuildDir.
 func Run(ctx context.Context, o Options) error {
-	c := &compilation{Options: o, log: o.Log, cache: Cache{Root: filepath.Join(o.CacheDir, "go")}}
+	c := &compilation{Options: o, log: o.Log, cache: cache.New(o.CacheDir)}
 	if err := c.readSettings(); err != nil {
 		return err
 	}
@@ -115,7 +96,11 @@ func Run(ctx context.Context, o Options) error {
 	if err := c.runHook(ctx, hook.PostCompile); err != nil {
 		return err
 	}
-	return c.layOutSlug()
+	if err := c.layOutSlug(); err != nil {
+		return err
+	}
+	c.trimCache()
+	return nil
 }
 
 // readSettings reads buildpack.toml and the config vars.
@@ -199,6 +184,7 @@ func (c *compilation) installGo(ctx context.Context, v string) error {
 	tcCache := c.toolchainCache()
 	if tc, ok := tcCache.Lookup(v); ok {
 		c.log.Step("Reusing %s from the cache", v)
+		tcCache.Touch(v)
 		c.tc = tc
 		return nil
 	}
@@ -211,6 +197,10 @@ func (c *compilation) installGo(ctx context.Context, v string) error {
 	c.tc, err = inst.Install(ctx, v)
 	if err != nil {
 		return c.installError(ctx, err, v)
+	}
+	tcCache.Touch(v)
+	if removed := tcCache.Prune(cache.Toolchains, v); len(removed) > 0 {
+		c.log.Detail("Removed %s from the cache (it keeps the %d most recently used toolchains)", strings.Join(removed, ", "), cache.Toolchains)
 	}
 	done()
 	return nil
@@ -266,7 +256,7 @@ func (c *compilation) vendored() bool {
 }
 
 // downloadModules fills the module cache, unless the app vendors its
-// modules or needs none.
+// modules, needs none, or needs exactly what the last build downloaded.
 func (c *compilation) downloadModules(ctx context.Context) error {
 	if c.vendored() {
 		c.log.Step("Using vendored modules (vendor/modules.txt): no downloads")
@@ -277,12 +267,27 @@ func (c *compilation) downloadModules(ctx context.Context) error {
 	if c.app.Work != nil || c.app.Mod.Requires == 0 {
 		return nil
 	}
+	gomod, _ := os.ReadFile(filepath.Join(c.app.Dir, "go.mod"))
+	gosum, _ := os.ReadFile(filepath.Join(c.app.Dir, "go.sum"))
+	key := cache.Hash(gomod, gosum, []byte(c.config.Env["GOFLAGS"]), []byte(c.vars.Get("GOPROXY")), []byte(c.vars.Get("GONOPROXY")), []byte(c.vars.Get("GOPRIVATE")))
+	needed := build.SumModules(gosum)
+	have := build.CachedModules(c.cache.GOMODCACHE(), needed)
+	// The record holds how many of go.sum's modules were in the cache after
+	// the last download with the same go.mod and go.sum.
+	var after int
+	if _, ok := c.cache.Load("download", key, &after); ok && have >= after {
+		c.log.Step("Reusing %s from the cache", plural(have, "module"))
+		return nil
+	}
 	done := c.log.Timed("Downloading modules")
 	err := c.goCmd.Run(ctx, "mod", "download")
 	c.flush()
 	if err != nil {
 		return goError(err, "modules", "Check that go.mod and go.sum are committed and that `go mod download` works locally; for private modules see GO_NETRC.")
 	}
+	after = build.CachedModules(c.cache.GOMODCACHE(), needed)
+	c.log.Detail("Fetched %s, reused %d from the cache", plural(after-have, "module"), have)
+	c.cache.Save("download", key, after)
 	done()
 	return nil
 }
@@ -315,8 +320,7 @@ func (c *compilation) findMains(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	mains, err := build.ListMains(ctx, c.goCmd, patterns)
-	c.flush()
+	mains, err := c.listMains(ctx, patterns)
 	if err != nil {
 		return goError(err, "what-gets-built", fmt.Sprintf("The go command could not load %s (from %s); its errors are above.", strings.Join(patterns, " "), from))
 	}
@@ -359,6 +363,28 @@ func (c *compilation) findMains(ctx context.Context) error {
 	return nil
 }
 
+// listMains lists the main packages, reusing the last build's list when
+// nothing that decides it has changed.
+func (c *compilation) listMains(ctx context.Context, patterns []string) ([]build.Main, error) {
+	key, err := build.PackagesKey(c.app.Dir, c.tc.Version, strings.Join(patterns, " "), c.app.WorkPath,
+		c.config.Env["GOFLAGS"], c.config.Env["GOEXPERIMENT"], strings.Join(c.config.Tags, ","))
+	if err == nil {
+		var mains []build.Main
+		if _, ok := c.cache.Load("packages", key, &mains); ok {
+			return mains, nil
+		}
+	}
+	mains, lerr := build.ListMains(ctx, c.goCmd, patterns)
+	c.flush()
+	if lerr != nil {
+		return nil, lerr
+	}
+	if err == nil {
+		c.cache.Save("packages", key, mains)
+	}
+	return mains, nil
+}
+
 // packageSpec returns the package patterns to build and where they came from.
 func (c *compilation) packageSpec() ([]string, string, error) {
 	if spec := c.vars.Get("GO_INSTALL_PACKAGE_SPEC"); spec != "" {
@@ -388,10 +414,13 @@ func (c *compilation) build(ctx context.Context) error {
 	if err := slug.PrepareBinDir(c.BuildDir); err != nil {
 		return remedy.Wrap(err, "what-gets-built", "Rename or move it.")
 	}
-	var pkgs []string
+	var pkgs, names []string
 	for _, m := range c.mains {
 		pkgs = append(pkgs, m.ImportPath)
+		names = append(names, m.Name)
 	}
+	binDir := filepath.Join(c.BuildDir, slug.BinDir)
+	restored := c.cache.RestoreBinaries(binDir, names)
 	what := pkgs[0]
 	if len(pkgs) > 1 {
 		what = fmt.Sprintf("%d packages", len(pkgs))
@@ -408,7 +437,7 @@ func (c *compilation) build(ctx context.Context) error {
 	}
 	args = append(args, "-o", out+string(filepath.Separator))
 	args = append(args, pkgs...)
-	c.log.Detail("go %s", strings.Join(args, " "))
+	c.log.Detail("go %s", build.ShellJoin(args))
 	err = c.goCmd.Run(ctx, args...)
 	c.flush()
 	if err != nil {
@@ -416,6 +445,12 @@ func (c *compilation) build(ctx context.Context) error {
 	}
 	if err := slug.LinkApp(c.BuildDir, c.web.Name); err != nil {
 		return remedy.Wrap(err, "what-gets-built", "Rename it.")
+	}
+	if restored > 0 {
+		c.log.Detail("Restored %s from the last build: unchanged ones are not linked again", plural(restored, "binary"))
+	}
+	if err := c.cache.SaveBinaries(binDir, names); err != nil {
+		c.log.Warn("could not keep the binaries for the next build: %v", err)
 	}
 	for _, m := range c.mains {
 		c.log.Detail("bin/%s <- %s", m.Name, m.ImportPath)
@@ -466,7 +501,32 @@ func (c *compilation) layOutSlug() error {
 		desc = append(desc, "from the Procfile only")
 	}
 	c.log.Step("Default process types: %s", strings.Join(desc, ", "))
+	if keep := c.vars.Get("GO_SLUG_KEEP"); keep != "" {
+		pats, err := slug.ParseKeep(keep)
+		if err != nil {
+			return remedy.Wrap(fmt.Errorf("GO_SLUG_KEEP config var: %w", err), "slug", "List the files to keep besides the binaries as globs relative to the app, e.g. GO_SLUG_KEEP='templates/** static/**'.")
+		}
+		n, size, err := slug.Prune(c.BuildDir, pats)
+		if err != nil {
+			return err
+		}
+		c.log.Step("Removed %d source files (%s) from the slug; kept %s", n, output.Size(size), strings.Join(pats, " "))
+	}
+	total, bins := slug.Size(c.BuildDir)
+	c.log.Step("Slug: %s before compression, %s of it binaries", output.Size(total), output.Size(bins))
 	return nil
+}
+
+// trimCache keeps the cache within its bounds.
+func (c *compilation) trimCache() {
+	r := c.cache.Trim(false)
+	if r.GOCACHEAfter < r.GOCACHEBefore {
+		c.log.Detail("Trimmed GOCACHE from %s to %s", output.Size(r.GOCACHEBefore), output.Size(r.GOCACHEAfter))
+	}
+	if r.ModCacheEmpty {
+		c.cache.Forget("download")
+		c.log.Detail("Emptied the module cache (%s, over its %s bound)", output.Size(r.ModCacheBefore), output.Size(cache.GOMODCACHELimit))
+	}
 }
 
 // flush prints what the go command left on a partial line.
@@ -504,4 +564,15 @@ func proxyURLs(c *goproxy.Client) []string {
 		out[i] = e.URL.String()
 	}
 	return out
+}
+
+// plural returns "1 module", "2 modules", "3 binaries".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	if strings.HasSuffix(noun, "y") {
+		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(noun, "y"))
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

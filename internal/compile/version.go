@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"go/version"
 	"strings"
+	"time"
 
+	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/checksum"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goproxy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goversion"
@@ -24,7 +26,13 @@ func (c *compilation) chooseGo(ctx context.Context) (string, error) {
 	if req.Kind != goversion.Exact {
 		available, err := c.releases(ctx)
 		if err != nil {
-			return "", proxyError(err, c.proxy)
+			// Offline, a cached toolchain that satisfies the request will do.
+			if cached, rerr := goversion.Resolve(req, c.toolchainCache().Installed()); rerr == nil {
+				c.log.Warn("could not list Go releases (%v); using %s from the cache, which satisfies %s", err, cached, req)
+				available = []string{cached}
+			} else {
+				return "", proxyError(err, c.proxy)
+			}
 		}
 		v, err = goversion.Resolve(req, available)
 		if err != nil {
@@ -66,19 +74,36 @@ func (c *compilation) request() (goversion.Request, error) {
 	return req, nil
 }
 
-// releases lists the Go releases the proxy serves for this platform.
+// VersionsTTL is how long the proxy's list of Go releases is reused
+// before it is fetched again.
+const VersionsTTL = 10 * time.Minute
+
+// releases lists the Go releases the proxy serves for this platform. The
+// list is cached for VersionsTTL; when the proxy cannot be reached, an
+// older cached list is used, with a warning.
 func (c *compilation) releases(ctx context.Context) ([]string, error) {
+	tcCache := c.toolchainCache()
+	key := cache.Hash([]byte(c.proxy.String()), []byte(tcCache.GOOS+"-"+tcCache.GOARCH))
+	var cached []string
+	written, ok := c.cache.Load("versions", key, &cached)
+	if ok && time.Since(written) < VersionsTTL {
+		return cached, nil
+	}
 	list, err := c.proxy.List(ctx, toolchain.ModulePath)
 	if err != nil {
+		if ok {
+			c.log.Warn("could not refresh the list of Go releases (%v); using the one fetched %s ago", err, time.Since(written).Round(time.Minute))
+			return cached, nil
+		}
 		return nil, err
 	}
-	tcCache := c.toolchainCache()
 	var out []string
 	for _, mv := range list {
 		if v := toolchain.ReleaseOf(mv, tcCache.GOOS, tcCache.GOARCH); v != "" {
 			out = append(out, v)
 		}
 	}
+	c.cache.Save("versions", key, out)
 	return out, nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -170,21 +171,23 @@ func (i *Installer) Install(ctx context.Context, v string) (Toolchain, error) {
 	}
 	i.Log.Detail("Fetched %s in %s", output.Size(size), output.Duration(time.Since(start)))
 
-	// Verify.
-	hash, err := dirhash.HashZip(zipFile, dirhash.DefaultHash)
-	if err != nil {
-		return Toolchain{}, fmt.Errorf("install %s: hash %s: %w", v, modVersion, err)
-	}
-	if err := i.Verify.Verify(ctx, ModulePath, modVersion, hash); err != nil {
-		return Toolchain{}, err
-	}
-	i.Log.Detail("Verified %s against the checksum database", hash)
-
-	// Unpack.
+	// Verify, and unpack into the temp dir meanwhile: hashing and
+	// unpacking each read the whole zip, and on two cores they overlap.
+	// Nothing leaves the temp dir before the hash is verified.
 	start = time.Now()
 	root := filepath.Join(tmp, "go")
-	if err := modzip.Unzip(root, module.Version{Path: ModulePath, Version: modVersion}, zipFile); err != nil {
-		return Toolchain{}, fmt.Errorf("install %s: unpack: %w", v, err)
+	unpacked := make(chan error, 1)
+	go func() {
+		unpacked <- modzip.Unzip(root, module.Version{Path: ModulePath, Version: modVersion}, zipFile)
+	}()
+	hash, err := verify(ctx, i.Verify, zipFile, modVersion)
+	unzipErr := <-unpacked // wait before the deferred removal of tmp
+	if err != nil {
+		return Toolchain{}, fmt.Errorf("install %s: %w", v, err)
+	}
+	i.Log.Detail("Verified %s against the checksum database", hash)
+	if unzipErr != nil {
+		return Toolchain{}, fmt.Errorf("install %s: unpack: %w", v, unzipErr)
 	}
 	if err := os.Remove(zipFile); err != nil {
 		return Toolchain{}, fmt.Errorf("install %s: %w", v, err)
@@ -212,6 +215,15 @@ func (i *Installer) Install(ctx context.Context, v string) (Toolchain, error) {
 	}
 	i.Log.Detail("Unpacked in %s", output.Duration(time.Since(start)))
 	return Toolchain{Version: v, Root: final}, nil
+}
+
+// verify hashes the zip and checks the hash against the checksum database.
+func verify(ctx context.Context, db Verifier, zipFile, modVersion string) (string, error) {
+	hash, err := dirhash.HashZip(zipFile, dirhash.DefaultHash)
+	if err != nil {
+		return "", fmt.Errorf("hash %s: %w", modVersion, err)
+	}
+	return hash, db.Verify(ctx, ModulePath, modVersion, hash)
 }
 
 // clean removes what killed builds left for release name: temp dirs, and
@@ -299,4 +311,40 @@ func newProgress(log Logger) func(done, total int64) {
 		log.Detail("Downloaded %d%% (%s of %s)", pct, output.Size(done), output.Size(total))
 		next = (pct/20 + 1) * 20
 	}
+}
+
+// Touch records that release v was used now, for Prune.
+func (c Cache) Touch(v string) {
+	now := time.Now()
+	os.Chtimes(filepath.Join(c.Dir, c.name(v)), now, now)
+}
+
+// Prune removes the least recently used toolchains beyond the keep most
+// recent ones, never the release in use. It returns the releases removed.
+func (c Cache) Prune(keep int, inUse string) []string {
+	type used struct {
+		v    string
+		when time.Time
+	}
+	var all []used
+	for _, v := range c.Installed() {
+		if info, err := os.Stat(filepath.Join(c.Dir, c.name(v))); err == nil {
+			all = append(all, used{v, info.ModTime()})
+		}
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].when.After(all[j].when) })
+	var removed []string
+	kept := 0
+	for _, u := range all {
+		if u.v == inUse || kept < keep-1 {
+			if u.v != inUse {
+				kept++
+			}
+			continue
+		}
+		if c.Remove(u.v) == nil {
+			removed = append(removed, u.v)
+		}
+	}
+	return removed
 }
