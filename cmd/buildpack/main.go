@@ -8,6 +8,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"path/filepath"
 	"syscall"
 
+	"github.com/gobuildpack/heroku-buildpack-go/internal/bench"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/compile"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 )
@@ -31,6 +33,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	log := output.New(stdout, stderr)
 	usage := func() int {
 		fmt.Fprintln(stderr, "usage: buildpack compile BUILD_DIR CACHE_DIR [ENV_DIR]")
+		fmt.Fprintln(stderr, "       buildpack bench [-warm N] [-cold N] [-buildpack DIR] [APP_DIR]")
 		return 2
 	}
 	if len(args) == 0 {
@@ -54,6 +57,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if err = absPaths(&o.BuildDir, &o.CacheDir, &o.EnvDir); err == nil {
 			err = compile.Run(ctx, o)
 		}
+	case "bench":
+		err = runBench(ctx, args[1:], stdout, stderr)
 	default:
 		return usage()
 	}
@@ -78,4 +83,26 @@ func absPaths(paths ...*string) error {
 		*p = abs
 	}
 	return nil
+}
+
+// runBench parses the bench flags and runs the benchmark.
+func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	o := bench.Options{Out: stdout, GOPROXY: os.Getenv("GOPROXY")}
+	fs.IntVar(&o.WarmRuns, "warm", 9, "warm runs of each kind")
+	fs.IntVar(&o.ColdRuns, "cold", 3, "cold runs of each kind (0 skips them)")
+	fs.StringVar(&o.BuildpackDir, "buildpack", ".", "the buildpack's directory")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	o.App = "testdata/apps/plain"
+	if fs.NArg() > 0 {
+		o.App = fs.Arg(0)
+	}
+	if err := absPaths(&o.App, &o.BuildpackDir); err != nil {
+		return err
+	}
+	_, err := bench.Run(ctx, o)
+	return err
 }

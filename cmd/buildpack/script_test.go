@@ -82,6 +82,7 @@ func TestScript(t *testing.T) {
 			"serve":         cmdServe,
 			"get":           cmdGet,
 			"tamperzip":     cmdTamperZip,
+			"countproxy":    cmdCountProxy,
 			"nogopath":      cmdNoGoPath,
 			"bootstrapv":    cmdBootstrapVersion,
 		},
@@ -261,6 +262,44 @@ func cmdTamperZip(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 1 {
 		ts.Fatalf("usage: tamperzip VERSION")
 	}
+	url := forwardingProxy(ts, func(w http.ResponseWriter, r *http.Request) bool {
+		if strings.HasSuffix(r.URL.Path, "/@v/v0.0.1-"+args[0]+".linux-amd64.zip") ||
+			strings.HasSuffix(r.URL.Path, "/@v/v0.0.1-"+args[0]+".linux-arm64.zip") {
+			w.Write(fakeToolchainZip(ts, r.URL.Path))
+			return true
+		}
+		return false
+	})
+	ts.Setenv("TAMPER_PROXY", url)
+}
+
+// countproxy: start a loopback proxy in front of the real GOPROXY that
+// records every request, and set COUNT_PROXY to its URL.
+// `proxyrequests` prints what it was asked since the last proxyrequests.
+func cmdCountProxy(ts *testscript.TestScript, neg bool, args []string) {
+	var mu sync.Mutex
+	var seen []string
+	url := forwardingProxy(ts, func(w http.ResponseWriter, r *http.Request) bool {
+		mu.Lock()
+		seen = append(seen, r.URL.Path)
+		mu.Unlock()
+		return false
+	})
+	ts.Setenv("COUNT_PROXY", url)
+	ts.SetCmd("proxyrequests", func(ts *testscript.TestScript, neg bool, args []string) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(ts.Stdout(), "%d requests\n", len(seen))
+		for _, p := range seen {
+			fmt.Fprintln(ts.Stdout(), p)
+		}
+		seen = nil
+	})
+}
+
+// forwardingProxy starts a loopback HTTP server that forwards to the real
+// GOPROXY every request intercept does not answer, and returns its URL.
+func forwardingProxy(ts *testscript.TestScript, intercept func(w http.ResponseWriter, r *http.Request) bool) string {
 	upstream, err := url.Parse(firstProxy(ts.Getenv("GOPROXY")))
 	ts.Check(err)
 	rp := httputil.NewSingleHostReverseProxy(upstream)
@@ -269,24 +308,16 @@ func cmdTamperZip(ts *testscript.TestScript, neg bool, args []string) {
 		director(r)
 		r.Host = upstream.Host
 	}
-	var mu sync.Mutex
-	served := 0
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, "/@v/v0.0.1-"+args[0]+".linux-amd64.zip") ||
-			strings.HasSuffix(r.URL.Path, "/@v/v0.0.1-"+args[0]+".linux-arm64.zip") {
-			mu.Lock()
-			served++
-			mu.Unlock()
-			w.Write(fakeToolchainZip(ts, r.URL.Path))
-			return
+		if !intercept(w, r) {
+			rp.ServeHTTP(w, r)
 		}
-		rp.ServeHTTP(w, r)
 	})}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	ts.Check(err)
 	go srv.Serve(l)
 	ts.Defer(func() { srv.Close() })
-	ts.Setenv("TAMPER_PROXY", "http://"+l.Addr().String())
+	return "http://" + l.Addr().String()
 }
 
 func firstProxy(goproxy string) string {

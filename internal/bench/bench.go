@@ -1,0 +1,369 @@
+// Package bench measures the buildpack against the go command doing the
+// same work by hand, side by side in one run on one machine.
+//
+// Warm runs alternate (a') a raw `go build` after a one-line change, (a)
+// the same with nothing to do, (c) bin/compile of a fresh copy of the app
+// with that change, and (b) bin/compile of another fresh copy with no
+// change since. Cold runs alternate (d) bin/compile with an empty cache
+// and (e) what a raw build costs from nothing: fetching the toolchain zip,
+// extracting it and a `go build` with an empty GOCACHE. Medians are
+// reported with the ratios b/a, c/a' and d/e.
+package bench
+
+import (
+	"archive/zip"
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/goproxy"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/slug"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
+)
+
+// Options configure a benchmark run.
+type Options struct {
+	BuildpackDir string
+	App          string // app directory to build
+	WarmRuns     int
+	ColdRuns     int
+	GOPROXY      string
+	Out          io.Writer
+}
+
+// Result holds the medians, in seconds, and the sizes measured.
+type Result struct {
+	RawNoop, RawEdit, Warm, WarmEdit, Cold, RawCold time.Duration
+	Slug, Binary                                    int64
+	GoVersion                                       string
+}
+
+// buildArgs are the go build flags both sides use, as bin/compile does.
+var buildArgs = []string{"build", "-trimpath", "-buildvcs=false", "-tags=heroku", "-ldflags=-s -w", "-o", "bin/", "./..."}
+
+// Run runs the benchmark and prints its report.
+func Run(ctx context.Context, o Options) (*Result, error) {
+	work, err := os.MkdirTemp("", "gobuildpack-bench-")
+	if err != nil {
+		return nil, err
+	}
+	defer cache.RemoveAll(work)
+	b := &bench{Options: o, work: work, warmCache: filepath.Join(work, "cache")}
+	fmt.Fprintf(o.Out, "Benchmarking %s: %d warm and %d cold runs, medians\n", o.App, o.WarmRuns, o.ColdRuns)
+
+	// Warm up: one compile fills the cache (toolchain, modules, GOCACHE,
+	// the buildpack's own program).
+	first := filepath.Join(work, "first")
+	if err := b.compile(ctx, first, b.warmCache, -1); err != nil {
+		return nil, fmt.Errorf("first compile: %w", err)
+	}
+	r := &Result{}
+	r.Slug, r.Binary = slug.Size(first)
+	if info, err := os.Stat(filepath.Join(first, slug.AppBinary)); err == nil {
+		r.Binary = info.Size()
+	}
+	installed := (toolchain.Cache{Dir: cache.New(b.warmCache).Toolchains(), GOOS: runtime.GOOS, GOARCH: runtime.GOARCH}).Installed()
+	if len(installed) != 1 {
+		return nil, fmt.Errorf("want one toolchain in the cache after the first compile, found %v", installed)
+	}
+	r.GoVersion = installed[0]
+	goCmd := filepath.Join(cache.New(b.warmCache).Toolchains(), r.GoVersion+"."+runtime.GOOS+"-"+runtime.GOARCH, "bin", "go")
+
+	raw := filepath.Join(work, "raw")
+	if err := copyApp(o.App, raw); err != nil {
+		return nil, err
+	}
+	rawEnv := goEnv(cache.New(b.warmCache).GOCACHE(), cache.New(b.warmCache).GOMODCACHE(), o.GOPROXY)
+	if err := run(ctx, raw, rawEnv, goCmd, buildArgs...); err != nil {
+		return nil, fmt.Errorf("raw go build: %w", err)
+	}
+
+	var a, a2, bb, c []time.Duration
+	for i := range o.WarmRuns {
+		if err := edit(raw, i); err != nil {
+			return nil, err
+		}
+		d, err := timed(func() error { return run(ctx, raw, rawEnv, goCmd, buildArgs...) })
+		if err != nil {
+			return nil, fmt.Errorf("raw go build after a change: %w", err)
+		}
+		a2 = append(a2, d)
+		d, err = timed(func() error { return run(ctx, raw, rawEnv, goCmd, buildArgs...) })
+		if err != nil {
+			return nil, fmt.Errorf("raw go build: %w", err)
+		}
+		a = append(a, d)
+		d, err = timed(func() error { return b.compile(ctx, filepath.Join(work, fmt.Sprintf("edit%d", i)), b.warmCache, i) })
+		if err != nil {
+			return nil, fmt.Errorf("compile after a change: %w", err)
+		}
+		c = append(c, d)
+		d, err = timed(func() error { return b.compile(ctx, filepath.Join(work, fmt.Sprintf("same%d", i)), b.warmCache, i) })
+		if err != nil {
+			return nil, fmt.Errorf("compile with no change: %w", err)
+		}
+		bb = append(bb, d)
+		fmt.Fprintf(o.Out, "  warm run %d: a'=%s a=%s c=%s b=%s\n", i+1, secs(a2[i]), secs(a[i]), secs(c[i]), secs(bb[i]))
+	}
+
+	var dd, e []time.Duration
+	for i := range o.ColdRuns {
+		coldCache := filepath.Join(work, fmt.Sprintf("cold%d", i))
+		// The buildpack's own program is built once per buildpack version;
+		// it is not part of an app's cold build.
+		if err := copyTree(filepath.Join(cache.New(b.warmCache).Root, "program"), filepath.Join(cache.New(coldCache).Root, "program")); err != nil {
+			return nil, err
+		}
+		d, err := timed(func() error { return b.compile(ctx, filepath.Join(work, fmt.Sprintf("coldapp%d", i)), coldCache, -1) })
+		if err != nil {
+			return nil, fmt.Errorf("cold compile: %w", err)
+		}
+		dd = append(dd, d)
+		cache.RemoveAll(coldCache)
+		d, err = timed(func() error { return b.rawCold(ctx, i, r.GoVersion) })
+		if err != nil {
+			return nil, fmt.Errorf("raw cold build: %w", err)
+		}
+		e = append(e, d)
+		fmt.Fprintf(o.Out, "  cold run %d: d=%s e=%s\n", i+1, secs(dd[i]), secs(e[i]))
+	}
+	r.RawNoop, r.RawEdit, r.Warm, r.WarmEdit = median(a), median(a2), median(bb), median(c)
+	r.Cold, r.RawCold = median(dd), median(e)
+	report(o.Out, r)
+	return r, nil
+}
+
+type bench struct {
+	Options
+	work      string
+	warmCache string
+}
+
+// compile copies the app to dir, applies edit n (none when n < 0) and
+// runs bin/compile on it with cacheDir, as Heroku does for a deploy.
+func (b *bench) compile(ctx context.Context, dir, cacheDir string, n int) error {
+	if err := copyApp(b.App, dir); err != nil {
+		return err
+	}
+	if n >= 0 {
+		if err := edit(dir, n); err != nil {
+			return err
+		}
+	}
+	envDir := filepath.Join(b.work, "env")
+	if err := os.MkdirAll(envDir, 0o777); err != nil {
+		return err
+	}
+	if b.GOPROXY != "" {
+		if err := os.WriteFile(filepath.Join(envDir, "GOPROXY"), []byte(b.GOPROXY), 0o644); err != nil {
+			return err
+		}
+	}
+	return run(ctx, dir, os.Environ(), filepath.Join(b.BuildpackDir, "bin", "compile"), dir, cacheDir, envDir)
+}
+
+// rawCold fetches the toolchain zip, extracts it with archive/zip and
+// builds the app with an empty GOCACHE: the least work a build from
+// nothing can do.
+func (b *bench) rawCold(ctx context.Context, n int, goVersion string) error {
+	dir := filepath.Join(b.work, fmt.Sprintf("rawcold%d", n))
+	defer cache.RemoveAll(dir)
+	proxy := strings.TrimRight(strings.Split(strings.Split(b.GOPROXY+",", ",")[0], "|")[0], "/")
+	if proxy == "" {
+		proxy = goproxy.DefaultURL
+	}
+	modVersion := toolchain.ModuleVersion(goVersion, runtime.GOOS, runtime.GOARCH)
+	url := proxy + "/" + toolchain.ModulePath + "/@v/" + modVersion + ".zip"
+	if err := os.MkdirAll(dir, 0o777); err != nil {
+		return err
+	}
+	zipFile := filepath.Join(dir, "toolchain.zip")
+	if err := download(ctx, url, zipFile); err != nil {
+		return err
+	}
+	root := filepath.Join(dir, "go")
+	if err := extract(zipFile, toolchain.ModulePath+"@"+modVersion+"/", root); err != nil {
+		return err
+	}
+	app := filepath.Join(dir, "app")
+	if err := copyApp(b.App, app); err != nil {
+		return err
+	}
+	env := goEnv(filepath.Join(dir, "gocache"), cache.New(b.warmCache).GOMODCACHE(), b.GOPROXY)
+	return run(ctx, app, env, filepath.Join(root, "bin", "go"), buildArgs...)
+}
+
+func download(ctx context.Context, url, dst string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", url, resp.Status)
+	}
+	f, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(f, resp.Body)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// extract unpacks the files under prefix in the zip into dir, executable.
+func extract(zipFile, prefix, dir string) error {
+	zr, err := zip.OpenReader(zipFile)
+	if err != nil {
+		return err
+	}
+	defer zr.Close()
+	for _, f := range zr.File {
+		name, ok := strings.CutPrefix(f.Name, prefix)
+		if !ok || strings.HasSuffix(f.Name, "/") {
+			continue
+		}
+		dst := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o777); err != nil {
+			return err
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return err
+		}
+		out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o755)
+		if err == nil {
+			_, err = io.Copy(out, rc)
+			if cerr := out.Close(); err == nil {
+				err = cerr
+			}
+		}
+		rc.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// edit makes a one-line change to the app's main.go: a declaration whose
+// value differs with n, so the package is compiled and linked again.
+func edit(dir string, n int) error {
+	path := filepath.Join(dir, "main.go")
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("edit the app: %w (the benchmark changes main.go in the app's root)", err)
+	}
+	base, _, _ := strings.Cut(string(src), "\nvar benchEdit = ")
+	return os.WriteFile(path, []byte(fmt.Sprintf("%s\nvar benchEdit = %d\n", strings.TrimRight(base, "\n"), n)), 0o644)
+}
+
+func goEnv(gocache, gomodcache, goproxy string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); !strings.HasPrefix(k, "GO") && !strings.HasPrefix(k, "CGO_") {
+			env = append(env, kv)
+		}
+	}
+	env = append(env, "GOCACHE="+gocache, "GOMODCACHE="+gomodcache, "GOTOOLCHAIN=local", "GOENV=off", "CGO_ENABLED=0", "GOFLAGS=")
+	if goproxy != "" {
+		env = append(env, "GOPROXY="+goproxy)
+	}
+	return env
+}
+
+func run(ctx context.Context, dir string, env []string, name string, args ...string) error {
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir = dir
+	cmd.Env = env
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("%s %s: %v\n%s", filepath.Base(name), strings.Join(args, " "), err, out)
+	}
+	return nil
+}
+
+func timed(f func() error) (time.Duration, error) {
+	start := time.Now()
+	err := f()
+	return time.Since(start), err
+}
+
+func median(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := append([]time.Duration(nil), ds...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func secs(d time.Duration) string { return fmt.Sprintf("%.3fs", d.Seconds()) }
+
+func ratio(x, y time.Duration) float64 {
+	if y == 0 {
+		return 0
+	}
+	return x.Seconds() / y.Seconds()
+}
+
+// report prints the medians and ratios.
+func report(w io.Writer, r *Result) {
+	fmt.Fprintf(w, "\nResults (%s, medians):\n", r.GoVersion)
+	fmt.Fprintf(w, "  (a)  raw go build, nothing to do             %9s\n", secs(r.RawNoop))
+	fmt.Fprintf(w, "  (a') raw go build after a one-line change    %9s\n", secs(r.RawEdit))
+	fmt.Fprintf(w, "  (b)  bin/compile, warm cache, no change      %9s   b/a  = %.2f (target <= 3, and b < 0.5s)\n", secs(r.Warm), ratio(r.Warm, r.RawNoop))
+	fmt.Fprintf(w, "  (c)  bin/compile after a one-line change     %9s   c/a' = %.2f (target <= 1.3)\n", secs(r.WarmEdit), ratio(r.WarmEdit, r.RawEdit))
+	if r.Cold > 0 {
+		fmt.Fprintf(w, "  (d)  bin/compile, empty cache                %9s   d/e  = %.2f (target <= 1.05)\n", secs(r.Cold), ratio(r.Cold, r.RawCold))
+		fmt.Fprintf(w, "  (e)  raw: fetch + extract + cold go build    %9s\n", secs(r.RawCold))
+	}
+	fmt.Fprintf(w, "  slug %s before compression, binary %s\n", output.Size(r.Slug), output.Size(r.Binary))
+}
+
+func copyApp(src, dst string) error {
+	if err := cache.RemoveAll(dst); err != nil {
+		return err
+	}
+	return copyTree(src, dst)
+}
+
+func copyTree(src, dst string) error {
+	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			if d.Name() == ".git" {
+				return filepath.SkipDir
+			}
+			return os.MkdirAll(target, 0o777)
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		return cache.CopyFile(path, target)
+	})
+}
