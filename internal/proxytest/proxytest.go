@@ -170,20 +170,7 @@ func (s *Server) AddModule(path, version string, files map[string]string) {
 	if goMod == "" {
 		goMod = "module " + path + "\n"
 	}
-	z := s.zip(path, version, files)
-	sum, err := s.hashZip(z)
-	if err != nil {
-		s.t.Fatalf("proxytest: hash %s@%s: %v", path, version, err)
-	}
-	modh, err := dirhash.Hash1([]string{"go.mod"}, func(string) (io.ReadCloser, error) {
-		return io.NopCloser(strings.NewReader(goMod)), nil
-	})
-	if err != nil {
-		s.t.Fatalf("proxytest: hash %s@%s/go.mod: %v", path, version, err)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.modules[module.Version{Path: path, Version: version}] = &mod{goMod: []byte(goMod), zip: z, sum: sum, modh: modh}
+	s.addZip(path, version, goMod, s.zip(path, version, files))
 }
 
 // AddToolchain adds the module golang.org/toolchain@v0.0.1-<goVersion>.<goos>-<goarch>
@@ -213,6 +200,44 @@ func ToolchainFiles(goVersion, goos, goarch string) map[string]string {
 		"src/runtime/extern.go": "package runtime\n",
 		"pkg/tool/" + goos + "_" + goarch + "/compile": compileScript,
 	}
+}
+
+// AddToolchainRunning adds a toolchain module for goVersion whose bin/go
+// runs the real go command goCmd: a small download that builds real
+// programs, for tests of the whole build pipeline. It returns the module
+// version.
+func (s *Server) AddToolchainRunning(goVersion, goos, goarch, goCmd string) string {
+	s.t.Helper()
+	files := ToolchainFiles(goVersion, goos, goarch)
+	files["bin/go"] = "#!/bin/sh\nexec '" + strings.ReplaceAll(goCmd, "'", `'\''`) + "' \"$@\"\n"
+	v := "v0.0.1-" + goVersion + "." + goos + "-" + goarch
+	s.AddModule("golang.org/toolchain", v, files)
+	return v
+}
+
+// AddRawZip adds path@version served as the given zip bytes, which need
+// not be a valid module zip (path traversal, symlinks, duplicate names):
+// the checksum database records their hash, so only unpacking can refuse them.
+func (s *Server) AddRawZip(path, version string, zipData []byte) {
+	s.t.Helper()
+	s.addZip(path, version, "module "+path+"\n", zipData)
+}
+
+// addZip records path@version as served by zip z with go.mod goMod.
+func (s *Server) addZip(path, version, goMod string, z []byte) {
+	sum, err := s.hashZip(z)
+	if err != nil {
+		s.t.Fatalf("proxytest: hash %s@%s: %v", path, version, err)
+	}
+	modh, err := dirhash.Hash1([]string{"go.mod"}, func(string) (io.ReadCloser, error) {
+		return io.NopCloser(strings.NewReader(goMod)), nil
+	})
+	if err != nil {
+		s.t.Fatalf("proxytest: hash %s@%s/go.mod: %v", path, version, err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.modules[module.Version{Path: path, Version: version}] = &mod{goMod: []byte(goMod), zip: z, sum: sum, modh: modh}
 }
 
 // Tamper makes the proxy serve a zip of files for path@version, while the
