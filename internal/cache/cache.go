@@ -177,3 +177,20 @@ func CopyFile(src, dst string) error {
 	}
 	return err
 }
+
+// Usable checks that the cache's directories are directories the build
+// can write to, creating the missing ones.
+func (d Dir) Usable() error {
+	for _, dir := range []string{d.Root, d.Toolchains(), d.GOMODCACHE(), d.GOCACHE(), d.SumDB(), filepath.Dir(d.state("x")), d.Binaries()} {
+		if err := os.MkdirAll(dir, 0o777); err != nil {
+			return err
+		}
+		f, err := os.CreateTemp(dir, ".probe-")
+		if err != nil {
+			return err
+		}
+		f.Close()
+		os.Remove(f.Name())
+	}
+	return nil
+}

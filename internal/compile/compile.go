@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/appdir"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/build"
@@ -38,6 +39,10 @@ type Options struct {
 	// KeepToolchain puts the toolchain into the slug with go on PATH at
 	// runtime (Heroku CI's bin/test-compile, GO_INSTALL_TOOLS_IN_IMAGE).
 	KeepToolchain bool
+	// Stall and Backoff, when not zero, replace the module proxy client's
+	// defaults: how long a response may send nothing, and the first wait
+	// before a retry.
+	Stall, Backoff time.Duration
 }
 
 // compilation is the state one build carries from step to step.
@@ -61,6 +66,16 @@ type compilation struct {
 // Run compiles the app in o.BuildDir.
 func Run(ctx context.Context, o Options) error {
 	c := &compilation{Options: o, log: o.Log, cache: cache.New(o.CacheDir)}
+	if err := c.cache.Usable(); err != nil {
+		tmp, terr := os.MkdirTemp("", "gobuildpack-cache-")
+		if terr != nil {
+			return fmt.Errorf("cache unusable (%v) and no temporary one: %w", err, terr)
+		}
+		defer cache.RemoveAll(tmp)
+		c.log.Warn("the build cache cannot be used (%v); this build uses an empty temporary cache, so it is slower. "+
+			"Clear it with `heroku builds:cache:purge` if it persists.", err)
+		c.cache = cache.New(tmp)
+	}
 	if err := c.readSettings(); err != nil {
 		return err
 	}
@@ -133,6 +148,12 @@ func (c *compilation) readSettings() error {
 	if err != nil {
 		return remedy.Wrap(fmt.Errorf("GOPROXY config var: %w", err), "config-vars",
 			"Set GOPROXY to one or more proxy URLs separated by commas, e.g. heroku config:set GOPROXY=https://proxy.golang.org, or unset it.")
+	}
+	if c.Stall > 0 {
+		c.proxy.Stall = c.Stall
+	}
+	if c.Backoff > 0 {
+		c.proxy.Backoff = c.Backoff
 	}
 	if c.creds != nil {
 		c.proxy.Credentials = func(host string) (string, string, bool) { return netrc.Lookup(c.creds, host) }

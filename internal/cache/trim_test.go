@@ -1,0 +1,462 @@
+package cache
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// sizedFile is a file of size bytes modified at age before base.
+type sizedFile struct {
+	name string
+	size int64
+	age  time.Duration
+}
+
+// writeSized creates the files under dir, sparse, with their mtimes.
+func writeSized(t *testing.T, dir string, base time.Time, files []sizedFile) {
+	t.Helper()
+	for _, f := range files {
+		path := filepath.Join(dir, f.name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Truncate(path, f.size); err != nil {
+			t.Fatal(err)
+		}
+		mtime := base.Add(-f.age)
+		if err := os.Chtimes(path, mtime, mtime); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// regularFiles returns the slash-separated paths of the regular files under dir.
+func regularFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	var out []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) && path == dir {
+			return filepath.SkipAll
+		}
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() {
+			rel, _ := filepath.Rel(dir, path)
+			out = append(out, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestTrimOldest(t *testing.T) {
+	base := time.Now().Add(-time.Hour)
+	files := []sizedFile{
+		{"00/a-d", 10, 5 * time.Minute}, // oldest
+		{"00/b-a", 20, 4 * time.Minute},
+		{"01/c-d", 30, 3 * time.Minute},
+		{"02/d-d", 40, 2 * time.Minute},
+		{"03/e-a", 50, 1 * time.Minute}, // newest
+	}
+	all := []string{"00/a-d", "00/b-a", "01/c-d", "02/d-d", "03/e-a"}
+	tests := []struct {
+		name          string
+		limit, target int64
+		before, after int64
+		left          []string
+	}{
+		{"under the limit", 200, 10, 150, 150, all},
+		{"at the limit", 150, 10, 150, 150, all},
+		{"oldest first", 149, 120, 150, 120, all[2:]},
+		{"one file", 149, 145, 150, 140, all[1:]},
+		{"stops at target", 100, 90, 150, 90, all[3:]},
+		{"target zero", 1, 0, 150, 0, nil},
+		{"target between files", 120, 75, 150, 50, all[4:]},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeSized(t, dir, base, files)
+			// Directories and symlinks do not count.
+			if err := os.Symlink(filepath.Join(dir, "03", "e-a"), filepath.Join(dir, "link")); err != nil {
+				t.Fatal(err)
+			}
+			before, after := trimOldest(dir, tt.limit, tt.target)
+			if before != tt.before || after != tt.after {
+				t.Errorf("trimOldest(%d, %d) = %d, %d; want %d, %d", tt.limit, tt.target, before, after, tt.before, tt.after)
+			}
+			if got := regularFiles(t, dir); !reflect.DeepEqual(got, tt.left) {
+				t.Errorf("files left %q, want %q", got, tt.left)
+			}
+			if got := size(dir); got != tt.after {
+				t.Errorf("size after trimOldest = %d, want %d", got, tt.after)
+			}
+		})
+	}
+}
+
+func TestTrimOldestMissingDir(t *testing.T) {
+	before, after := trimOldest(filepath.Join(t.TempDir(), "missing"), 0, 0)
+	if before != 0 || after != 0 {
+		t.Errorf("trimOldest of a missing dir = %d, %d", before, after)
+	}
+	if n := size(filepath.Join(t.TempDir(), "missing")); n != 0 {
+		t.Errorf("size of a missing dir = %d", n)
+	}
+}
+
+func TestSize(t *testing.T) {
+	dir := t.TempDir()
+	writeSized(t, dir, time.Now(), []sizedFile{{"a", 100, 0}, {"x/y/b", 23, 0}, {"x/c", 0, 0}})
+	if err := os.Symlink("a", filepath.Join(dir, "link")); err != nil {
+		t.Fatal(err)
+	}
+	if n := size(dir); n != 123 {
+		t.Errorf("size = %d, want 123", n)
+	}
+}
+
+// writeTrimRecord writes the record of a trim check done at when.
+func writeTrimRecord(t *testing.T, d Dir, when time.Time) {
+	t.Helper()
+	value, _ := json.Marshal(when)
+	data, err := json.Marshal(record{Key: "", Written: when, Value: value})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFileAtomic(d.state("trim"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestTrimInterval(t *testing.T) {
+	tests := []struct {
+		name     string
+		lastTrim time.Duration // how long ago; 0 for never
+		force    bool
+		checked  bool
+	}{
+		{"never checked", 0, false, true},
+		{"checked just now", time.Second, false, false},
+		{"checked an hour ago", time.Hour, false, false},
+		{"checked a day ago", TrimInterval + time.Minute, false, true},
+		{"forced after a recent check", time.Second, true, true},
+		{"forced when never checked", 0, true, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := New(t.TempDir())
+			if tt.lastTrim != 0 {
+				writeTrimRecord(t, d, time.Now().UTC().Add(-tt.lastTrim))
+			}
+			r := d.Trim(tt.force)
+			if r.Checked != tt.checked {
+				t.Errorf("Trim(%v) Checked = %v, want %v", tt.force, r.Checked, tt.checked)
+			}
+			if !r.Checked && r != (TrimResult{}) {
+				t.Errorf("Trim(%v) did not check but reported %+v", tt.force, r)
+			}
+			// Whatever happened, a check is now recent.
+			if r := d.Trim(false); r.Checked {
+				t.Errorf("second Trim(false) checked again: %+v", r)
+			}
+			if r := d.Trim(true); !r.Checked {
+				t.Errorf("Trim(true) after a check did not check: %+v", r)
+			}
+		})
+	}
+}
+
+func TestTrimCorruptRecord(t *testing.T) {
+	d := New(t.TempDir())
+	if err := WriteFileAtomic(d.state("trim"), []byte("garbage"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := d.Trim(false); !r.Checked {
+		t.Error("Trim with a corrupt record did not check")
+	}
+	if r := d.Trim(false); r.Checked {
+		t.Error("Trim after rewriting the record checked again")
+	}
+}
+
+// TestTrimLimits uses sparse files, so gigabytes cost no disk.
+func TestTrimLimits(t *testing.T) {
+	const gib = 1 << 30
+	base := time.Now().Add(-time.Hour)
+	tests := []struct {
+		name         string
+		gocache      []sizedFile
+		modcache     []sizedFile
+		wantGOCACHE  []string
+		after        int64
+		modEmptied   bool
+		wantModFiles []string
+	}{
+		{
+			name:         "small caches are kept",
+			gocache:      []sizedFile{{"00/a-d", 1000, time.Minute}, {"README", 10, 0}},
+			modcache:     []sizedFile{{"cache/download/example.com/m/@v/v1.0.0.zip", 5000, 0}},
+			wantGOCACHE:  []string{"00/a-d", "README"},
+			after:        1010,
+			wantModFiles: []string{"cache/download/example.com/m/@v/v1.0.0.zip"},
+		},
+		{
+			name: "GOCACHE over its limit loses its oldest files down to three quarters",
+			gocache: []sizedFile{
+				{"00/old-d", gib, 3 * time.Minute},
+				{"01/mid-d", gib / 2, 2 * time.Minute},
+				{"02/new-d", gib, time.Minute},
+			},
+			modcache:     []sizedFile{{"example.com/m@v1.0.0/go.mod", 3 * gib, 0}},
+			wantGOCACHE:  []string{"01/mid-d", "02/new-d"},
+			after:        gib + gib/2,
+			wantModFiles: []string{"example.com/m@v1.0.0/go.mod"},
+		},
+		{
+			name:        "GOMODCACHE over its limit is emptied",
+			gocache:     []sizedFile{{"00/a-d", 2 * gib, 0}},
+			modcache:    []sizedFile{{"example.com/m@v1.0.0/big", 3*gib - 10, 0}, {"example.com/m@v1.0.0/go.mod", 11, 0}},
+			wantGOCACHE: []string{"00/a-d"},
+			after:       2 * gib,
+			modEmptied:  true,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := New(t.TempDir())
+			t.Cleanup(func() { makeWritable(d.Root) })
+			writeSized(t, d.GOCACHE(), base, tt.gocache)
+			writeSized(t, d.GOMODCACHE(), base, tt.modcache)
+			var gocacheSize, modSize int64
+			for _, f := range tt.gocache {
+				gocacheSize += f.size
+			}
+			for _, f := range tt.modcache {
+				modSize += f.size
+			}
+			// The module cache is read-only, as the go command leaves it.
+			readOnly(t, d.GOMODCACHE())
+			r := d.Trim(false)
+			want := TrimResult{
+				Checked:        true,
+				GOCACHEBefore:  gocacheSize,
+				GOCACHEAfter:   tt.after,
+				ModCacheBefore: modSize,
+				ModCacheEmpty:  tt.modEmptied,
+			}
+			if r != want {
+				t.Errorf("Trim = %+v, want %+v", r, want)
+			}
+			if got := regularFiles(t, d.GOCACHE()); !reflect.DeepEqual(got, tt.wantGOCACHE) {
+				t.Errorf("GOCACHE holds %q, want %q", got, tt.wantGOCACHE)
+			}
+			if got := regularFiles(t, d.GOMODCACHE()); !reflect.DeepEqual(got, tt.wantModFiles) {
+				t.Errorf("GOMODCACHE holds %q, want %q", got, tt.wantModFiles)
+			}
+			if tt.modEmptied {
+				if _, err := os.Lstat(d.GOMODCACHE()); !os.IsNotExist(err) {
+					t.Errorf("emptied GOMODCACHE still exists: %v", err)
+				}
+			}
+		})
+	}
+}
+
+// readOnly makes the directories under dir 0555 and the files 0444.
+func readOnly(t *testing.T, dir string) {
+	t.Helper()
+	var dirs []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			dirs = append(dirs, path)
+			return nil
+		}
+		if d.Type().IsRegular() {
+			return os.Chmod(path, 0o444)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Deepest first, so each is still writable while its children change.
+	for i := len(dirs) - 1; i >= 0; i-- {
+		if err := os.Chmod(dirs[i], 0o555); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// makeWritable undoes readOnly, so t.TempDir's cleanup can remove the tree.
+func makeWritable(dir string) {
+	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() {
+			os.Chmod(path, 0o777)
+		}
+		return nil
+	})
+}
+
+// buildReadOnlyTree makes a tree like the module cache's: read-only
+// directories, some nested, with read-only files and a symlink.
+func buildReadOnlyTree(t *testing.T, root string) {
+	t.Helper()
+	writeSized(t, root, time.Now(), []sizedFile{
+		{"example.com/a@v1.0.0/go.mod", 10, 0},
+		{"example.com/a@v1.0.0/sub/deep/x.go", 10, 0},
+		{"example.com/b@v1.2.0/b.go", 10, 0},
+		{"cache/download/example.com/a/@v/v1.0.0.zip", 10, 0},
+	})
+	if err := os.Mkdir(filepath.Join(root, "example.com", "empty"), 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("../a@v1.0.0/go.mod", filepath.Join(root, "example.com", "b@v1.2.0", "link")); err != nil {
+		t.Fatal(err)
+	}
+	readOnly(t, root)
+}
+
+const removeAllChildEnv = "CACHE_TEST_REMOVEALL_DIR"
+
+func TestRemoveAllReadOnly(t *testing.T) {
+	if dir := os.Getenv(removeAllChildEnv); dir != "" {
+		// Run by the parent as an unprivileged user: permissions apply.
+		removeAllReadOnly(t, dir, true)
+		return
+	}
+	removeAllReadOnly(t, t.TempDir(), false)
+	if os.Geteuid() != 0 {
+		return
+	}
+	// Root ignores permissions, so the read-only case above passes
+	// without RemoveAll's fallback. Run the test again as nobody.
+	shared, err := os.MkdirTemp("", "cache-removeall-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { RemoveAll(shared) })
+	if err := os.Chmod(shared, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The test binary lives in a private directory: copy it out.
+	testBin := filepath.Join(shared, "cache.test")
+	if err := CopyFile(exe, testBin); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(testBin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	work := filepath.Join(shared, "work")
+	if err := os.Mkdir(work, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(work, 65534, 65534); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(testBin, "-test.run=^TestRemoveAllReadOnly$", "-test.v")
+	cmd.Dir = shared
+	cmd.Env = append(os.Environ(), removeAllChildEnv+"="+work, "TMPDIR="+shared, "GOCOVERDIR=")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		var exitErr *exec.ExitError
+		if !errors.As(err, &exitErr) {
+			t.Skipf("cannot run the test as nobody: %v", err)
+		}
+		t.Errorf("as nobody: %v\n%s", err, out)
+	} else if !strings.Contains(string(out), "--- PASS: TestRemoveAllReadOnly") {
+		t.Errorf("as nobody, the test did not pass:\n%s", out)
+	} else {
+		t.Logf("as nobody:\n%s", out)
+	}
+}
+
+// removeAllReadOnly checks RemoveAll on read-only trees made under dir.
+// When permissions apply, it also checks that os.RemoveAll alone fails on
+// the trees that need RemoveAll's fallback.
+func removeAllReadOnly(t *testing.T, dir string, permissionsApply bool) {
+	tests := []struct {
+		name     string
+		fallback bool // os.RemoveAll alone fails when permissions apply
+		build    func(t *testing.T, path string)
+	}{
+		{"read-only tree", true, buildReadOnlyTree},
+		{"read-only root", true, func(t *testing.T, path string) {
+			writeSized(t, path, time.Now(), []sizedFile{{"f", 1, 0}})
+			readOnly(t, path)
+		}},
+		{"unreadable directory", true, func(t *testing.T, path string) {
+			writeSized(t, path, time.Now(), []sizedFile{{"d/f", 1, 0}})
+			if err := os.Chmod(filepath.Join(path, "d"), 0o000); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"writable tree", false, func(t *testing.T, path string) {
+			writeSized(t, path, time.Now(), []sizedFile{{"a/b/c", 1, 0}})
+		}},
+		{"single read-only file", false, func(t *testing.T, path string) {
+			if err := os.WriteFile(path, []byte("x"), 0o444); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"missing", false, func(t *testing.T, path string) {}},
+	}
+	parent := filepath.Join(dir, "tree")
+	if err := os.MkdirAll(parent, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { makeWritable(parent) })
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(parent, fmt.Sprint(i))
+			if permissionsApply && tt.fallback {
+				other := path + "-plain"
+				tt.build(t, other)
+				if err := os.RemoveAll(other); err == nil {
+					t.Errorf("os.RemoveAll of %s succeeded as uid %d: the test does not need the fallback", tt.name, os.Geteuid())
+				}
+				makeWritable(other)
+				os.RemoveAll(other)
+			}
+			tt.build(t, path)
+			if err := RemoveAll(path); err != nil {
+				t.Fatalf("RemoveAll: %v", err)
+			}
+			if _, err := os.Lstat(path); !os.IsNotExist(err) {
+				t.Errorf("%s still exists: %v", path, err)
+			}
+		})
+	}
+	// The parent directory is left, and empty.
+	entries, err := os.ReadDir(parent)
+	if err != nil || len(entries) != 0 {
+		t.Errorf("parent after RemoveAll: %v, %v", entries, err)
+	}
+}
