@@ -2,7 +2,6 @@ package main
 
 import (
 	"archive/zip"
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -20,6 +19,8 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/dyno"
 )
 
 // The fixture tests run the real bin/ shims on copies of the apps in
@@ -147,73 +148,25 @@ func cmdLsCache(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 // serve DIR: start the app's web process in DIR the way a dyno does
-// (.profile.d sourced, PORT set, command from the Procfile or bin/release)
-// and wait until it accepts connections. The process is killed when the
-// script ends.
+// (internal/dyno, as the deploy command) and wait until it accepts
+// connections. The process is killed when the script ends.
 func cmdServe(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 1 {
 		ts.Fatalf("usage: serve DIR")
 	}
 	dir := ts.MkAbs(args[0])
-	command := webCommand(ts, dir)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	release, err := exec.Command(filepath.Join(repoRoot, "bin", "release"), dir).Output()
 	ts.Check(err)
-	port := fmt.Sprint(l.Addr().(*net.TCPAddr).Port)
-	l.Close()
-	script := `for f in .profile.d/*.sh; do [ -f "$f" ] && . "$f"; done; exec ` + command
-	cmd := exec.Command("bash", "-c", script)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "PORT="+port, "HOME="+dir, "DYNO=web.1")
+	command, _, err := dyno.Command(dir, "web", release)
+	ts.Check(err)
 	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	ts.Check(cmd.Start())
-	exited := make(chan struct{})
-	go func() { cmd.Wait(); close(exited) }()
-	ts.Defer(func() {
-		cmd.Process.Kill()
-		<-exited
-	})
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", "127.0.0.1:"+port, time.Second)
-		if err == nil {
-			c.Close()
-			break
-		}
-		select {
-		case <-exited:
-			ts.Fatalf("web process %q exited before listening on $PORT:\n%s", command, out.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			ts.Fatalf("web process %q did not listen on $PORT=%s:\n%s", command, port, out.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	ts.Setenv("APP_URL", "http://127.0.0.1:"+port)
-}
-
-// webCommand returns the web process command: the Procfile's, else bin/release's.
-func webCommand(ts *testscript.TestScript, dir string) string {
-	if f, err := os.Open(filepath.Join(dir, "Procfile")); err == nil {
-		defer f.Close()
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			if cmd, ok := strings.CutPrefix(sc.Text(), "web:"); ok {
-				return strings.TrimSpace(cmd)
-			}
-		}
-	}
-	out, err := exec.Command(filepath.Join(repoRoot, "bin", "release"), dir).Output()
+	p, err := dyno.Start(dyno.Config{Dir: dir, Type: "web", Command: command, Stdout: &out, Stderr: &out})
 	ts.Check(err)
-	for _, line := range strings.Split(string(out), "\n") {
-		if cmd, ok := strings.CutPrefix(strings.TrimSpace(line), "web:"); ok {
-			cmd = strings.TrimSpace(cmd)
-			return strings.Trim(cmd, `"`)
-		}
+	ts.Defer(p.Kill)
+	if err := p.WaitListening(context.Background(), 15*time.Second); err != nil {
+		ts.Fatalf("%v:\n%s", err, out.String())
 	}
-	ts.Fatalf("no web process in Procfile or bin/release")
-	return ""
+	ts.Setenv("APP_URL", p.URL())
 }
 
 // get PATH: GET $APP_URL/PATH and print the body.
