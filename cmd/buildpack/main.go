@@ -2,6 +2,7 @@
 // and run it with the phase as its first argument:
 //
 //	buildpack compile BUILD_DIR CACHE_DIR [ENV_DIR]
+//	buildpack report BUILD_DIR [CACHE_DIR [ENV_DIR]]
 //
 // BUILDPACK_DIR names the buildpack's own directory (buildpack.toml).
 package main
@@ -17,6 +18,7 @@ import (
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/compile"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/report"
 )
 
 func main() {
@@ -30,7 +32,7 @@ func main() {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	log := output.New(stdout, stderr)
 	usage := func() int {
-		fmt.Fprintln(stderr, "usage: buildpack compile BUILD_DIR CACHE_DIR [ENV_DIR]")
+		fmt.Fprintln(stderr, "usage: buildpack compile BUILD_DIR CACHE_DIR [ENV_DIR]\n       buildpack report BUILD_DIR [CACHE_DIR [ENV_DIR]]")
 		return 2
 	}
 	if len(args) == 0 {
@@ -54,6 +56,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if err = absPaths(&o.BuildDir, &o.CacheDir, &o.EnvDir); err == nil {
 			err = compile.Run(ctx, o)
 		}
+	case "report":
+		if len(args) < 2 || len(args) > 4 {
+			return usage()
+		}
+		err = report.Print(stdout, args[1])
 	default:
 		return usage()
 	}

@@ -79,6 +79,7 @@ func TestScript(t *testing.T) {
 			"tamperzip":  cmdTamperZip,
 			"nogopath":   cmdNoGoPath,
 			"bootstrapv": cmdBootstrapVersion,
+			"encode":     cmdEncode,
 		},
 	})
 }
@@ -167,6 +168,26 @@ func cmdServe(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("%v:\n%s", err, out.String())
 	}
 	ts.Setenv("APP_URL", p.URL())
+}
+
+// encode FILE crlf|bom: rewrite FILE with Windows line endings, or with a
+// UTF-8 byte order mark in front, as some Windows editors save files.
+func cmdEncode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: encode FILE crlf|bom")
+	}
+	path := ts.MkAbs(args[0])
+	data, err := os.ReadFile(path)
+	ts.Check(err)
+	switch args[1] {
+	case "crlf":
+		data = bytes.ReplaceAll(data, []byte("\n"), []byte("\r\n"))
+	case "bom":
+		data = append([]byte("\ufeff"), data...)
+	default:
+		ts.Fatalf("usage: encode FILE crlf|bom")
+	}
+	ts.Check(os.WriteFile(path, data, 0o666))
 }
 
 // get PATH: GET $APP_URL/PATH and print the body.

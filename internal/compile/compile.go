@@ -22,6 +22,7 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/manifest"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/report"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/slug"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
 )
@@ -58,9 +59,13 @@ func (c Cache) SumDB() string { return filepath.Join(c.Root, "sumdb") }
 // GOPATH is an otherwise empty GOPATH for the go command.
 func (c Cache) GOPATH() string { return filepath.Join(c.Root, "gopath") }
 
-// Run compiles the app in o.BuildDir.
-func Run(ctx context.Context, o Options) error {
+// Run compiles the app in o.BuildDir, then saves the build's facts for
+// bin/report.
+func Run(ctx context.Context, o Options) (err error) {
 	log := o.Log
+	rep := report.New()
+	defer func() { saveReport(log, rep, o, err) }()
+	rep.Begin("detect")
 	mf, err := manifest.Read(o.BuildpackDir)
 	if err != nil {
 		return err
@@ -73,15 +78,18 @@ func Run(ctx context.Context, o Options) error {
 		log.Warn("ignoring %q in ENV_DIR: not a config var name", name)
 	}
 	cache := Cache{Root: filepath.Join(o.CacheDir, "go")}
+	keep := o.KeepToolchain || vars.Get("GO_INSTALL_TOOLS_IN_IMAGE") == "true"
 
 	// Read the app.
 	mod, err := readGoMod(o.BuildDir)
 	if err != nil {
 		return err
 	}
-	log.Step("Go app detected: module %s", mod.Module)
+	rep.Module, rep.ModulesRequired = mod.Module, mod.Requires
+	stepDone(log, rep, "Go app detected: module %s", mod.Module)
 
 	// Choose the Go release.
+	rep.Begin("go_version")
 	proxy, err := goproxy.New(vars.Get("GOPROXY"))
 	if err != nil {
 		return remedy.Wrap(fmt.Errorf("GOPROXY config var: %w", err), "config-vars",
@@ -96,7 +104,8 @@ func Run(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
-	log.Step("Using %s (from %s)", v, req.Source)
+	rep.GoVersion, rep.GoVersionOrigin, rep.GoVersionRequested = v, report.Origin(req.Source), requested(req.Version, req.Source)
+	stepDone(log, rep, "Using %s (from %s)", v, req.Source)
 	if goversion.OlderThanGoDirective(v, mod.Go) {
 		return remedy.Wrap(fmt.Errorf("%s (from %s) is older than the go directive in %s:%d (go %s), so the go command would refuse to build", v, req.Source, mod.Name, mod.GoLine, mod.Go),
 			"go-version", "Ask for go%s or newer, or remove the setting so the go directive decides.", mod.Go)
@@ -107,11 +116,13 @@ func Run(ctx context.Context, o Options) error {
 	if err != nil {
 		return remedy.Wrap(fmt.Errorf("GOSUMDB config var: %w", err), "config-vars", "Unset GOSUMDB, or set it to \"name+key url\" of a checksum database.")
 	}
+	rep.Begin("toolchain")
 	tc, ok := tcCache.Lookup(v)
+	rep.ToolchainCacheHit = ok
 	if ok {
-		log.Step("Reusing %s from the cache", v)
+		stepDone(log, rep, "Reusing %s from the cache", v)
 	} else {
-		done := log.Timed("Installing %s", v)
+		done := timed(log, rep, "toolchain", "Installing %s", v)
 		inst := &toolchain.Installer{Cache: tcCache, Download: proxy, Verify: db, Log: log}
 		tc, err = inst.Install(ctx, v)
 		if err != nil {
@@ -135,14 +146,15 @@ func Run(ctx context.Context, o Options) error {
 		Stderr: log.IndentedErr(),
 	}
 	defer flush(g)
+	rep.ModuleCacheWarm, rep.BuildCacheWarm = warm(cache.GOMODCACHE()), warm(cache.GOCACHE())
 	if mod.Requires > 0 {
-		done := log.Timed("Downloading modules")
+		done := timed(log, rep, "modules", "Downloading modules")
 		if err := g.Run(ctx, "mod", "download"); err != nil {
 			return remedy.Wrap(err, "modules", "Check that go.mod and go.sum are committed and that `go mod download` works locally; for private modules see the README.")
 		}
 		done()
 	}
-	done := log.Timed("Building %s", mod.Module)
+	done := timed(log, rep, "build", "Building %s", mod.Module)
 	args := []string{"build", "-trimpath", build.VCSFlag(o.BuildDir), "-o", "app", "."}
 	log.Detail("go %s", strings.Join(args, " "))
 	if err := g.Run(ctx, args...); err != nil {
@@ -150,13 +162,16 @@ func Run(ctx context.Context, o Options) error {
 	}
 	flush(g)
 	done()
+	rep.Binaries = binaries
 
 	// Lay out the slug.
+	rep.Begin("release")
 	if err := slug.WriteProfile(o.BuildDir); err != nil {
 		return err
 	}
-	if o.KeepToolchain {
-		done := log.Timed("Keeping %s in the slug", tc.Version)
+	if keep {
+		rep.ToolchainKept = true
+		done := timed(log, rep, "keep_toolchain", "Keeping %s in the slug", tc.Version)
 		if err := slug.KeepToolchain(o.BuildDir, tc.Root); err != nil {
 			return err
 		}
@@ -167,7 +182,9 @@ func Run(ctx context.Context, o Options) error {
 	if err := slug.WriteRelease(o.BuildDir, procs); err != nil {
 		return err
 	}
-	log.Step("Discovered process types: web: ./app")
+	rep.Begin("release")
+	stepDone(log, rep, "Discovered process types: web: ./app")
+	checkApp(log, rep, o.BuildDir, vars, keep)
 	return nil
 }
 
