@@ -2,6 +2,8 @@
 // and run it with the phase as its first argument:
 //
 //	buildpack compile BUILD_DIR CACHE_DIR [ENV_DIR]
+//	buildpack test-compile BUILD_DIR CACHE_DIR [ENV_DIR]
+//	buildpack test BUILD_DIR [ENV_DIR]
 //	buildpack report BUILD_DIR [CACHE_DIR [ENV_DIR]]
 //
 // BUILDPACK_DIR names the buildpack's own directory (buildpack.toml).
@@ -17,6 +19,7 @@ import (
 	"syscall"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/compile"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/herokuci"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/report"
 )
@@ -28,11 +31,17 @@ func main() {
 	os.Exit(code)
 }
 
+const usageText = `usage: buildpack compile BUILD_DIR CACHE_DIR [ENV_DIR]
+       buildpack test-compile BUILD_DIR CACHE_DIR [ENV_DIR]
+       buildpack test BUILD_DIR [ENV_DIR]
+       buildpack report BUILD_DIR [CACHE_DIR [ENV_DIR]]
+`
+
 // run dispatches a phase and maps its result to an exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	log := output.New(stdout, stderr)
 	usage := func() int {
-		fmt.Fprintln(stderr, "usage: buildpack compile BUILD_DIR CACHE_DIR [ENV_DIR]\n       buildpack report BUILD_DIR [CACHE_DIR [ENV_DIR]]")
+		fmt.Fprint(stderr, usageText)
 		return 2
 	}
 	if len(args) == 0 {
@@ -40,7 +49,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	var err error
 	switch args[0] {
-	case "compile":
+	case "compile", "test-compile":
 		if len(args) < 3 || len(args) > 4 {
 			return usage()
 		}
@@ -53,8 +62,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if len(args) == 4 {
 			o.EnvDir = args[3]
 		}
-		if err = absPaths(&o.BuildDir, &o.CacheDir, &o.EnvDir); err == nil {
+		if err = absPaths(&o.BuildDir, &o.CacheDir, &o.EnvDir); err != nil {
+			break
+		}
+		if args[0] == "test-compile" {
+			err = herokuci.TestCompile(ctx, o)
+		} else {
 			err = compile.Run(ctx, o)
+		}
+	case "test":
+		if len(args) < 2 || len(args) > 3 {
+			return usage()
+		}
+		o := herokuci.TestOptions{BuildDir: args[1], Stdout: stdout, Stderr: stderr}
+		if len(args) == 3 {
+			o.EnvDir = args[2]
+		}
+		if err = absPaths(&o.BuildDir, &o.EnvDir); err == nil {
+			err = herokuci.Test(ctx, o)
 		}
 	case "report":
 		if len(args) < 2 || len(args) > 4 {

@@ -201,13 +201,17 @@ func Write(w io.Writer, results []Result) error {
 	return err
 }
 
-// Failed counts the failed test points.
-func Failed(results []Result) int {
-	n := 0
+// Tally counts the test points by status.
+func Tally(results []Result) (passed, failed, skipped int) {
 	for _, r := range results {
-		if r.Status == Fail {
-			n++
+		switch r.Status {
+		case Pass:
+			passed++
+		case Fail:
+			failed++
+		case Skip:
+			skipped++
 		}
 	}
-	return n
+	return passed, failed, skipped
 }

@@ -58,8 +58,8 @@ func TestReadWrite(t *testing.T) {
 			if file == "go1.26.json" && !strings.Contains(got.String(), "    broken/broken_test.go:5:40: cannot use") {
 				t.Errorf("the build error is not in the TAP output of the broken package:\n%s", got.String())
 			}
-			if Failed(results) != 5 {
-				t.Errorf("Failed = %d, want 5", Failed(results))
+			if p, f, s := Tally(results); p != 3 || f != 5 || s != 1 {
+				t.Errorf("Tally = %d passed, %d failed, %d skipped; want 3, 5, 1", p, f, s)
 			}
 			for _, line := range []string{"--- FAIL: TestSub/b#1 (0.00s)\n", "FAIL\texample.com/t/ok\t", "=== RUN   TestPass\n--- PASS: TestPass (0.00s)\n"} {
 				if !strings.Contains(plain.String(), line) {
