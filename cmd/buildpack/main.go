@@ -7,6 +7,11 @@
 //	buildpack report BUILD_DIR [CACHE_DIR [ENV_DIR]]
 //
 // BUILDPACK_DIR names the buildpack's own directory (buildpack.toml).
+//
+// Run in the buildpack's directory, it also deploys an app locally, as
+// Heroku would (see internal/deploy):
+//
+//	go run ./cmd/buildpack deploy [-e KEY=VALUE]... [--env-file FILE] [--cache DIR] [--slug FILE] [--no-run] [--port N] APPDIR
 package main
 
 import (
@@ -19,6 +24,7 @@ import (
 	"syscall"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/compile"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/deploy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/herokuci"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/report"
@@ -35,6 +41,7 @@ const usageText = `usage: buildpack compile BUILD_DIR CACHE_DIR [ENV_DIR]
        buildpack test-compile BUILD_DIR CACHE_DIR [ENV_DIR]
        buildpack test BUILD_DIR [ENV_DIR]
        buildpack report BUILD_DIR [CACHE_DIR [ENV_DIR]]
+       buildpack deploy [-e KEY=VALUE]... [--env-file FILE] [--cache DIR] [--slug FILE] [--no-run] [--port N] APPDIR
 `
 
 // run dispatches a phase and maps its result to an exit code.
@@ -86,6 +93,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return usage()
 		}
 		err = report.Print(stdout, args[1])
+	case "deploy":
+		o, perr := deploy.ParseArgs(args[1:], stderr)
+		if perr != nil {
+			return 2
+		}
+		o.BuildpackDir, o.Stdout, o.Stderr = os.Getenv("BUILDPACK_DIR"), stdout, stderr
+		err = deploy.Run(ctx, o)
 	default:
 		return usage()
 	}

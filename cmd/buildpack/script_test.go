@@ -53,11 +53,13 @@ func TestScript(t *testing.T) {
 	if err := os.MkdirAll(cache, 0o777); err != nil {
 		t.Fatal(err)
 	}
+	program := buildProgram(t)
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join(repoRoot, "testdata", "script"),
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
 		Setup: func(env *testscript.Env) error {
+			env.Values[deployKey{}] = &deploySlot{}
 			env.Setenv("BUILDPACK", repoRoot)
 			env.Setenv("CACHE", cache)
 			env.Setenv("APPS", filepath.Join(repoRoot, "testdata", "apps"))
@@ -80,6 +82,10 @@ func TestScript(t *testing.T) {
 			"nogopath":   cmdNoGoPath,
 			"bootstrapv": cmdBootstrapVersion,
 			"encode":     cmdEncode,
+			"deploy": func(ts *testscript.TestScript, neg bool, args []string) {
+				cmdDeploy(ts, neg, args, program)
+			},
+			"ctrlc": cmdCtrlC,
 		},
 	})
 }
@@ -170,26 +176,6 @@ func cmdServe(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Setenv("APP_URL", p.URL())
 }
 
-// encode FILE crlf|bom: rewrite FILE with Windows line endings, or with a
-// UTF-8 byte order mark in front, as some Windows editors save files.
-func cmdEncode(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 2 {
-		ts.Fatalf("usage: encode FILE crlf|bom")
-	}
-	path := ts.MkAbs(args[0])
-	data, err := os.ReadFile(path)
-	ts.Check(err)
-	switch args[1] {
-	case "crlf":
-		data = bytes.ReplaceAll(data, []byte("\n"), []byte("\r\n"))
-	case "bom":
-		data = append([]byte("\ufeff"), data...)
-	default:
-		ts.Fatalf("usage: encode FILE crlf|bom")
-	}
-	ts.Check(os.WriteFile(path, data, 0o666))
-}
-
 // get PATH: GET $APP_URL/PATH and print the body.
 func cmdGet(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 1 {
@@ -220,12 +206,7 @@ func cmdTamperZip(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	upstream, err := url.Parse(firstProxy(ts.Getenv("GOPROXY")))
 	ts.Check(err)
-	rp := httputil.NewSingleHostReverseProxy(upstream)
-	director := rp.Director
-	rp.Director = func(r *http.Request) {
-		director(r)
-		r.Host = upstream.Host
-	}
+	rp := &httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) { r.SetURL(upstream) }}
 	var mu sync.Mutex
 	served := 0
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
