@@ -269,7 +269,7 @@ func buildpackDir(dir string) (string, error) {
 func defaultCache(app string) (string, error) {
 	base, err := os.UserCacheDir()
 	if err != nil {
-		return "", fmt.Errorf("find a cache dir (use --cache DIR): %w", err)
+		return "", remedy.Wrap(fmt.Errorf("find a cache dir: %w", err), "deploy", "Name one with --cache DIR.")
 	}
 	sum := sha256.Sum256([]byte(app))
 	return filepath.Join(base, "gobuildpack", "apps", filepath.Base(app)+"-"+hex.EncodeToString(sum[:6])), nil

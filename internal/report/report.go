@@ -19,6 +19,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
 )
 
 // File is where the build saves its facts, relative to the build directory.
@@ -249,7 +251,7 @@ func round(d time.Duration) float64 {
 func Print(w io.Writer, buildDir string) error {
 	b, err := Load(buildDir)
 	if err != nil {
-		return err
+		return remedy.Wrap(err, "report", "bin/report prints what bin/compile saved in the build directory: run bin/compile BUILD_DIR CACHE_DIR ENV_DIR first.")
 	}
 	return Write(w, b)
 }
