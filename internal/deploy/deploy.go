@@ -113,7 +113,7 @@ func Run(ctx context.Context, o Options) error {
 	done()
 
 	if err := run(ctx, bp, o.Stdout, o.Stderr, "compile", buildDir, cache, envDir); err != nil {
-		return fmt.Errorf("build failed: bin/compile: %w; the build log above says why", err)
+		return fmt.Errorf("build the app: bin/compile: %w (the build log above says why)", err)
 	}
 	os.RemoveAll(envDir)
 
