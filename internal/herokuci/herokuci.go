@@ -33,6 +33,9 @@ import (
 // build directory: this buildpack's program and the cache locations.
 const Dir = slug.MetaDir + "/ci"
 
+// DefaultProxy is GOPROXY for the tests unless the config var sets it.
+const DefaultProxy = "https://proxy.golang.org"
+
 // caches is where bin/test-compile's build left its Go caches.
 type caches struct {
 	GOCACHE    string `json:"gocache"`
@@ -93,6 +96,11 @@ func Test(ctx context.Context, o TestOptions) error {
 	}
 	for _, name := range skipped {
 		log.Warn("ignoring %q in ENV_DIR: not a config var name", name)
+	}
+	if _, ok := vars.Lookup("GOPROXY"); !ok {
+		// The go command's default would fall back to fetching modules
+		// straight from their origin ("direct"); tests use the proxy only.
+		vars["GOPROXY"] = DefaultProxy
 	}
 	c := testCaches(o.BuildDir)
 	env := build.Env(os.Environ(), build.Settings{

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"runtime"
 	"testing"
 )
 
@@ -21,4 +22,18 @@ func TestGreeting(t *testing.T) {
 
 func TestSkipped(t *testing.T) {
 	t.Skip("needs a database")
+}
+
+// TestToolchain checks what bin/test promises: the toolchain kept in the
+// slug, which never switches itself, and modules only from the proxy.
+func TestToolchain(t *testing.T) {
+	if got := os.Getenv("GOTOOLCHAIN"); got != "local" {
+		t.Errorf("GOTOOLCHAIN = %q, want local", got)
+	}
+	if got := os.Getenv("GOPROXY"); got != "https://proxy.golang.org" {
+		t.Errorf("GOPROXY = %q, want https://proxy.golang.org", got)
+	}
+	if got := runtime.Version(); got != "go1.22.12" {
+		t.Errorf("tests run with %s, want go1.22.12", got)
+	}
 }
