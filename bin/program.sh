@@ -25,6 +25,30 @@ bootstrap_value() {
   sed -n "/^\[$table\]/,/^\[/ s/^$key *= *\"\(.*\)\"/\1/p" "$bp_dir/buildpack.toml" | head -n1
 }
 
+# now_us prints the time in microseconds (in whole seconds where bash has
+# no EPOCHREALTIME).
+now_us() {
+  if [[ -n "${EPOCHREALTIME:-}" ]]; then
+    echo "${EPOCHREALTIME/[.,]/}"
+  else
+    echo "$((SECONDS * 1000000))"
+  fi
+}
+
+# done_in START_US: the line that ends a step, as the buildpack's program
+# prints it: "done in 0.42s", "12.3s", "1m05s".
+done_in() {
+  local us=$(($(now_us) - $1)) s
+  if ((us < 10000000)); then
+    printf '       done in %d.%02ds\n' $((us / 1000000)) $((us % 1000000 / 10000))
+  elif ((us < 60000000)); then
+    printf '       done in %d.%ds\n' $((us / 1000000)) $((us % 1000000 / 100000))
+  else
+    s=$(((us + 500000) / 1000000))
+    printf '       done in %dm%02ds\n' $((s / 60)) $((s % 60))
+  fi
+}
+
 go_arch() {
   case $(uname -m) in
     x86_64 | amd64) echo amd64 ;;
@@ -55,7 +79,7 @@ suitable_go() {
 # bootstrap_go fetches the pinned bootstrap toolchain into the cache and
 # sets GO_FOR_PROGRAM to the path of its go command.
 bootstrap_go() {
-  local cache_dir=$1 version arch sha name dir proxies proxy url tmp
+  local cache_dir=$1 version arch sha name dir proxies proxy url tmp start
   version=$(bootstrap_value version)
   arch=$(go_arch)
   sha=$(bootstrap_value "linux-$arch" bootstrap.sha256)
@@ -74,6 +98,7 @@ bootstrap_go() {
     return 0
   fi
   echo "-----> Installing $version to build the Go buildpack (no Go $(sed -n 's/^go //p' "$bp_dir/go.mod")+ on this machine)"
+  start=$(now_us)
   rm -rf "$dir" "$cache_dir/go/toolchains/.tmp-$name-"*
   tmp=$(mktemp -d "$cache_dir/go/toolchains/.tmp-$name-XXXXXX")
   proxies=$(config_var GOPROXY "${GOPROXY:-https://proxy.golang.org}")
@@ -108,12 +133,13 @@ bootstrap_go() {
   mv "$tmp/go" "$dir"
   printf 'version v0.0.1-%s\nhash sha256:%s\ngo-size %s\n' "$name" "$sha" "$(stat -c %s "$dir/bin/go")" >"$dir/.installed"
   rm -rf "$tmp"
+  done_in "$start"
   exec 8>&-
 }
 
 # ensure_program CACHE_DIR ENV_DIR: sets PROGRAM.
 ensure_program() {
-  local cache_dir=$1 key dir go tmp gocache="" gomodcache=""
+  local cache_dir=$1 key dir go tmp gocache="" gomodcache="" start
   ENV_DIR_FOR_PROGRAM=${2:-}
   if [[ -z "$cache_dir" ]]; then
     echo " !     ERROR: no CACHE_DIR given (usage: bin/compile BUILD_DIR CACHE_DIR ENV_DIR)" >&2
@@ -142,6 +168,7 @@ ensure_program() {
   [[ $gocache == /* ]] || gocache="$cache_dir/go/gocache"
   [[ $gomodcache == /* ]] || gomodcache="$cache_dir/go/modcache"
   echo "-----> Building the Go buildpack with $(GOTOOLCHAIN=local "$go" env GOVERSION)"
+  start=$(now_us)
   rm -rf "$cache_dir/go/program/.tmp-"*
   tmp=$(mktemp -d "$cache_dir/go/program/.tmp-XXXXXX")
   if ! (cd "$bp_dir" && env GOTOOLCHAIN=local GOWORK=off GOFLAGS=-mod=readonly CGO_ENABLED=0 GOENV=off \
@@ -155,6 +182,7 @@ ensure_program() {
   rm -rf "$dir"
   mv "$tmp" "$dir"
   touch "$dir/.ok"
+  done_in "$start"
   # Keep the three most recently built versions of the program.
   ls -1dt "$cache_dir/go/program/"*/ | tail -n +4 | xargs -r rm -rf
   exec 9>&-

@@ -2,8 +2,16 @@
 // and run it with the phase as its first argument:
 //
 //	buildpack compile BUILD_DIR CACHE_DIR [ENV_DIR]
+//	buildpack test-compile BUILD_DIR CACHE_DIR [ENV_DIR]
+//	buildpack test BUILD_DIR [ENV_DIR]
+//	buildpack report BUILD_DIR [CACHE_DIR [ENV_DIR]]
 //
 // BUILDPACK_DIR names the buildpack's own directory (buildpack.toml).
+//
+// Run in the buildpack's directory, it also deploys an app locally, as
+// Heroku would (see internal/deploy):
+//
+//	go run ./cmd/buildpack deploy [-e KEY=VALUE]... [--env-file FILE] [--cache DIR] [--slug FILE] [--no-run] [--port N] APPDIR
 package main
 
 import (
@@ -18,7 +26,10 @@ import (
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/bench"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/compile"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/deploy"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/herokuci"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/report"
 )
 
 func main() {
@@ -28,12 +39,19 @@ func main() {
 	os.Exit(code)
 }
 
+const usageText = `usage: buildpack compile BUILD_DIR CACHE_DIR [ENV_DIR]
+       buildpack test-compile BUILD_DIR CACHE_DIR [ENV_DIR]
+       buildpack test BUILD_DIR [ENV_DIR]
+       buildpack report BUILD_DIR [CACHE_DIR [ENV_DIR]]
+       buildpack deploy [-e KEY=VALUE]... [--env-file FILE] [--cache DIR] [--slug FILE] [--no-run] [--port N] APPDIR
+       buildpack bench [-warm N] [-cold N] [-buildpack DIR] [APP_DIR]
+`
+
 // run dispatches a phase and maps its result to an exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	log := output.New(stdout, stderr)
 	usage := func() int {
-		fmt.Fprintln(stderr, "usage: buildpack compile BUILD_DIR CACHE_DIR [ENV_DIR]")
-		fmt.Fprintln(stderr, "       buildpack bench [-warm N] [-cold N] [-buildpack DIR] [APP_DIR]")
+		fmt.Fprint(stderr, usageText)
 		return 2
 	}
 	if len(args) == 0 {
@@ -41,7 +59,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	var err error
 	switch args[0] {
-	case "compile":
+	case "compile", "test-compile":
 		if len(args) < 3 || len(args) > 4 {
 			return usage()
 		}
@@ -54,11 +72,39 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if len(args) == 4 {
 			o.EnvDir = args[3]
 		}
-		if err = absPaths(&o.BuildDir, &o.CacheDir, &o.EnvDir); err == nil {
+		if err = absPaths(&o.BuildDir, &o.CacheDir, &o.EnvDir); err != nil {
+			break
+		}
+		if args[0] == "test-compile" {
+			err = herokuci.TestCompile(ctx, o)
+		} else {
 			err = compile.Run(ctx, o)
 		}
 	case "bench":
 		err = runBench(ctx, args[1:], stdout, stderr)
+	case "test":
+		if len(args) < 2 || len(args) > 3 {
+			return usage()
+		}
+		o := herokuci.TestOptions{BuildDir: args[1], Stdout: stdout, Stderr: stderr}
+		if len(args) == 3 {
+			o.EnvDir = args[2]
+		}
+		if err = absPaths(&o.BuildDir, &o.EnvDir); err == nil {
+			err = herokuci.Test(ctx, o)
+		}
+	case "report":
+		if len(args) < 2 || len(args) > 4 {
+			return usage()
+		}
+		err = report.Print(stdout, args[1])
+	case "deploy":
+		o, perr := deploy.ParseArgs(args[1:], stderr)
+		if perr != nil {
+			return 2
+		}
+		o.BuildpackDir, o.Stdout, o.Stderr = os.Getenv("BUILDPACK_DIR"), stdout, stderr
+		err = deploy.Run(ctx, o)
 	default:
 		return usage()
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"archive/zip"
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/gobuildpack/heroku-buildpack-go/internal/dyno"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/proxytest"
 )
 
@@ -54,11 +54,13 @@ func TestScript(t *testing.T) {
 	if err := os.MkdirAll(cache, 0o777); err != nil {
 		t.Fatal(err)
 	}
+	program := buildProgram(t)
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join(repoRoot, "testdata", "script"),
 		RequireExplicitExec: true,
 		RequireUniqueNames:  true,
 		Setup: func(env *testscript.Env) error {
+			env.Values[deployKey{}] = &deploySlot{}
 			env.Setenv("BUILDPACK", repoRoot)
 			env.Setenv("CACHE", cache)
 			env.Setenv("APPS", filepath.Join(repoRoot, "testdata", "apps"))
@@ -85,6 +87,11 @@ func TestScript(t *testing.T) {
 			"countproxy":    cmdCountProxy,
 			"nogopath":      cmdNoGoPath,
 			"bootstrapv":    cmdBootstrapVersion,
+			"encode":        cmdEncode,
+			"deploy": func(ts *testscript.TestScript, neg bool, args []string) {
+				cmdDeploy(ts, neg, args, program)
+			},
+			"ctrlc": cmdCtrlC,
 		},
 	})
 }
@@ -165,73 +172,25 @@ func cmdLsCache(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 // serve DIR: start the app's web process in DIR the way a dyno does
-// (.profile.d sourced, PORT set, command from the Procfile or bin/release)
-// and wait until it accepts connections. The process is killed when the
-// script ends.
+// (internal/dyno, as the deploy command) and wait until it accepts
+// connections. The process is killed when the script ends.
 func cmdServe(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 1 {
 		ts.Fatalf("usage: serve DIR")
 	}
 	dir := ts.MkAbs(args[0])
-	command := webCommand(ts, dir)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	release, err := exec.Command(filepath.Join(repoRoot, "bin", "release"), dir).Output()
 	ts.Check(err)
-	port := fmt.Sprint(l.Addr().(*net.TCPAddr).Port)
-	l.Close()
-	script := `for f in .profile.d/*.sh; do [ -f "$f" ] && . "$f"; done; exec ` + command
-	cmd := exec.Command("bash", "-c", script)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "PORT="+port, "HOME="+dir, "DYNO=web.1")
+	command, _, err := dyno.Command(dir, "web", release)
+	ts.Check(err)
 	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	ts.Check(cmd.Start())
-	exited := make(chan struct{})
-	go func() { cmd.Wait(); close(exited) }()
-	ts.Defer(func() {
-		cmd.Process.Kill()
-		<-exited
-	})
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", "127.0.0.1:"+port, time.Second)
-		if err == nil {
-			c.Close()
-			break
-		}
-		select {
-		case <-exited:
-			ts.Fatalf("web process %q exited before listening on $PORT:\n%s", command, out.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			ts.Fatalf("web process %q did not listen on $PORT=%s:\n%s", command, port, out.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	ts.Setenv("APP_URL", "http://127.0.0.1:"+port)
-}
-
-// webCommand returns the web process command: the Procfile's, else bin/release's.
-func webCommand(ts *testscript.TestScript, dir string) string {
-	if f, err := os.Open(filepath.Join(dir, "Procfile")); err == nil {
-		defer f.Close()
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			if cmd, ok := strings.CutPrefix(sc.Text(), "web:"); ok {
-				return strings.TrimSpace(cmd)
-			}
-		}
-	}
-	out, err := exec.Command(filepath.Join(repoRoot, "bin", "release"), dir).Output()
+	p, err := dyno.Start(dyno.Config{Dir: dir, Type: "web", Command: command, Stdout: &out, Stderr: &out})
 	ts.Check(err)
-	for _, line := range strings.Split(string(out), "\n") {
-		if cmd, ok := strings.CutPrefix(strings.TrimSpace(line), "web:"); ok {
-			cmd = strings.TrimSpace(cmd)
-			return strings.Trim(cmd, `"`)
-		}
+	ts.Defer(p.Kill)
+	if err := p.WaitListening(context.Background(), 15*time.Second); err != nil {
+		ts.Fatalf("%v:\n%s", err, out.String())
 	}
-	ts.Fatalf("no web process in Procfile or bin/release")
-	return ""
+	ts.Setenv("APP_URL", p.URL())
 }
 
 // get PATH: GET $APP_URL/PATH and print the body.
@@ -302,12 +261,7 @@ func cmdCountProxy(ts *testscript.TestScript, neg bool, args []string) {
 func forwardingProxy(ts *testscript.TestScript, intercept func(w http.ResponseWriter, r *http.Request) bool) string {
 	upstream, err := url.Parse(firstProxy(ts.Getenv("GOPROXY")))
 	ts.Check(err)
-	rp := httputil.NewSingleHostReverseProxy(upstream)
-	director := rp.Director
-	rp.Director = func(r *http.Request) {
-		director(r)
-		r.Host = upstream.Host
-	}
+	rp := &httputil.ReverseProxy{Rewrite: func(r *httputil.ProxyRequest) { r.SetURL(upstream) }}
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !intercept(w, r) {
 			rp.ServeHTTP(w, r)

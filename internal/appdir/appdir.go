@@ -62,6 +62,20 @@ func (a *App) Name() string {
 	return fmt.Sprintf("workspace %s (%s)", a.Work.Name, strings.Join(a.Work.Uses, ", "))
 }
 
+// Patterns returns the package patterns that name all of the app's code:
+// ./... in a module; in a workspace root, which is not a module, ./DIR/...
+// for each module it uses.
+func (a *App) Patterns() []string {
+	if a.Mod != nil {
+		return []string{"./..."}
+	}
+	var out []string
+	for _, dir := range a.Work.Uses {
+		out = append(out, "./"+strings.TrimPrefix(filepath.ToSlash(filepath.Clean(dir)), "./")+"/...")
+	}
+	return out
+}
+
 // ErrNoGoMod reports that the build directory holds no Go module at all.
 var ErrNoGoMod = errors.New("no go.mod in the app's root directory")
 

@@ -69,7 +69,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		return nil, fmt.Errorf("first compile: %w", err)
 	}
 	r := &Result{}
-	r.Slug, r.Binary = slug.Size(first)
+	r.Slug = slug.Size(first).Total
 	if info, err := os.Stat(filepath.Join(first, slug.AppBinary)); err == nil {
 		r.Binary = info.Size()
 	}

@@ -24,7 +24,9 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/manifest"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/netrc"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/procfile"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/report"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/slug"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
 )
@@ -50,6 +52,7 @@ type compilation struct {
 	Options
 	log   *output.Log
 	cache cache.Dir
+	rep   *report.Build
 
 	manifest *manifest.Manifest
 	vars     envdir.Vars
@@ -63,9 +66,12 @@ type compilation struct {
 	web      build.Main
 }
 
-// Run compiles the app in o.BuildDir.
-func Run(ctx context.Context, o Options) error {
-	c := &compilation{Options: o, log: o.Log, cache: cache.New(o.CacheDir)}
+// Run compiles the app in o.BuildDir, then saves the build's facts for
+// bin/report.
+func Run(ctx context.Context, o Options) (err error) {
+	c := &compilation{Options: o, log: o.Log, cache: cache.New(o.CacheDir), rep: report.New()}
+	defer func() { c.saveReport(err) }()
+	c.rep.Begin("detect")
 	if err := c.cache.Usable(); err != nil {
 		tmp, terr := os.MkdirTemp("", "gobuildpack-cache-")
 		if terr != nil {
@@ -114,6 +120,7 @@ func Run(ctx context.Context, o Options) error {
 	if err := c.layOutSlug(); err != nil {
 		return err
 	}
+	c.checkApp()
 	c.trimCache()
 	return nil
 }
@@ -185,7 +192,10 @@ func (c *compilation) findApp() error {
 	if app.Found != "" {
 		where = fmt.Sprintf(" in %s (from %s)", app.Rel, app.Found)
 	}
-	c.log.Step("Go app detected: %s%s", app.Name(), where)
+	if app.Mod != nil {
+		c.rep.Module, c.rep.ModulesRequired = app.Mod.Module, app.Mod.Requires
+	}
+	c.stepDone("Go app detected: %s%s", app.Name(), where)
 	if len(c.config.Applied) > 0 {
 		c.log.Detail("Config vars for the build: %s", strings.Join(c.config.Applied, ", "))
 	}
@@ -203,8 +213,11 @@ func (c *compilation) findApp() error {
 // installGo installs release v, or reuses it from the cache.
 func (c *compilation) installGo(ctx context.Context, v string) error {
 	tcCache := c.toolchainCache()
-	if tc, ok := tcCache.Lookup(v); ok {
-		c.log.Step("Reusing %s from the cache", v)
+	c.rep.Begin("toolchain")
+	tc, ok := tcCache.Lookup(v)
+	c.rep.ToolchainCacheHit = ok
+	if ok {
+		c.stepDone("Reusing %s from the cache", v)
 		tcCache.Touch(v)
 		c.tc = tc
 		return nil
@@ -213,7 +226,7 @@ func (c *compilation) installGo(ctx context.Context, v string) error {
 	if err != nil {
 		return remedy.Wrap(fmt.Errorf("GOSUMDB config var: %w", err), "config-vars", "Unset GOSUMDB, or set it to \"name+key url\" of a checksum database.")
 	}
-	done := c.log.Timed("Installing %s", v)
+	done := c.timed("toolchain", "Installing %s", v)
 	inst := &toolchain.Installer{Cache: tcCache, Download: c.proxy, Verify: db, Log: c.log}
 	c.tc, err = inst.Install(ctx, v)
 	if err != nil {
@@ -279,8 +292,10 @@ func (c *compilation) vendored() bool {
 // downloadModules fills the module cache, unless the app vendors its
 // modules, needs none, or needs exactly what the last build downloaded.
 func (c *compilation) downloadModules(ctx context.Context) error {
+	c.rep.ModuleCacheWarm, c.rep.BuildCacheWarm = warm(c.cache.GOMODCACHE()), warm(c.cache.GOCACHE())
 	if c.vendored() {
-		c.log.Step("Using vendored modules (vendor/modules.txt): no downloads")
+		c.rep.Begin("modules")
+		c.stepDone("Using vendored modules (vendor/modules.txt): no downloads")
 		return nil
 	}
 	// In a workspace, requirements between its modules are not downloads:
@@ -296,11 +311,12 @@ func (c *compilation) downloadModules(ctx context.Context) error {
 	// The record holds how many of go.sum's modules were in the cache after
 	// the last download with the same go.mod and go.sum.
 	var after int
+	c.rep.Begin("modules")
 	if _, ok := c.cache.Load("download", key, &after); ok && have >= after {
-		c.log.Step("Reusing %s from the cache", plural(have, "module"))
+		c.stepDone("Reusing %s from the cache", plural(have, "module"))
 		return nil
 	}
-	done := c.log.Timed("Downloading modules")
+	done := c.timed("modules", "Downloading modules")
 	err := c.goCmd.Run(ctx, "mod", "download")
 	c.flush()
 	if err != nil {
@@ -318,7 +334,7 @@ func (c *compilation) runHook(ctx context.Context, name string) error {
 	if _, err := os.Stat(filepath.Join(c.BuildDir, name)); err != nil {
 		return nil
 	}
-	done := c.log.Timed("Running %s", name)
+	done := c.timed(strings.ReplaceAll(strings.TrimPrefix(name, "bin/go-"), "-", "_"), "Running %s", name)
 	var env []string
 	for _, kv := range c.vars.Exported() {
 		if name, _, _ := strings.Cut(kv, "="); c.config.Ignored[name] == "" {
@@ -337,6 +353,7 @@ func (c *compilation) runHook(ctx context.Context, name string) error {
 
 // findMains lists the main packages to build and checks their names and cgo use.
 func (c *compilation) findMains(ctx context.Context) error {
+	c.rep.Begin("packages")
 	patterns, from, err := c.packageSpec()
 	if err != nil {
 		return err
@@ -420,14 +437,9 @@ func (c *compilation) packageSpec() ([]string, string, error) {
 		return cm.Args, fmt.Sprintf("the +heroku install comment in %s:%d", settings.Name, cm.Line), nil
 	}
 	if c.app.Mod == nil {
-		// A workspace root is not a module: ./... there matches nothing.
-		var patterns []string
-		for _, dir := range c.app.Work.Uses {
-			patterns = append(patterns, "./"+strings.TrimPrefix(filepath.ToSlash(filepath.Clean(dir)), "./")+"/...")
-		}
-		return patterns, "every main package in the workspace", nil
+		return c.app.Patterns(), "every main package in the workspace", nil
 	}
-	return []string{"./..."}, "every main package in the app", nil
+	return c.app.Patterns(), "every main package in the app", nil
 }
 
 // build compiles the main packages into bin/ and links ./app.
@@ -446,7 +458,7 @@ func (c *compilation) build(ctx context.Context) error {
 	if len(pkgs) > 1 {
 		what = fmt.Sprintf("%d packages", len(pkgs))
 	}
-	done := c.log.Timed("Building %s", what)
+	done := c.timed("build", "Building %s", what)
 	args := []string{"build", "-trimpath", build.VCSFlag(c.app.Dir)}
 	if c.vendored() && !strings.Contains(c.config.Env["GOFLAGS"], "-mod=") {
 		args = append(args, "-mod=vendor")
@@ -477,6 +489,7 @@ func (c *compilation) build(ctx context.Context) error {
 		c.log.Detail("bin/%s <- %s", m.Name, m.ImportPath)
 	}
 	c.log.Detail("./app is bin/%s", c.web.Name)
+	c.rep.Binaries = append([]string{slug.AppBinary}, binPaths(names)...)
 	done()
 	return nil
 }
@@ -484,11 +497,13 @@ func (c *compilation) build(ctx context.Context) error {
 // layOutSlug writes .profile.d, the process types, the export file for
 // later buildpacks and, when asked, the toolchain.
 func (c *compilation) layOutSlug() error {
+	c.rep.Begin("release")
 	if err := slug.WriteProfile(c.BuildDir); err != nil {
 		return err
 	}
 	if c.KeepToolchain {
-		done := c.log.Timed("Keeping %s in the slug", c.tc.Version)
+		c.rep.ToolchainKept = true
+		done := c.timed("keep_toolchain", "Keeping %s in the slug", c.tc.Version)
 		if err := slug.KeepToolchain(c.BuildDir, c.tc.Root); err != nil {
 			return err
 		}
@@ -500,9 +515,10 @@ func (c *compilation) layOutSlug() error {
 			c.log.Warn("%v: buildpacks after this one will not find go on PATH", err)
 		}
 	}
-	procfile, err := slug.ReadProcfile(c.BuildDir)
+	c.rep.Begin("release")
+	pf, err := procfile.Read(os.DirFS(c.BuildDir))
 	if err != nil {
-		return err
+		c.log.Warn("%v", err)
 	}
 	var others []string
 	for _, m := range c.mains {
@@ -510,7 +526,7 @@ func (c *compilation) layOutSlug() error {
 			others = append(others, m.Name)
 		}
 	}
-	procs := slug.ProcessTypes(others, procfile)
+	procs := slug.ProcessTypes(others, pf.Commands())
 	if err := slug.WriteRelease(c.BuildDir, procs); err != nil {
 		return err
 	}
@@ -521,20 +537,24 @@ func (c *compilation) layOutSlug() error {
 	if len(desc) == 0 {
 		desc = append(desc, "from the Procfile only")
 	}
-	c.log.Step("Default process types: %s", strings.Join(desc, ", "))
+	c.rep.ProcessTypes = processTypes(procs, pf)
+	c.stepDone("Default process types: %s", strings.Join(desc, ", "))
 	if keep := c.vars.Get("GO_SLUG_KEEP"); keep != "" {
 		pats, err := slug.ParseKeep(keep)
 		if err != nil {
 			return remedy.Wrap(fmt.Errorf("GO_SLUG_KEEP config var: %w", err), "slug", "List the files to keep besides the binaries as globs relative to the app, e.g. GO_SLUG_KEEP='templates/** static/**'.")
 		}
+		c.rep.Begin("slug_keep")
 		n, size, err := slug.Prune(c.BuildDir, pats)
 		if err != nil {
 			return err
 		}
-		c.log.Step("Removed %d source files (%s) from the slug; kept %s", n, output.Size(size), strings.Join(pats, " "))
+		c.stepDone("Removed %d source files (%s) from the slug; kept %s", n, output.Size(size), strings.Join(pats, " "))
 	}
-	total, bins := slug.Size(c.BuildDir)
-	c.log.Step("Slug: %s before compression, %s of it binaries", output.Size(total), output.Size(bins))
+	c.rep.Begin("slug")
+	sz := slug.Size(c.BuildDir)
+	c.rep.SlugBytes, c.rep.SlugFiles = sz.Total, sz.Files
+	c.stepDone("Slug: %s before compression, %s of it binaries", output.Size(sz.Total), output.Size(sz.Binaries))
 	return nil
 }
 

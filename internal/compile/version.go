@@ -13,11 +13,13 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goproxy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goversion"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/report"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
 )
 
 // chooseGo decides which Go release builds the app and prints why.
 func (c *compilation) chooseGo(ctx context.Context) (string, error) {
+	c.rep.Begin("go_version")
 	req, err := c.request()
 	if err != nil {
 		return "", err
@@ -39,7 +41,8 @@ func (c *compilation) chooseGo(ctx context.Context) (string, error) {
 			return "", remedy.Wrap(err, "go-version", "Ask for a released Go version (see https://go.dev/doc/devel/release), or point GOPROXY at a proxy that serves it.")
 		}
 	}
-	c.log.Step("Using %s (from %s)", v, req.Source)
+	c.rep.GoVersion, c.rep.GoVersionOrigin, c.rep.GoVersionRequested = v, report.Origin(req.Source), requested(req.Version, req.Source)
+	c.stepDone("Using %s (from %s)", v, req.Source)
 	if vf := c.app.Version(); goversion.OlderThanGoDirective(v, vf.Go) {
 		return "", remedy.Wrap(fmt.Errorf("%s (from %s) is older than the go directive in %s:%d (go %s), so the go command would refuse to build", v, req.Source, vf.Name, vf.GoLine, vf.Go),
 			"go-version", "Ask for go%s or newer, or remove the setting so the go directive decides.", vf.Go)

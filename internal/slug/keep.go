@@ -117,10 +117,16 @@ func match(pat, name []string) bool {
 	return len(name) == 0
 }
 
-// Size returns the total size of the files in the build directory, each
-// hard-linked file counted once (as the slug's tar archive stores it), and
-// the part of it in bin/ and ./app.
-func Size(buildDir string) (total, binaries int64) {
+// SizeInfo is what the slug holds, before compression.
+type SizeInfo struct {
+	Total    int64 // bytes, each hard-linked file counted once, as tar stores it
+	Binaries int64 // bytes in bin/ and ./app
+	Files    int
+}
+
+// Size measures the build directory as the slug will hold it.
+func Size(buildDir string) SizeInfo {
+	var s SizeInfo
 	seen := map[uint64]bool{}
 	filepath.WalkDir(buildDir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -136,12 +142,13 @@ func Size(buildDir string) (total, binaries int64) {
 			}
 			seen[st.Ino] = true
 		}
-		total += info.Size()
+		s.Total += info.Size()
+		s.Files++
 		rel, _ := filepath.Rel(buildDir, p)
 		if first, _, _ := strings.Cut(filepath.ToSlash(rel), "/"); first == BinDir || first == AppBinary {
-			binaries += info.Size()
+			s.Binaries += info.Size()
 		}
 		return nil
 	})
-	return total, binaries
+	return s
 }

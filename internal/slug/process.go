@@ -1,7 +1,6 @@
 package slug
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -50,31 +49,6 @@ func ProcessTypes(others []string, procfile map[string]string) []Process {
 		add(name, BinDir+"/"+name)
 	}
 	return out
-}
-
-// ReadProcfile returns the process types of the app's Procfile, or none
-// when it has no Procfile.
-func ReadProcfile(buildDir string) (map[string]string, error) {
-	f, err := os.Open(filepath.Join(buildDir, "Procfile"))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read Procfile: %w", err)
-	}
-	defer f.Close()
-	out := map[string]string{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		typ, cmd, ok := strings.Cut(strings.TrimSpace(sc.Text()), ":")
-		if ok && processType.MatchString(typ) {
-			out[typ] = strings.TrimSpace(cmd)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read Procfile: %w", err)
-	}
-	return out, nil
 }
 
 // PrepareBinDir makes sure bin/ in the build directory is a directory the

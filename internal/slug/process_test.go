@@ -51,48 +51,6 @@ func writeFile(t *testing.T, path, data string, mode os.FileMode) {
 	}
 }
 
-func TestReadProcfile(t *testing.T) {
-	dir := t.TempDir()
-	if got, err := ReadProcfile(dir); got != nil || err != nil {
-		t.Errorf("ReadProcfile without Procfile = %v, %v; want nil, nil", got, err)
-	}
-	writeFile(t, filepath.Join(dir, "Procfile"), strings.Join([]string{
-		"# web: commented out",
-		"web: bin/server --port $PORT",
-		"",
-		"worker:bin/worker  ",
-		"  release: ./bin/migrate  \r",
-		"bad type: x",
-		"with.dot: x",
-		"no colon",
-		"url: curl http://example.com:80",
-		"web2 : spaced",
-	}, "\n"), 0o644)
-	got, err := ReadProcfile(dir)
-	if err != nil {
-		t.Fatalf("ReadProcfile: %v", err)
-	}
-	want := map[string]string{
-		"web":     "bin/server --port $PORT",
-		"worker":  "bin/worker",
-		"release": "./bin/migrate",
-		"url":     "curl http://example.com:80",
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("ReadProcfile = %q, want %q", got, want)
-	}
-}
-
-func TestReadProcfileDirectory(t *testing.T) {
-	dir := t.TempDir()
-	if err := os.Mkdir(filepath.Join(dir, "Procfile"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if got, err := ReadProcfile(dir); err == nil {
-		t.Errorf("ReadProcfile of a directory = %v, want error", got)
-	}
-}
-
 func TestReleaseYAML(t *testing.T) {
 	tests := []struct {
 		procs []Process

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// The fixture commands of the deploy command and the Procfile checks.
+
+// buildProgram builds what `go run ./cmd/buildpack` builds, for the deploy
+// command; the tests run it directly, so they see the program's own exit
+// status (go run exits 1 whenever it gets Ctrl-C).
+func buildProgram(t *testing.T) string {
+	program := filepath.Join(t.TempDir(), "buildpack")
+	build := exec.Command("go", "build", "-o", program, "./cmd/buildpack")
+	build.Dir = repoRoot
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./cmd/buildpack: %v\n%s", err, out)
+	}
+	return program
+}
+
+// deploy ARGS...: run `go run ./cmd/buildpack deploy ARGS...` in the
+// buildpack's directory, as the README tells users to (the program is
+// built once, then run as go run would). With --no-run it
+// runs to the end. Otherwise it runs in the background, in its own
+// process group as a command in a terminal, until it prints the web
+// process's URL, which goes into APP_URL; ctrlc stops it. With !, the
+// deploy must fail before serving.
+func cmdDeploy(ts *testscript.TestScript, neg bool, args []string, program string) {
+	slot := ts.Value(deployKey{}).(*deploySlot)
+	if slot.cur != nil {
+		ts.Fatalf("a deploy is already running; ctrlc it first")
+	}
+	cmd := exec.Command(program, append([]string{"deploy"}, args...)...)
+	cmd.Dir = repoRoot
+	cmd.Env = os.Environ()
+	for _, k := range []string{"PATH", "HOME", "TMPDIR", "GOCACHE", "GOMODCACHE", "GOPROXY", "GOFLAGS"} {
+		cmd.Env = append(cmd.Env, k+"="+ts.Getenv(k))
+	}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	d := &deployState{cmd: cmd, url: make(chan string, 1), exited: make(chan struct{})}
+	cmd.Stderr = &d.stderr
+	stdout, err := cmd.StdoutPipe()
+	ts.Check(err)
+	ts.Check(cmd.Start())
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			line := sc.Text()
+			d.stdout.Write([]byte(line + "\n"))
+			if m := listeningRE.FindStringSubmatch(line); m != nil {
+				d.url <- m[1]
+			}
+		}
+		d.err = cmd.Wait()
+		close(d.exited)
+	}()
+	slot.cur = d
+	ts.Defer(d.stop)
+
+	select {
+	case url := <-d.url:
+		if neg {
+			ts.Fatalf("deploy served at %s; want it to fail", url)
+		}
+		ts.Setenv("APP_URL", url)
+	case <-d.exited:
+		slot.cur = nil
+		d.show(ts)
+		if (d.err == nil) == neg {
+			ts.Fatalf("deploy: exit status %v", d.err)
+		}
+	case <-time.After(3 * time.Minute):
+		ts.Fatalf("deploy did not serve within 3 minutes:\n%s%s", d.stdout.String(), d.stderr.String())
+	}
+}
+
+// ctrlc: press Ctrl-C on the running deploy (SIGINT to its process
+// group), wait for it to exit, and show its output. It must exit 0.
+func cmdCtrlC(ts *testscript.TestScript, neg bool, args []string) {
+	slot := ts.Value(deployKey{}).(*deploySlot)
+	d := slot.cur
+	if neg || len(args) != 0 || d == nil {
+		ts.Fatalf("usage: ctrlc (after deploy)")
+	}
+	slot.cur = nil
+	syscall.Kill(-d.cmd.Process.Pid, syscall.SIGINT)
+	select {
+	case <-d.exited:
+	case <-time.After(time.Minute):
+		ts.Fatalf("deploy did not exit within a minute of Ctrl-C")
+	}
+	d.show(ts)
+	if d.err != nil {
+		ts.Fatalf("deploy after Ctrl-C: %v", d.err)
+	}
+}
+
+var listeningRE = regexp.MustCompile(`listening on (http://\S+)`)
+
+type deployKey struct{}
+
+// deploySlot holds the deploy a script runs in the background, if any.
+type deploySlot struct{ cur *deployState }
+
+// deployState is a deploy running in the background.
+type deployState struct {
+	cmd    *exec.Cmd
+	stdout syncBuffer
+	stderr syncBuffer
+	url    chan string
+	exited chan struct{}
+	err    error
+}
+
+// show copies the deploy's output to the script's stdout and stderr.
+func (d *deployState) show(ts *testscript.TestScript) {
+	<-d.exited
+	io.WriteString(ts.Stdout(), d.stdout.String())
+	io.WriteString(ts.Stderr(), d.stderr.String())
+}
+
+// stop ends a deploy the script left running: Ctrl-C, then SIGKILL.
+func (d *deployState) stop() {
+	select {
+	case <-d.exited:
+		return
+	default:
+	}
+	syscall.Kill(-d.cmd.Process.Pid, syscall.SIGINT)
+	select {
+	case <-d.exited:
+	case <-time.After(40 * time.Second):
+		syscall.Kill(-d.cmd.Process.Pid, syscall.SIGKILL)
+		<-d.exited
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent use.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// encode FILE crlf|bom: rewrite FILE with Windows line endings, or with a
+// UTF-8 byte order mark in front, as some Windows editors save files.
+func cmdEncode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: encode FILE crlf|bom")
+	}
+	path := ts.MkAbs(args[0])
+	data, err := os.ReadFile(path)
+	ts.Check(err)
+	switch args[1] {
+	case "crlf":
+		data = bytes.ReplaceAll(data, []byte("\n"), []byte("\r\n"))
+	case "bom":
+		data = append([]byte("\ufeff"), data...)
+	default:
+		ts.Fatalf("usage: encode FILE crlf|bom")
+	}
+	ts.Check(os.WriteFile(path, data, 0o666))
+}

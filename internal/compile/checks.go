@@ -1,0 +1,70 @@
+package compile
+
+import (
+	"os"
+	"strings"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/appjson"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/dyno"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/procfile"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
+)
+
+// checkApp warns about the mistakes in the Procfile and app.json that the
+// finished build can see; none of them stops the build.
+func (c *compilation) checkApp() {
+	log, rep, vars := c.log, c.rep, c.vars
+	app := os.DirFS(c.BuildDir)
+	pf, pfErr := procfile.Read(app)
+	misnamed := procfile.Misnamed(app)
+	aj, ajErr := appjson.Read(app)
+	var files []string
+	if pf != nil || pfErr != nil || len(misnamed) > 0 {
+		files = append(files, "Procfile")
+	}
+	if aj != nil || ajErr != nil {
+		files = append(files, "app.json")
+	}
+	if len(files) == 0 {
+		return
+	}
+	rep.Begin("checks")
+	log.Step("Checking %s", strings.Join(files, " and "))
+
+	warnings := misnamed
+	if pfErr != nil {
+		log.Warn("%v", pfErr)
+	}
+	if pf != nil {
+		warnings = append(warnings, procfile.Check(pf, procfile.Env{
+			App:           app,
+			Binaries:      rep.Binaries,
+			ToolchainKept: c.KeepToolchain,
+			HasCommand:    dyno.HasCommand,
+		})...)
+	}
+	for i, w := range warnings {
+		if i == len(warnings)-1 {
+			log.Warn("%s\nSee %s", w, remedy.DocsURL+"procfile")
+		} else {
+			log.Warn("%s", w)
+		}
+	}
+	rep.ProcfileWarnings = len(warnings)
+
+	if ajErr != nil {
+		log.Warn("%v\nSee %s", ajErr, remedy.DocsURL+"app-json")
+	}
+	if aj != nil {
+		missing := aj.Missing(func(name string) bool { _, ok := vars.Lookup(name); return ok })
+		if len(missing) > 0 {
+			log.Warn("app.json declares required config vars that are not set: %s\n"+
+				"The app may fail when it reads them; set them before it starts: heroku config:set %s=...\n"+
+				"See %s", strings.Join(missing, ", "), missing[0], remedy.DocsURL+"app-json")
+		}
+		rep.MissingConfigVars = missing
+	}
+	log.Detail("done in %s", output.Duration(rep.Elapsed()))
+	rep.End()
+}

@@ -1,0 +1,281 @@
+// Package deploy is the local deploy command: it runs this buildpack on
+// an app directory exactly as Heroku does on `git push` (bin/detect,
+// bin/compile BUILD_DIR CACHE_DIR ENV_DIR with config vars as files,
+// bin/release), packs the slug, and starts the web process as a dyno
+// (internal/dyno) until Ctrl-C.
+package deploy
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/dyno"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/procfile"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
+)
+
+// DefaultPort is the web process's PORT unless --port says otherwise.
+const DefaultPort = 5000
+
+// MaxSlug is Heroku's limit on the compressed slug size.
+const MaxSlug = 500 << 20
+
+// Options are the inputs of the deploy command.
+type Options struct {
+	AppDir       string
+	Vars         map[string]string // config vars
+	CacheDir     string            // "" for the app's own cache in the user cache dir
+	SlugPath     string            // "" for slug.tgz next to the build directory
+	NoRun        bool              // build only
+	Port         int               // the web process's PORT; 0 picks a free port
+	BuildpackDir string            // "" to find it from the working directory
+	Stdout       io.Writer
+	Stderr       io.Writer
+}
+
+// Run deploys the app: it builds it and, unless o.NoRun, runs its web
+// process until ctx ends (Ctrl-C), then stops it and returns nil.
+func Run(ctx context.Context, o Options) error {
+	log := output.New(o.Stdout, o.Stderr)
+	app, err := filepath.Abs(o.AppDir)
+	if err != nil {
+		return err
+	}
+	if info, err := os.Stat(app); err != nil || !info.IsDir() {
+		return remedy.Wrap(fmt.Errorf("deploy %s: not a directory", o.AppDir), "deploy", "Name the app's root directory, the one with go.mod.")
+	}
+	bp, err := buildpackDir(o.BuildpackDir)
+	if err != nil {
+		return err
+	}
+	cache := o.CacheDir
+	if cache == "" {
+		if cache, err = defaultCache(app); err != nil {
+			return err
+		}
+	}
+	if cache, err = filepath.Abs(cache); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(cache, 0o755); err != nil {
+		return fmt.Errorf("create cache dir: %w", err)
+	}
+	work, err := os.MkdirTemp("", "gobuildpack-deploy-")
+	if err != nil {
+		return fmt.Errorf("create build dir: %w", err)
+	}
+	buildDir, envDir := filepath.Join(work, "build"), filepath.Join(work, "env")
+	slugPath := o.SlugPath
+	if slugPath == "" {
+		slugPath = filepath.Join(work, "slug.tgz")
+	} else if slugPath, err = filepath.Abs(slugPath); err != nil {
+		return err
+	}
+	defer func() {
+		os.RemoveAll(buildDir)
+		os.RemoveAll(envDir)
+		if filepath.Dir(slugPath) != work {
+			os.RemoveAll(work)
+		}
+	}()
+
+	// The build, as on Heroku.
+	done := log.Timed("Copying %s into %s", app, buildDir)
+	if err := copyApp(app, buildDir); err != nil {
+		return err
+	}
+	if err := writeEnvDir(envDir, o.Vars); err != nil {
+		return err
+	}
+	log.Detail("cache: %s", cache)
+	log.Detail("config vars: %s", names(o.Vars))
+	done()
+
+	done = log.Timed("Running bin/detect")
+	var detected strings.Builder
+	if err := run(ctx, bp, &detected, o.Stderr, "detect", buildDir); err != nil {
+		return remedy.Wrap(fmt.Errorf("bin/detect: the Go buildpack does not build %s (%w)", app, err), "no-go-mod",
+			"A Go app has go.mod in its root directory: create it with `go mod init example.com/yourapp`.")
+	}
+	log.Detail("%s app detected", strings.TrimSpace(detected.String()))
+	done()
+
+	if err := run(ctx, bp, o.Stdout, o.Stderr, "compile", buildDir, cache, envDir); err != nil {
+		return fmt.Errorf("build the app: bin/compile: %w (the build log above says why)", err)
+	}
+	os.RemoveAll(envDir)
+
+	done = log.Timed("Running bin/release")
+	var release strings.Builder
+	if err := run(ctx, bp, &release, o.Stderr, "release", buildDir); err != nil {
+		return fmt.Errorf("bin/release: %w", err)
+	}
+	if err := processTypes(log, buildDir, []byte(release.String())); err != nil {
+		return err
+	}
+	command, source, err := dyno.Command(buildDir, "web", []byte(release.String()))
+	if err != nil {
+		return remedy.Wrap(err, "procfile", "Declare the web process in the Procfile, e.g. `web: ./app`.")
+	}
+	log.Detail("web: %s (from %s)", command, source)
+	done()
+
+	done = log.Timed("Compressing the slug")
+	size, err := writeSlug(buildDir, slugPath)
+	if err != nil {
+		return err
+	}
+	log.Detail("%s: %s", output.Size(size), slugPath)
+	if size > MaxSlug {
+		log.Warn("the slug is %s, more than Heroku's limit of %s: Heroku would refuse it", output.Size(size), output.Size(MaxSlug))
+	}
+	done()
+	if o.NoRun {
+		return nil
+	}
+	return serve(ctx, log, o, buildDir, command, source)
+}
+
+// serve runs the web process until ctx ends or the process exits.
+func serve(ctx context.Context, log *output.Log, o Options, buildDir, command, source string) error {
+	if _, ok := o.Vars["PORT"]; ok {
+		log.Warn("ignoring the PORT config var: a dyno's PORT is set by the platform (use --port here)")
+	}
+	port := o.Port
+	if port == 0 {
+		p, err := dyno.FreePort()
+		if err != nil {
+			return err
+		}
+		port = p
+	}
+	done := log.Timed("Starting web: %s (PORT=%d, as a dyno)", command, port)
+	p, err := dyno.Start(dyno.Config{Dir: buildDir, Type: "web", Command: command, Port: port, Vars: o.Vars, Stdout: o.Stdout, Stderr: o.Stderr})
+	if err != nil {
+		return err
+	}
+	defer p.Kill()
+	if err := p.WaitListening(ctx, dyno.BootTimeout); err != nil {
+		if ctx.Err() != nil {
+			p.Stop(dyno.StopGrace)
+			return nil
+		}
+		return crashed(err, source)
+	}
+	log.Detail("listening on %s (Ctrl-C stops it)", p.URL())
+	done()
+
+	select {
+	case <-p.Done():
+		return crashed(&dyno.ExitError{Command: command, Err: p.Err()}, source)
+	case <-ctx.Done():
+	}
+	done = log.Timed("Stopping the web process: SIGTERM, then SIGKILL after %s", output.Duration(dyno.StopGrace))
+	again := make(chan os.Signal, 1)
+	signal.Notify(again, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(again)
+	go func() {
+		select {
+		case <-again:
+			p.Kill()
+		case <-p.Done():
+		}
+	}()
+	p.Stop(dyno.StopGrace)
+	done()
+	return nil
+}
+
+// processTypes prints the process types as Heroku does after a build.
+func processTypes(log *output.Log, buildDir string, release []byte) error {
+	pf, err := procfile.Read(os.DirFS(buildDir))
+	if err != nil {
+		return err
+	}
+	defaults, err := dyno.DefaultProcessTypes(release)
+	if err != nil {
+		return err
+	}
+	declared := "(none)"
+	if pf != nil && len(pf.Types()) > 0 {
+		declared = strings.Join(pf.Types(), ", ")
+	}
+	types := make([]string, 0, len(defaults))
+	for t := range defaults {
+		types = append(types, t)
+	}
+	sort.Strings(types)
+	if len(types) == 0 {
+		types = []string{"(none)"}
+	}
+	log.Detail("Procfile declares types     -> %s", declared)
+	log.Detail("Default types for buildpack -> %s", strings.Join(types, ", "))
+	return nil
+}
+
+// crashed explains a web process that exited or never listened.
+func crashed(err error, source string) error {
+	var exit *dyno.ExitError
+	if errors.As(err, &exit) {
+		return remedy.Wrap(err, "deploy",
+			"It would crash on Heroku the same way (error H10). Its output is above; the command comes from %s, and the build log's Procfile warnings name the usual causes.", source)
+	}
+	return remedy.Wrap(err, "deploy", "Make the web process listen on the port in $PORT, e.g. http.ListenAndServe(\":\"+os.Getenv(\"PORT\"), nil).")
+}
+
+// run runs bin/NAME of the buildpack.
+func run(ctx context.Context, bp string, stdout, stderr io.Writer, name string, args ...string) error {
+	cmd := exec.CommandContext(ctx, filepath.Join(bp, "bin", name), args...)
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	cmd.Env = os.Environ()
+	return cmd.Run()
+}
+
+// buildpackDir finds this buildpack: dir when given, else the working
+// directory or one of its parents holding buildpack.toml and bin/compile.
+func buildpackDir(dir string) (string, error) {
+	if dir != "" {
+		return filepath.Abs(dir)
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for d := wd; ; d = filepath.Dir(d) {
+		if isFile(filepath.Join(d, "buildpack.toml")) && isFile(filepath.Join(d, "bin", "compile")) {
+			return d, nil
+		}
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	return "", remedy.Wrap(fmt.Errorf("find the buildpack: no buildpack.toml and bin/compile in %s or its parents", wd), "deploy",
+		"Run the command in the buildpack's directory (go run ./cmd/buildpack deploy APPDIR), or set BUILDPACK_DIR.")
+}
+
+// defaultCache is the app's own cache directory, kept between deploys.
+func defaultCache(app string) (string, error) {
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return "", remedy.Wrap(fmt.Errorf("find a cache dir: %w", err), "deploy", "Name one with --cache DIR.")
+	}
+	sum := sha256.Sum256([]byte(app))
+	return filepath.Join(base, "gobuildpack", "apps", filepath.Base(app)+"-"+hex.EncodeToString(sum[:6])), nil
+}
+
+func isFile(path string) bool {
+	info, err := os.Stat(path)
+	return err == nil && !info.IsDir()
+}

@@ -1,0 +1,210 @@
+// Package herokuci implements Heroku CI's testpack API for Go apps.
+//
+// bin/test-compile builds the app as bin/compile does, with the Go
+// toolchain kept in the slug. bin/test then runs `go test ./...` in the
+// build directory with that toolchain: the go command's own output goes
+// to stderr as it comes, TAP goes to stdout for Heroku CI, and the exit
+// code is the result. Only the module proxy (GOPROXY) is ever asked for
+// anything: GOTOOLCHAIN=local keeps the go command from fetching another
+// toolchain.
+package herokuci
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/appdir"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/build"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/compile"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/envdir"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/slug"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/tap"
+)
+
+// Dir holds what bin/test needs from bin/test-compile, relative to the
+// build directory: this buildpack's program and the cache locations.
+const Dir = slug.MetaDir + "/ci"
+
+// DefaultProxy is GOPROXY for the tests unless the config var sets it.
+const DefaultProxy = "https://proxy.golang.org"
+
+// caches is where bin/test-compile's build left its Go caches.
+type caches struct {
+	GOCACHE    string `json:"gocache"`
+	GOMODCACHE string `json:"gomodcache"`
+}
+
+// TestCompile builds the app for Heroku CI: compile with the toolchain
+// kept, then put this program and the cache locations where bin/test
+// finds them (bin/test gets no CACHE_DIR).
+func TestCompile(ctx context.Context, o compile.Options) error {
+	o.KeepToolchain = true
+	if err := compile.Run(ctx, o); err != nil {
+		return err
+	}
+	done := o.Log.Timed("Preparing bin/test: go test ./... with the kept toolchain")
+	dir := filepath.Join(o.BuildDir, Dir)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("prepare tests: %w", err)
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("prepare tests: %w", err)
+	}
+	if err := cache.CopyFile(exe, filepath.Join(dir, "buildpack")); err != nil {
+		return fmt.Errorf("prepare tests: %w", err)
+	}
+	cd := cache.New(o.CacheDir)
+	data, err := json.Marshal(caches{GOCACHE: cd.GOCACHE(), GOMODCACHE: cd.GOMODCACHE()})
+	if err != nil {
+		return fmt.Errorf("prepare tests: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "caches.json"), data, 0o644); err != nil {
+		return fmt.Errorf("prepare tests: %w", err)
+	}
+	done()
+	return nil
+}
+
+// TestOptions are the inputs of bin/test.
+type TestOptions struct {
+	BuildDir string
+	EnvDir   string
+	Stdout   io.Writer // TAP, for Heroku CI
+	Stderr   io.Writer // go test's own output and the log
+}
+
+// Test runs the app's tests. It fails when a test fails or go test does.
+func Test(ctx context.Context, o TestOptions) error {
+	log := output.New(o.Stderr, o.Stderr)
+	goroot := filepath.Join(o.BuildDir, slug.ToolchainDir)
+	if _, err := os.Stat(filepath.Join(goroot, "bin", "go")); err != nil {
+		return remedy.Wrap(fmt.Errorf("run tests: no Go toolchain in %s", goroot), "heroku-ci",
+			"bin/test runs after bin/test-compile BUILD_DIR CACHE_DIR ENV_DIR, which keeps the toolchain in the build directory.")
+	}
+	vars, skipped, err := envdir.Read(o.EnvDir)
+	if err != nil {
+		return err
+	}
+	for _, name := range skipped {
+		log.Warn("ignoring %q in ENV_DIR: not a config var name", name)
+	}
+	config, err := build.ParseConfig(vars, "")
+	if err != nil {
+		return remedy.Wrap(err, "config-vars", "Fix or unset the config var: heroku config:unset NAME.")
+	}
+	app, err := appdir.Find(o.BuildDir, vars.Get("GO_APP_DIR"), vars.Get("GOWORK"))
+	if err != nil {
+		return remedy.Wrap(err, "app-dir", "bin/test runs go test in the app that bin/test-compile built; set GO_APP_DIR as for the build.")
+	}
+	// The tests see the app's config vars (DATABASE_URL, ...), never the
+	// ones that would change how the machine runs programs, and the Go
+	// settings as the build used them.
+	testVars := map[string]string{}
+	for _, kv := range vars.Exported() {
+		if k, v, _ := strings.Cut(kv, "="); config.Ignored[k] == "" {
+			testVars[k] = v
+		}
+	}
+	for k, v := range config.Env {
+		testVars[k] = v
+	}
+	if _, ok := vars.Lookup("GOPROXY"); !ok {
+		// The go command's default would fall back to fetching modules
+		// straight from their origin ("direct"); tests use the proxy only.
+		testVars["GOPROXY"] = DefaultProxy
+	}
+	if app.WorkPath != "" {
+		testVars["GOWORK"] = app.WorkPath
+	} else {
+		testVars["GOWORK"] = "off"
+	}
+	c := testCaches(o.BuildDir)
+	env := build.Env(os.Environ(), build.Settings{
+		GOROOT:     goroot,
+		GOCACHE:    c.GOCACHE,
+		GOMODCACHE: c.GOMODCACHE,
+		GOPATH:     filepath.Join(o.BuildDir, Dir, "gopath"),
+		Vars:       testVars,
+	})
+
+	args := []string{"test", "-json", "-trimpath", "-tags=" + strings.Join(config.Tags, ",")}
+	args = append(args, config.Flags...)
+	args = append(args, app.Patterns()...)
+	done := log.Timed("Running go %s (TAP on stdout, go test's output on stderr)", strings.Join(args, " "))
+	cmd := exec.CommandContext(ctx, filepath.Join(goroot, "bin", "go"), args...)
+	cmd.Dir = app.Dir
+	cmd.Env = env
+	plain := o.Stderr
+	cmd.Stderr = plain
+	events, err := cmd.StdoutPipe()
+	if err != nil {
+		return fmt.Errorf("run go test: %w", err)
+	}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("run go test: %w", err)
+	}
+	results, readErr := tap.Read(events, plain)
+	waitErr := cmd.Wait()
+	if readErr != nil {
+		return readErr
+	}
+	if err := tap.Write(o.Stdout, results); err != nil {
+		return fmt.Errorf("write TAP: %w", err)
+	}
+	passed, failed, skips := tap.Tally(results)
+	log.Detail("%d passed, %d failed, %d skipped", passed, failed, skips)
+	done()
+	var exit *exec.ExitError
+	switch {
+	case waitErr != nil && !errors.As(waitErr, &exit):
+		return fmt.Errorf("run go test: %w", waitErr)
+	case failed > 0:
+		return remedy.Wrap(fmt.Errorf("go test: %d of %d tests failed", failed, len(results)), "heroku-ci",
+			"Fix the failures shown above; `go test ./...` runs the same tests locally.")
+	case waitErr != nil:
+		return remedy.Wrap(fmt.Errorf("go test: %w", waitErr), "heroku-ci",
+			"See go test's output above; `go test ./...` reproduces it locally.")
+	}
+	return nil
+}
+
+// testCaches returns the Go caches bin/test-compile's build used when
+// they are still there (Heroku CI runs both in the same dyno), else
+// empty ones in the build directory.
+func testCaches(buildDir string) caches {
+	fallback := caches{
+		GOCACHE:    filepath.Join(buildDir, Dir, "gocache"),
+		GOMODCACHE: filepath.Join(buildDir, Dir, "modcache"),
+	}
+	data, err := os.ReadFile(filepath.Join(buildDir, Dir, "caches.json"))
+	if err != nil {
+		return fallback
+	}
+	var c caches
+	if json.Unmarshal(data, &c) != nil {
+		return fallback
+	}
+	if !isDir(c.GOCACHE) {
+		c.GOCACHE = fallback.GOCACHE
+	}
+	if !isDir(c.GOMODCACHE) {
+		c.GOMODCACHE = fallback.GOMODCACHE
+	}
+	return c
+}
+
+func isDir(path string) bool {
+	info, err := os.Stat(path)
+	return err == nil && info.IsDir()
+}

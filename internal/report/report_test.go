@@ -1,0 +1,107 @@
+package report
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestOrigin(t *testing.T) {
+	tests := map[string]string{
+		"the GOVERSION config var: 1.23":                       "GOVERSION",
+		"the +heroku goVersion comment in go.mod:1":            "heroku_comment",
+		"the toolchain directive in go.mod: toolchain go1.2.3": "toolchain_directive",
+		"the go directive in go.mod: go 1.22":                  "go_directive",
+		"the buildpack default, as go.mod has no go directive": "default",
+		"somewhere else": "unknown",
+	}
+	for source, want := range tests {
+		if got := Origin(source); got != want {
+			t.Errorf("Origin(%q) = %q, want %q", source, got, want)
+		}
+	}
+}
+
+func TestWrite(t *testing.T) {
+	b := &Build{
+		Outcome:            "success",
+		Module:             "example.com/myapp",
+		GoVersion:          "go1.22.12",
+		GoVersionOrigin:    "go_directive",
+		GoVersionRequested: "go1.22",
+		Platform:           "linux-amd64",
+		ToolchainCacheHit:  true,
+		ModulesRequired:    2,
+		BuildCacheWarm:     true,
+		Binaries:           []string{"app"},
+		BinaryBytes:        map[string]int64{"app": 7340032},
+		ProcessTypes:       []string{"web"},
+		SlugBytes:          7400000,
+		SlugFiles:          5,
+		ProcfileWarnings:   1,
+		MissingConfigVars:  []string{"API_KEY", "DATABASE_URL"},
+		Steps:              []Step{{"go_version", 0.312}, {"build", 1.5}, {"total", 2.25}},
+	}
+	var out strings.Builder
+	if err := Write(&out, b); err != nil {
+		t.Fatal(err)
+	}
+	want := `outcome: "success"
+module: "example.com/myapp"
+go_version: "go1.22.12"
+go_version_origin: "go_directive"
+go_version_requested: "go1.22"
+platform: "linux-amd64"
+toolchain_cache_hit: true
+toolchain_kept: false
+modules_required: 2
+module_cache_warm: false
+build_cache_warm: true
+binaries: "app"
+binary_app_bytes: 7340032
+process_types: "web"
+slug_bytes: 7400000
+slug_files: 5
+procfile_warnings: 1
+missing_config_vars_count: 2
+missing_config_vars: "API_KEY,DATABASE_URL"
+go_version_duration_seconds: 0.312
+build_duration_seconds: 1.500
+total_duration_seconds: 2.250
+`
+	if out.String() != want {
+		t.Errorf("Write =\n%s\nwant\n%s", out.String(), want)
+	}
+}
+
+func TestSaveLoad(t *testing.T) {
+	dir := t.TempDir()
+	b := New()
+	b.Begin("detect")
+	b.Begin("toolchain")
+	b.Begin("toolchain")
+	b.Begin("build")
+	b.GoVersion = "go1.26.11"
+	b.Finish(errors.New("go build: exit status 1"), "build-errors")
+	if err := Save(dir, b); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Outcome != "failure" || got.FailedStep != "build" || got.ErrorDoc != "build-errors" || got.GoVersion != "go1.26.11" {
+		t.Errorf("Load = %+v", got)
+	}
+	var names []string
+	for _, s := range got.Steps {
+		names = append(names, s.Name)
+	}
+	if want := []string{"detect", "toolchain", "total"}; !reflect.DeepEqual(names, want) {
+		t.Errorf("steps = %v, want %v: a step begun twice is reported once, a failed step has no duration", names, want)
+	}
+	if _, err := Load(t.TempDir()); err == nil {
+		t.Errorf("Load without a report did not fail")
+	}
+}

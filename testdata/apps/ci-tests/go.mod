@@ -1,0 +1,3 @@
+module example.com/citests
+
+go 1.22

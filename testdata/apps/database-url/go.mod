@@ -1,0 +1,3 @@
+module example.com/dbapp
+
+go 1.22
