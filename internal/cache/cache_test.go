@@ -413,3 +413,46 @@ func TestCopyFileErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestUsable(t *testing.T) {
+	d := New(filepath.Join(t.TempDir(), "cache"))
+	if err := d.Usable(); err != nil {
+		t.Fatalf("Usable of a new cache: %v", err)
+	}
+	for _, dir := range []string{d.Root, d.Toolchains(), d.GOMODCACHE(), d.GOCACHE(), d.SumDB(), filepath.Join(d.Root, "state"), d.Binaries()} {
+		info, err := os.Stat(dir)
+		if err != nil || !info.IsDir() {
+			t.Errorf("Usable did not create %s: %v", dir, err)
+			continue
+		}
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), ".probe-") {
+				t.Errorf("Usable left %s in %s", e.Name(), dir)
+			}
+		}
+	}
+	if err := d.Usable(); err != nil {
+		t.Errorf("Usable a second time: %v", err)
+	}
+
+	// A cache whose parts are files is not usable.
+	for _, part := range []string{"", "toolchains", "modcache", "gocache", "sumdb", "state", "binaries"} {
+		t.Run("file "+part, func(t *testing.T) {
+			d := New(t.TempDir())
+			path := filepath.Join(d.Root, part)
+			if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, []byte("not a directory"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := d.Usable(); err == nil {
+				t.Errorf("Usable with %s a file succeeded", path)
+			}
+		})
+	}
+}

@@ -392,10 +392,13 @@ func TestSize(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "Procfile"), "web: ./app\n", 0o644) // 11 bytes
 	writeFile(t, filepath.Join(dir, "apps/x"), "xx", 0o644)             // not ./app
 	writeFile(t, filepath.Join(dir, "static/hard-a"), strings.Repeat("l", 20), 0o644)
+	if err := os.MkdirAll(filepath.Join(dir, "empty/dir"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 
-	total, binaries := Size(dir)
-	if total != 1000+300+7+50+11+2+20 || binaries != 1000+300+7 {
-		t.Errorf("Size = %d, %d; want %d, %d", total, binaries, 1390, 1307)
+	want := SizeInfo{Total: 1000 + 300 + 7 + 50 + 11 + 2 + 20, Binaries: 1000 + 300 + 7, Files: 7}
+	if got := Size(dir); got != want {
+		t.Errorf("Size = %+v, want %+v", got, want)
 	}
 
 	// ./app hard-linked to bin/web is counted once, as part of the binaries.
@@ -408,25 +411,27 @@ func TestSize(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if t2, b2 := Size(dir); t2 != total || b2 != binaries {
-		t.Errorf("Size with hard links = %d, %d; want %d, %d", t2, b2, total, binaries)
+	if got := Size(dir); got != want {
+		t.Errorf("Size with hard links = %+v, want %+v", got, want)
 	}
 
 	// A copy, not a link, counts twice.
 	writeFile(t, filepath.Join(dir, "copy-of-web"), strings.Repeat("w", 1000), 0o755)
-	if t3, b3 := Size(dir); t3 != total+1000 || b3 != binaries {
-		t.Errorf("Size with a copy = %d, %d; want %d, %d", t3, b3, total+1000, binaries)
+	want.Total += 1000
+	want.Files++
+	if got := Size(dir); got != want {
+		t.Errorf("Size with a copy = %+v, want %+v", got, want)
 	}
 
 	// ./app alone (no bin/) is the binaries part.
 	only := t.TempDir()
 	writeFile(t, filepath.Join(only, "app"), strings.Repeat("a", 400), 0o755)
 	writeFile(t, filepath.Join(only, "main.go"), "package main\n", 0o644)
-	if total, binaries := Size(only); total != 413 || binaries != 400 {
-		t.Errorf("Size of ./app alone = %d, %d; want 413, 400", total, binaries)
+	if got, want := Size(only), (SizeInfo{Total: 413, Binaries: 400, Files: 2}); got != want {
+		t.Errorf("Size of ./app alone = %+v, want %+v", got, want)
 	}
 
-	if total, binaries := Size(filepath.Join(t.TempDir(), "missing")); total != 0 || binaries != 0 {
-		t.Errorf("Size of a missing dir = %d, %d", total, binaries)
+	if got := Size(filepath.Join(t.TempDir(), "missing")); got != (SizeInfo{}) {
+		t.Errorf("Size of a missing dir = %+v", got)
 	}
 }
