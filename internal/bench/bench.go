@@ -240,6 +240,9 @@ func extract(zipFile, prefix, dir string) error {
 		if !ok || strings.HasSuffix(f.Name, "/") {
 			continue
 		}
+		if !filepath.IsLocal(name) {
+			return fmt.Errorf("extract %s: %q leaves the directory", zipFile, f.Name)
+		}
 		dst := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(dst), 0o777); err != nil {
 			return err

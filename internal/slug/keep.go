@@ -19,8 +19,14 @@ var alwaysKept = []string{BinDir, AppBinary, ".profile.d", ".heroku", "Procfile"
 // use "/" and may use "**" for any number of directories.
 func ParseKeep(value string) ([]string, error) {
 	pats := strings.FieldsFunc(value, func(r rune) bool { return r == ' ' || r == ',' || r == '\n' || r == '\t' })
-	for _, p := range pats {
-		if strings.HasPrefix(p, "/") || p == ".." || strings.HasPrefix(p, "../") || strings.Contains(p, "/../") {
+	for i, p := range pats {
+		if strings.HasPrefix(p, "/") {
+			return nil, fmt.Errorf("%q must be relative to the app's root and stay inside it", p)
+		}
+		// "./config" and "config/" name the directory config.
+		p = path.Clean(p)
+		pats[i] = p
+		if p == "." || p == ".." || strings.HasPrefix(p, "../") {
 			return nil, fmt.Errorf("%q must be relative to the app's root and stay inside it", p)
 		}
 		for _, seg := range strings.Split(p, "/") {

@@ -68,6 +68,7 @@ func TestPrune(t *testing.T) {
 		{"keep zero still keeps the one in use", []string{a, b, c}, 0, a, []string{b, c}},
 		{"keep three", []string{a, b, c}, 3, a, nil},
 		{"keep more than installed", []string{a, b, c}, 10, a, nil},
+		{"in use not installed", []string{a, b, c}, 2, "go1.99.0", []string{a}},
 	}
 	base := pruneCache(t)
 	for _, tt := range tests {

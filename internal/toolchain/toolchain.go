@@ -333,10 +333,16 @@ func (c Cache) Prune(keep int, inUse string) []string {
 		}
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].when.After(all[j].when) })
+	others := keep // how many besides the one in use may stay
+	for _, u := range all {
+		if u.v == inUse {
+			others--
+		}
+	}
 	var removed []string
 	kept := 0
 	for _, u := range all {
-		if u.v == inUse || kept < keep-1 {
+		if u.v == inUse || kept < others {
 			if u.v != inUse {
 				kept++
 			}
