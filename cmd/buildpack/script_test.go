@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -92,6 +93,11 @@ func TestScript(t *testing.T) {
 				cmdDeploy(ts, neg, args, program)
 			},
 			"ctrlc": cmdCtrlC,
+			"sigterm": func(ts *testscript.TestScript, neg bool, args []string) {
+				for _, cmd := range ts.BackgroundCmds() {
+					cmd.Process.Signal(syscall.SIGTERM)
+				}
+			},
 		},
 	})
 }

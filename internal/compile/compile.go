@@ -71,6 +71,11 @@ type compilation struct {
 func Run(ctx context.Context, o Options) (err error) {
 	c := &compilation{Options: o, log: o.Log, cache: cache.New(o.CacheDir), rep: report.New()}
 	defer func() { c.saveReport(err) }()
+	defer func() {
+		if err != nil && ctx.Err() != nil {
+			err = fmt.Errorf("the build was stopped (%v); what it had not finished was discarded, and the next build starts from the cache", context.Cause(ctx))
+		}
+	}()
 	c.rep.Begin("detect")
 	if err := c.cache.Usable(); err != nil {
 		tmp, terr := os.MkdirTemp("", "gobuildpack-cache-")
@@ -84,6 +89,9 @@ func Run(ctx context.Context, o Options) (err error) {
 	}
 	if err := c.readSettings(); err != nil {
 		return err
+	}
+	if err := slug.CheckWritable(c.BuildDir); err != nil {
+		return remedy.Wrap(err, "what-gets-built", "Remove it from the repository; the build creates it.")
 	}
 	if err := c.findApp(); err != nil {
 		return err
@@ -444,13 +452,13 @@ func (c *compilation) packageSpec() ([]string, string, error) {
 
 // build compiles the main packages into bin/ and links ./app.
 func (c *compilation) build(ctx context.Context) error {
-	if err := slug.PrepareBinDir(c.BuildDir); err != nil {
-		return remedy.Wrap(err, "what-gets-built", "Rename or move it.")
-	}
 	var pkgs, names []string
 	for _, m := range c.mains {
 		pkgs = append(pkgs, m.ImportPath)
 		names = append(names, m.Name)
+	}
+	if err := slug.PrepareBinDir(c.BuildDir, names); err != nil {
+		return remedy.Wrap(err, "what-gets-built", "Rename or move it.")
 	}
 	binDir := filepath.Join(c.BuildDir, slug.BinDir)
 	restored := c.cache.RestoreBinaries(binDir, names)

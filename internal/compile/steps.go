@@ -49,7 +49,7 @@ func (c *compilation) saveReport(err error) {
 			}
 		}
 	}
-	if info, serr := os.Stat(c.BuildDir); serr != nil || !info.IsDir() {
+	if info, serr := os.Stat(c.BuildDir); serr != nil || !info.IsDir() || slug.CheckWritable(c.BuildDir) != nil {
 		return
 	}
 	if serr := report.Save(c.BuildDir, c.rep); serr != nil {

@@ -52,8 +52,9 @@ func ProcessTypes(others []string, procfile map[string]string) []Process {
 }
 
 // PrepareBinDir makes sure bin/ in the build directory is a directory the
-// build can write binaries into.
-func PrepareBinDir(buildDir string) error {
+// build can write the named binaries into. A symlink where a binary goes
+// is removed, so the build never writes through it to somewhere else.
+func PrepareBinDir(buildDir string, names []string) error {
 	dir := filepath.Join(buildDir, BinDir)
 	info, err := os.Lstat(dir)
 	switch {
@@ -65,6 +66,39 @@ func PrepareBinDir(buildDir string) error {
 		return fmt.Errorf("the app's bin is a symlink; the buildpack writes binaries into bin/, so it must be a directory")
 	case !info.IsDir():
 		return fmt.Errorf("the app has a file named bin; the buildpack writes binaries into bin/, so it must be a directory")
+	}
+	for _, name := range names {
+		p := filepath.Join(dir, name)
+		if info, err := os.Lstat(p); err == nil && info.Mode()&fs.ModeSymlink != 0 {
+			if err := os.Remove(p); err != nil {
+				return err
+			}
+		} else if err == nil && info.IsDir() {
+			return fmt.Errorf("the app has a directory bin/%s where the buildpack puts the binary %s", name, name)
+		}
+	}
+	return nil
+}
+
+// writtenDirs are the directories the build writes into, relative to the
+// build directory.
+var writtenDirs = []string{".profile.d", ".heroku", MetaDir}
+
+// CheckWritable refuses an app whose directories the build writes into
+// are symlinks, which could send the build's writes outside the build
+// directory, or are not directories.
+func CheckWritable(buildDir string) error {
+	for _, rel := range writtenDirs {
+		info, err := os.Lstat(filepath.Join(buildDir, rel))
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			return err
+		case info.Mode()&fs.ModeSymlink != 0:
+			return fmt.Errorf("the app's %s is a symlink; the buildpack writes into %s, so it must be a directory (or absent)", rel, rel)
+		case !info.IsDir():
+			return fmt.Errorf("the app has a file named %s; the buildpack writes into %s, so it must be a directory (or absent)", rel, rel)
+		}
 	}
 	return nil
 }

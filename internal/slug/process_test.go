@@ -91,7 +91,7 @@ func TestPrepareBinDir(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			tt.setup(t, dir)
-			err := PrepareBinDir(dir)
+			err := PrepareBinDir(dir, nil)
 			if tt.want != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.want) {
 					t.Errorf("PrepareBinDir = %v, want error with %q", err, tt.want)
@@ -108,7 +108,7 @@ func TestPrepareBinDir(t *testing.T) {
 	}
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "bin", "keep"), "x", 0o644)
-	if err := PrepareBinDir(dir); err != nil {
+	if err := PrepareBinDir(dir, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "bin", "keep")); err != nil {
@@ -204,5 +204,50 @@ func TestWriteExport(t *testing.T) {
 	}
 	if err := WriteExport(filepath.Join(t.TempDir(), "missing", "export"), "/go"); err == nil || !strings.HasPrefix(err.Error(), "write export: ") {
 		t.Errorf("WriteExport into a missing directory = %v", err)
+	}
+}
+
+func TestPrepareBinDirRemovesSymlinks(t *testing.T) {
+	dir, outside := t.TempDir(), t.TempDir()
+	target := filepath.Join(outside, "victim")
+	writeFile(t, target, "keep me", 0o644)
+	if err := os.MkdirAll(filepath.Join(dir, "bin"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, filepath.Join(dir, "bin", "web")); err != nil {
+		t.Fatal(err)
+	}
+	if err := PrepareBinDir(dir, []string{"web"}); err != nil {
+		t.Fatalf("PrepareBinDir: %v", err)
+	}
+	if _, err := os.Lstat(filepath.Join(dir, "bin", "web")); !os.IsNotExist(err) {
+		t.Errorf("bin/web symlink still there: %v", err)
+	}
+	if data, _ := os.ReadFile(target); string(data) != "keep me" {
+		t.Errorf("symlink target changed: %q", data)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "bin", "worker"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := PrepareBinDir(dir, []string{"worker"}); err == nil {
+		t.Errorf("PrepareBinDir with a directory bin/worker succeeded")
+	}
+}
+
+func TestCheckWritable(t *testing.T) {
+	dir, outside := t.TempDir(), t.TempDir()
+	if err := CheckWritable(dir); err != nil {
+		t.Fatalf("CheckWritable of an empty app: %v", err)
+	}
+	if err := os.Symlink(outside, filepath.Join(dir, ".profile.d")); err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckWritable(dir); err == nil || !strings.Contains(err.Error(), ".profile.d is a symlink") {
+		t.Errorf("CheckWritable with .profile.d -> outside = %v", err)
+	}
+	os.Remove(filepath.Join(dir, ".profile.d"))
+	writeFile(t, filepath.Join(dir, ".heroku"), "x", 0o644)
+	if err := CheckWritable(dir); err == nil || !strings.Contains(err.Error(), "file named .heroku") {
+		t.Errorf("CheckWritable with a file .heroku = %v", err)
 	}
 }
