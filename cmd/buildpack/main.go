@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/bench"
@@ -47,9 +48,18 @@ const usageText = `usage: buildpack compile BUILD_DIR CACHE_DIR [ENV_DIR]
        buildpack bench [-warm N] [-cold N] [-buildpack DIR] [APP_DIR]
 `
 
+// issuesURL is where users report bugs of the buildpack itself.
+const issuesURL = "https://github.com/gobuildpack/heroku-buildpack-go/issues"
+
 // run dispatches a phase and maps its result to an exit code.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
 	log := output.New(stdout, stderr)
+	defer func() {
+		if p := recover(); p != nil {
+			log.Fail(fmt.Errorf("internal error in the Go buildpack: %v\n\nPlease report it with this build log at %s\n\n%s", p, issuesURL, debug.Stack()))
+			code = 3
+		}
+	}()
 	usage := func() int {
 		fmt.Fprint(stderr, usageText)
 		return 2
