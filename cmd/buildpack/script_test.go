@@ -92,7 +92,8 @@ func TestScript(t *testing.T) {
 			"deploy": func(ts *testscript.TestScript, neg bool, args []string) {
 				cmdDeploy(ts, neg, args, program)
 			},
-			"ctrlc": cmdCtrlC,
+			"ctrlc":    cmdCtrlC,
+			"waitglob": cmdWaitGlob,
 			"sigterm": func(ts *testscript.TestScript, neg bool, args []string) {
 				for _, cmd := range ts.BackgroundCmds() {
 					cmd.Process.Signal(syscall.SIGTERM)
@@ -402,4 +403,22 @@ func cmdBuildpackCopy(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(os.WriteFile(filepath.Join(dst, name), data, info.Mode().Perm()))
 	}
 	ts.Setenv("BUILDPACK", dst)
+}
+
+// waitglob PATTERN: wait up to a minute until a path matches PATTERN, for
+// tests that act on a background build at a given step.
+func cmdWaitGlob(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: waitglob PATTERN")
+	}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		if m, _ := filepath.Glob(ts.MkAbs(args[0])); len(m) > 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			ts.Fatalf("nothing matched %s within a minute", args[0])
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
