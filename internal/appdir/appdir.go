@@ -149,6 +149,7 @@ type SeveralError struct {
 	Dirs []string
 }
 
+// Error describes the failure.
 func (e *SeveralError) Error() string {
 	return fmt.Sprintf("no go.mod at the app's root, and several below it: %s", strings.Join(e.Dirs, ", "))
 }

@@ -124,6 +124,7 @@ type RunError struct {
 	Stderr string
 }
 
+// Error describes the failure.
 func (e *RunError) Error() string {
 	args := make([]string, 0, len(e.Args))
 	for _, a := range e.Args {

@@ -224,6 +224,7 @@ type StatusError struct {
 	Body string // first line of the body, if any
 }
 
+// Error describes the failure.
 func (e *StatusError) Error() string {
 	msg := fmt.Sprintf("%s: %s", e.URL, http.StatusText(e.Code))
 	if e.Code != 0 {

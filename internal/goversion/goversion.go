@@ -195,6 +195,7 @@ type NotFoundError struct {
 	Newest  string // newest stable release available, "" when none
 }
 
+// Error describes the failure.
 func (e *NotFoundError) Error() string {
 	msg := fmt.Sprintf("no Go release matches %s (from %s)", e.Request, e.Request.Source)
 	if e.Newest != "" {
