@@ -1,7 +1,10 @@
 package cache
 
 import (
+	"bytes"
+	"debug/elf"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -19,7 +22,7 @@ func (d Dir) RestoreBinaries(binDir string, names []string) int {
 		if _, err := os.Lstat(dst); !errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
-		if _, err := os.Stat(src); err != nil {
+		if _, err := os.Stat(src); err != nil || !intact(src) {
 			continue
 		}
 		if CopyFile(src, dst) == nil {
@@ -46,4 +49,40 @@ func (d Dir) SaveBinaries(binDir string, names []string) error {
 		}
 	}
 	return nil
+}
+
+// intact reports whether the file at path is not an ELF binary cut short.
+// The go command takes a binary whose build ID (near its start) is right
+// as up to date, however much of the rest is missing, so a damaged cached
+// binary must not be restored.
+func intact(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	magic := make([]byte, len(elf.ELFMAG))
+	if _, err := io.ReadFull(f, magic); err != nil || !bytes.Equal(magic, []byte(elf.ELFMAG)) {
+		return true // not ELF: the go command finds no build ID and links again
+	}
+	info, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	ef, err := elf.NewFile(f)
+	if err != nil {
+		return false
+	}
+	size := uint64(info.Size())
+	for _, s := range ef.Sections {
+		if s.Type != elf.SHT_NOBITS && s.Offset+s.FileSize > size {
+			return false
+		}
+	}
+	for _, p := range ef.Progs {
+		if p.Off+p.Filesz > size {
+			return false
+		}
+	}
+	return true
 }

@@ -185,12 +185,15 @@ func (d Dir) Usable() error {
 		if err := os.MkdirAll(dir, 0o777); err != nil {
 			return err
 		}
-		f, err := os.CreateTemp(dir, ".probe-")
+		// One name, not a temp name: a build killed here leaves a file
+		// the next build reuses and removes.
+		probe := filepath.Join(dir, ".probe-usable")
+		f, err := os.OpenFile(probe, os.O_CREATE|os.O_WRONLY, 0o666)
 		if err != nil {
 			return err
 		}
 		f.Close()
-		os.Remove(f.Name())
+		os.Remove(probe)
 	}
 	return nil
 }

@@ -102,6 +102,9 @@ func (db *DB) Verify(ctx context.Context, path, version, hash string) error {
 		return &SecurityError{Module: path + "@" + version, Detail: ops.security, Fork: true}
 	}
 	if err != nil {
+		if ops.unreachable {
+			return fmt.Errorf("verify %s@%s: %w", path, version, &UnreachableError{Name: db.Name, Err: err})
+		}
 		return fmt.Errorf("verify %s@%s: checksum database %s: %w", path, version, db.Name, err)
 	}
 	want := path + " " + version + " "
@@ -121,6 +124,21 @@ func (db *DB) Verify(ctx context.Context, path, version, hash string) error {
 	return fmt.Errorf("verify %s@%s: checksum database %s has no record of it", path, version, db.Name)
 }
 
+// UnreachableError reports a checksum database that could not be read
+// (an answer other than "not found"): nothing it should vouch for is used.
+type UnreachableError struct {
+	Name string
+	Err  error
+}
+
+// Error describes the failure.
+func (e *UnreachableError) Error() string {
+	return fmt.Sprintf("checksum database %s could not be reached: %v", e.Name, e.Err)
+}
+
+// Unwrap returns the underlying error.
+func (e *UnreachableError) Unwrap() error { return e.Err }
+
 // SecurityError reports a download or database answer that must not be trusted.
 type SecurityError struct {
 	Module string
@@ -128,6 +146,7 @@ type SecurityError struct {
 	Fork   bool // the database's log is inconsistent with the cached tree head
 }
 
+// Error describes the failure.
 func (e *SecurityError) Error() string {
 	if e.Fork {
 		return fmt.Sprintf("verifying %s: %s\n\nSECURITY ERROR\n"+
@@ -170,16 +189,23 @@ type ops struct {
 	db  *DB
 	ctx context.Context
 
-	mu       sync.Mutex
-	security string
+	mu          sync.Mutex
+	security    string
+	unreachable bool // a read failed other than with "not found"
 }
 
 func (o *ops) ReadRemote(path string) ([]byte, error) {
 	base, err := o.db.base(o.ctx)
-	if err != nil {
-		return nil, err
+	var data []byte
+	if err == nil {
+		data, err = o.db.get.Get(o.ctx, base+path)
 	}
-	return o.db.get.Get(o.ctx, base+path)
+	if err != nil && !errors.Is(err, goproxy.ErrNotFound) {
+		o.mu.Lock()
+		o.unreachable = true
+		o.mu.Unlock()
+	}
+	return data, err
 }
 
 func (o *ops) ReadConfig(file string) ([]byte, error) {

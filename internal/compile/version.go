@@ -116,6 +116,14 @@ func (c *compilation) installError(ctx context.Context, err error, v string) err
 	if errors.As(err, &sec) {
 		return remedy.Wrap(err, "security", "Do not retry blindly: check which proxy GOPROXY names and whether something between it and this build rewrites downloads.")
 	}
+	var unreachable *checksum.UnreachableError
+	if errors.As(err, &unreachable) {
+		return remedy.Wrap(fmt.Errorf("%w (GOPROXY=%s)", err, c.proxy), "goproxy",
+			"A toolchain is never installed unverified, so the build stops here. Retry it; if it keeps failing, check GOSUMDB, and GOPROXY when the database is read through the proxy.")
+	}
+	if errors.Is(err, toolchain.ErrInvalidZip) {
+		return remedy.Wrap(err, "security", "Nothing was installed. If it persists, the proxy serves a damaged or hostile zip: check which proxy GOPROXY names, or ask for another Go version.")
+	}
 	var se *goproxy.StatusError
 	if errors.As(err, &se) && (se.Code == 403 || se.Code == 404 || se.Code == 410) {
 		tcCache := c.toolchainCache()

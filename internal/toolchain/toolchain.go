@@ -6,6 +6,7 @@
 package toolchain
 
 import (
+	"archive/zip"
 	"context"
 	"errors"
 	"fmt"
@@ -178,7 +179,12 @@ func (i *Installer) Install(ctx context.Context, v string) (Toolchain, error) {
 	root := filepath.Join(tmp, "go")
 	unpacked := make(chan error, 1)
 	go func() {
-		unpacked <- modzip.Unzip(root, module.Version{Path: ModulePath, Version: modVersion}, zipFile)
+		m := module.Version{Path: ModulePath, Version: modVersion}
+		if err := checkZip(zipFile, m); err != nil {
+			unpacked <- fmt.Errorf("%w: %w", ErrInvalidZip, err)
+			return
+		}
+		unpacked <- modzip.Unzip(root, m, zipFile)
 	}()
 	hash, err := verify(ctx, i.Verify, zipFile, modVersion)
 	unzipErr := <-unpacked // wait before the deferred removal of tmp
@@ -217,11 +223,40 @@ func (i *Installer) Install(ctx context.Context, v string) (Toolchain, error) {
 	return Toolchain{Version: v, Root: final}, nil
 }
 
+// ErrInvalidZip marks a toolchain zip refused for what it holds: not a zip,
+// or a file name or kind that a module zip may not have.
+var ErrInvalidZip = errors.New("not a valid module zip")
+
+// checkZip refuses a zip that golang.org/x/mod/zip would not unpack (path
+// traversal, duplicate or colliding names, too large), or that holds
+// anything but regular files and directories: x/mod/zip would unpack a
+// symlink entry as a regular file, and module zips never hold one.
+func checkZip(zipFile string, m module.Version) error {
+	cf, err := modzip.CheckZip(m, zipFile)
+	if err == nil {
+		err = cf.Err()
+	}
+	if err != nil {
+		return err
+	}
+	z, err := zip.OpenReader(zipFile)
+	if err != nil {
+		return err
+	}
+	defer z.Close()
+	for _, f := range z.File {
+		if mode := f.Mode(); !mode.IsRegular() && !mode.IsDir() {
+			return fmt.Errorf("%s: not a regular file (mode %v)", f.Name, mode)
+		}
+	}
+	return nil
+}
+
 // verify hashes the zip and checks the hash against the checksum database.
 func verify(ctx context.Context, db Verifier, zipFile, modVersion string) (string, error) {
 	hash, err := dirhash.HashZip(zipFile, dirhash.DefaultHash)
 	if err != nil {
-		return "", fmt.Errorf("hash %s: %w", modVersion, err)
+		return "", fmt.Errorf("hash %s: %w: %w", modVersion, ErrInvalidZip, err)
 	}
 	return hash, db.Verify(ctx, ModulePath, modVersion, hash)
 }
