@@ -149,7 +149,11 @@ type SecurityError struct {
 // Error describes the failure.
 func (e *SecurityError) Error() string {
 	if e.Fork {
-		return fmt.Sprintf("verifying %s: %s\n\nSECURITY ERROR\n"+
+		header := "\n\nSECURITY ERROR\n"
+		if strings.Contains(e.Detail, "SECURITY ERROR") {
+			header = "\n\n"
+		}
+		return fmt.Sprintf("verifying %s: %s"+header+
 			"The checksum database served a log that is inconsistent with the one\n"+
 			"this cache verified in an earlier build: the database, or something\n"+
 			"between it and this build, is misbehaving. Nothing was installed or cached.", e.Module, e.Detail)
@@ -212,11 +216,24 @@ func (o *ops) ReadConfig(file string) ([]byte, error) {
 	if file == "key" {
 		return []byte(o.db.Key), nil
 	}
-	data, err := os.ReadFile(o.db.configPath(file))
+	path := o.db.configPath(file)
+	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
-	return data, err
+	if err != nil {
+		return nil, err
+	}
+	// A tree head that no longer verifies (a damaged cache, or GOSUMDB now
+	// naming another key) is dropped: the client then starts afresh
+	// instead of failing every build until the cache is purged.
+	if verifier, verr := note.NewVerifier(o.db.Key); verr == nil {
+		if _, nerr := note.Open(data, note.VerifierList(verifier)); nerr != nil {
+			os.Remove(path)
+			return nil, nil
+		}
+	}
+	return data, nil
 }
 
 // WriteConfig replaces a config file (the latest tree head) if it still

@@ -293,3 +293,22 @@ func TestVerifyProxyFailsDiscovery(t *testing.T) {
 		t.Errorf("Verify with the proxy failing /supported = %v, want the proxy's error, not a silent switch to the database's own host", err)
 	}
 }
+
+func TestVerifyRepairsCorruptTreeHead(t *testing.T) {
+	f := newFixture(t)
+	sum := f.s.Sum(modPath, modVer)
+	db := f.db(t, f.s.GOSUMDB())
+	if err := db.Verify(context.Background(), modPath, modVer, sum); err != nil {
+		t.Fatalf("Verify: %v", err)
+	}
+	head := db.configPath(db.Name + "/latest")
+	if err := os.WriteFile(head, []byte("damaged\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.db(t, f.s.GOSUMDB()).Verify(context.Background(), modPath, modVer, sum); err != nil {
+		t.Fatalf("Verify with a damaged tree head: %v", err)
+	}
+	if data, err := os.ReadFile(head); err != nil || !strings.Contains(string(data), f.s.Name()) {
+		t.Errorf("tree head after repair = %q, %v; want a signed note from %s", data, err, f.s.Name())
+	}
+}

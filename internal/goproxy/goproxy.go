@@ -312,11 +312,23 @@ func (c *Client) fetchOnce(ctx context.Context, rawURL string, w io.Writer, prog
 		}
 	}
 	redacted := redact(rawURL)
+	// The stall timer runs from the request on: a proxy that sends no
+	// headers stalls as surely as one that stops sending the body.
+	var timer *time.Timer
+	if c.Stall > 0 {
+		timer = time.AfterFunc(c.Stall, func() {
+			cancel(fmt.Errorf("no data received for %s", c.Stall))
+		})
+		defer timer.Stop()
+	}
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {
 			err = ue.Err
+		}
+		if cause := context.Cause(ctx); cause != nil && ctx.Err() != nil {
+			err = cause
 		}
 		return 0, fmt.Errorf("%s: %w", redacted, err)
 	}
@@ -327,11 +339,8 @@ func (c *Client) fetchOnce(ctx context.Context, rawURL string, w io.Writer, prog
 		return 0, &StatusError{URL: redacted, Code: resp.StatusCode, Body: first}
 	}
 	var body io.Reader = resp.Body
-	if c.Stall > 0 {
-		timer := time.AfterFunc(c.Stall, func() {
-			cancel(fmt.Errorf("no data received for %s", c.Stall))
-		})
-		defer timer.Stop()
+	if timer != nil {
+		timer.Reset(c.Stall)
 		body = &stallReader{r: resp.Body, timer: timer, d: c.Stall}
 	}
 	total := resp.ContentLength

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -469,5 +470,30 @@ func TestFileProxy(t *testing.T) {
 	}
 	if _, err := c.List(context.Background(), "example.com/none"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("List of a missing module = %v, want ErrNotFound", err)
+	}
+}
+
+func TestStallBeforeHeaders(t *testing.T) {
+	block := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-block:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(block)
+	c, err := New(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Stall, c.Backoff, c.Attempts = 100*time.Millisecond, time.Millisecond, 2
+	start := time.Now()
+	_, err = c.List(context.Background(), "example.com/m")
+	if err == nil || !strings.Contains(err.Error(), "no data received for 100ms") {
+		t.Errorf("List from a proxy that sends no headers = %v, want a stall error", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("List took %s, want about two stall periods", d)
 	}
 }

@@ -263,15 +263,26 @@ func verify(ctx context.Context, db Verifier, zipFile, modVersion string) (strin
 
 // clean removes what killed builds left for release name: temp dirs, and
 // a toolchain dir that never got its marker. The caller holds the lock.
+//
+// Temp dirs of other releases are removed too once they are older than
+// StaleTemp: no install takes that long, so their build was killed.
 func (i *Installer) clean(name string) {
 	entries, _ := os.ReadDir(i.Cache.Dir)
 	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), ".tmp-"+name+"-") {
+		if !strings.HasPrefix(e.Name(), ".tmp-") {
+			continue
+		}
+		mine := strings.HasPrefix(e.Name(), ".tmp-"+name+"-")
+		if info, err := e.Info(); mine || err == nil && time.Since(info.ModTime()) > StaleTemp {
 			cache.RemoveAll(filepath.Join(i.Cache.Dir, e.Name()))
 		}
 	}
 	cache.RemoveAll(filepath.Join(i.Cache.Dir, name))
 }
+
+// StaleTemp is the age after which another release's temp dir is taken
+// for the remains of a killed build.
+const StaleTemp = time.Hour
 
 // Remove deletes release v from the cache.
 func (c Cache) Remove(v string) error {

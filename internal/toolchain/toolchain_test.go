@@ -276,7 +276,22 @@ func TestInstallCleansLeftovers(t *testing.T) {
 		t.Errorf("leftover temp dir still there: %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, ".tmp-go1.21.0.linux-amd64-456")); err != nil {
-		t.Errorf("another release's temp dir was removed: %v", err)
+		t.Errorf("another release's recent temp dir was removed: %v", err)
+	}
+	// Once it is older than any install takes, it is the remains of a
+	// killed build and goes with the next install.
+	old := time.Now().Add(-2 * StaleTemp)
+	if err := os.Chtimes(filepath.Join(dir, ".tmp-go1.21.0.linux-amd64-456"), old, old); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.i.Cache.Remove(goVer); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.i.Install(context.Background(), goVer); err != nil {
+		t.Fatalf("Install: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".tmp-go1.21.0.linux-amd64-456")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("stale temp dir of another release still there: %v", err)
 	}
 	if data, _ := os.ReadFile(tc.Go()); string(data) == "partial" {
 		t.Error("bin/go is the leftover one")
