@@ -21,6 +21,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/dyno"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/proxytest"
 )
@@ -321,25 +322,7 @@ func cmdBootstrapVersion(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 func copyTree(src, dst string) error {
-	return filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o777)
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, info.Mode().Perm())
-	})
+	return cache.CopyTree(src, dst, nil, false)
 }
 
 // fakeToolchainZip returns a well-formed toolchain module zip for the

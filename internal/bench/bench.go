@@ -352,21 +352,5 @@ func copyApp(src, dst string) error {
 }
 
 func copyTree(src, dst string) error {
-	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			if d.Name() == ".git" {
-				return filepath.SkipDir
-			}
-			return os.MkdirAll(target, 0o777)
-		}
-		if !d.Type().IsRegular() {
-			return nil
-		}
-		return cache.CopyFile(path, target)
-	})
+	return cache.CopyTree(src, dst, func(rel string, d fs.DirEntry) bool { return d.Name() == ".git" }, false)
 }

@@ -320,6 +320,7 @@ func TestCopyApp(t *testing.T) {
 		"go.mod":         "-rw-r--r-- module example.com/app\n",
 		"static/app.css": "-rw-r--r-- body {}\n",
 		".github/ci.yml": "-rw-r--r-- on: push\n",
+		"link.go":        "symlink main.go", // kept, as Heroku's checkout keeps it
 	}
 	if got := listTree(t, dst); !reflect.DeepEqual(got, want) {
 		t.Errorf("copied:\n%q\nwant\n%q", got, want)

@@ -197,3 +197,46 @@ func (d Dir) Usable() error {
 	}
 	return nil
 }
+
+// CopyTree copies the tree at src to dst, keeping permission bits and
+// symbolic links (never following them). skip, when not nil, leaves out
+// an entry (and, for a directory, all below it). With link, regular files
+// are hard-linked where the file system allows, else copied.
+func CopyTree(src, dst string, skip func(rel string, d fs.DirEntry) bool, link bool) error {
+	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, path)
+		if err != nil {
+			return err
+		}
+		if rel != "." && skip != nil && skip(rel, d) {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		target := filepath.Join(dst, rel)
+		switch {
+		case d.IsDir():
+			info, err := d.Info()
+			if err != nil {
+				return err
+			}
+			return os.MkdirAll(target, info.Mode().Perm()|0o700)
+		case d.Type()&fs.ModeSymlink != 0:
+			to, err := os.Readlink(path)
+			if err != nil {
+				return err
+			}
+			return os.Symlink(to, target)
+		case d.Type().IsRegular():
+			if link && os.Link(path, target) == nil {
+				return nil
+			}
+			return CopyFile(path, target)
+		}
+		return nil // sockets, devices: not part of an app or a toolchain
+	})
+}

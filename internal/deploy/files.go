@@ -10,62 +10,18 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
 )
 
 // copyApp copies the app into the build directory as Heroku checks it
 // out: without .git, with file modes and symbolic links kept.
 func copyApp(src, dst string) error {
-	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, path)
-		if err != nil {
-			return err
-		}
-		if rel == ".git" {
-			return filepath.SkipDir
-		}
-		target := filepath.Join(dst, rel)
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		switch {
-		case d.IsDir():
-			return os.MkdirAll(target, info.Mode().Perm()|0o700)
-		case d.Type()&fs.ModeSymlink != 0:
-			link, err := os.Readlink(path)
-			if err != nil {
-				return err
-			}
-			return os.Symlink(link, target)
-		case d.Type().IsRegular():
-			return copyFile(path, target, info.Mode().Perm())
-		}
-		return nil // sockets, devices: not part of an app
-	})
-	if err != nil {
+	skipGit := func(rel string, d fs.DirEntry) bool { return rel == ".git" }
+	if err := cache.CopyTree(src, dst, skipGit, false); err != nil {
 		return fmt.Errorf("copy the app: %w", err)
 	}
 	return nil
-}
-
-func copyFile(src, dst string, perm fs.FileMode) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, perm)
-	if err != nil {
-		return err
-	}
-	_, err = io.Copy(out, in)
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // writeEnvDir writes the config vars as Heroku hands them to

@@ -100,14 +100,7 @@ func Parse(name string, data []byte) (*File, error) {
 	}
 	out.Module = f.Module.Mod.Path
 	out.Requires = len(f.Require)
-	if f.Go != nil {
-		out.Go = f.Go.Version
-		out.GoLine = f.Go.Syntax.Start.Line
-	}
-	if f.Toolchain != nil && f.Toolchain.Name != "default" {
-		out.Toolchain = f.Toolchain.Name
-		out.ToolchainLine = f.Toolchain.Syntax.Start.Line
-	}
+	out.setVersions(f.Go, f.Toolchain)
 	out.addComments(f.Syntax)
 	return out, nil
 }
@@ -119,19 +112,22 @@ func ParseWork(name string, data []byte) (*File, error) {
 		return nil, err
 	}
 	out := &File{Name: name, Comments: map[string][]Comment{}}
-	if f.Go != nil {
-		out.Go = f.Go.Version
-		out.GoLine = f.Go.Syntax.Start.Line
-	}
-	if f.Toolchain != nil && f.Toolchain.Name != "default" {
-		out.Toolchain = f.Toolchain.Name
-		out.ToolchainLine = f.Toolchain.Syntax.Start.Line
-	}
+	out.setVersions(f.Go, f.Toolchain)
 	for _, u := range f.Use {
 		out.Uses = append(out.Uses, u.Path)
 	}
 	out.addComments(f.Syntax)
 	return out, nil
+}
+
+// setVersions records the go and toolchain directives, when present.
+func (f *File) setVersions(g *modfile.Go, tc *modfile.Toolchain) {
+	if g != nil {
+		f.Go, f.GoLine = g.Version, g.Syntax.Start.Line
+	}
+	if tc != nil && tc.Name != "default" {
+		f.Toolchain, f.ToolchainLine = tc.Name, tc.Syntax.Start.Line
+	}
 }
 
 // addComments records the "+heroku" comments of a parsed file.

@@ -22,32 +22,8 @@ func KeepToolchain(buildDir, goroot string) error {
 	if err := os.RemoveAll(dst); err != nil {
 		return fmt.Errorf("keep toolchain: %w", err)
 	}
-	err := filepath.WalkDir(goroot, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(goroot, path)
-		if err != nil {
-			return err
-		}
-		target := filepath.Join(dst, rel)
-		switch {
-		case d.IsDir():
-			return os.MkdirAll(target, 0o755)
-		case d.Type()&fs.ModeSymlink != 0:
-			link, err := os.Readlink(path)
-			if err != nil {
-				return err
-			}
-			return os.Symlink(link, target)
-		case !d.Type().IsRegular() || d.Name() == ".installed":
-			return nil
-		}
-		if os.Link(path, target) == nil {
-			return nil
-		}
-		return cache.CopyFile(path, target)
-	})
+	skipMarker := func(rel string, d fs.DirEntry) bool { return d.Name() == ".installed" }
+	err := cache.CopyTree(goroot, dst, skipMarker, true)
 	if err != nil {
 		os.RemoveAll(dst)
 		return fmt.Errorf("keep toolchain: %w", err)
