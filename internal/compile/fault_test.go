@@ -963,7 +963,7 @@ func TestFaultConcurrentBuilds(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	// Slow the download, so the second build comes while the first installs.
-	f.srv.Inject(".zip", 1, proxytest.Fault{Delay: 300 * time.Millisecond})
+	f.srv.Inject(".zip", 1, proxytest.Fault{Delay: 150 * time.Millisecond}) // within the stall timeout
 	results := make([]result, 2)
 	var wg sync.WaitGroup
 	for i := range results {
