@@ -1,22 +1,4 @@
-// Command myapp answers HTTP on $PORT with the Go version that built it.
+// Command no-gomod never builds: the build stops before compiling it.
 package main
 
-import (
-	"fmt"
-	"log"
-	"net/http"
-	"os"
-	"runtime"
-)
-
-func main() {
-	port := os.Getenv("PORT")
-	if port == "" {
-		port = "8080"
-	}
-	http.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprintln(w, "Go app running on Heroku")
-		fmt.Fprintln(w, "built with", runtime.Version())
-	})
-	log.Fatal(http.ListenAndServe(":"+port, nil))
-}
+func main() {}
