@@ -87,7 +87,7 @@ func Find(root, appDir, gowork string) (*App, error) {
 	case appDir != "":
 		rel, err := inside(root, appDir)
 		if err != nil {
-			return nil, fmt.Errorf("GO_APP_DIR=%s: %w", appDir, err)
+			return nil, &SettingError{Var: "GO_APP_DIR", Value: appDir, Err: err}
 		}
 		a.Rel, a.Found = rel, "GO_APP_DIR"
 	case exists(filepath.Join(root, "go.mod")):
@@ -96,7 +96,7 @@ func Find(root, appDir, gowork string) (*App, error) {
 		// A workspace named by GOWORK: build from its directory.
 		rel, err := inside(root, gowork)
 		if err != nil {
-			return nil, fmt.Errorf("GOWORK=%s: %w", gowork, err)
+			return nil, &SettingError{Var: "GOWORK", Value: gowork, Err: err}
 		}
 		a.Rel, a.Found = filepath.Dir(rel), "GOWORK"
 	default:
@@ -112,7 +112,7 @@ func Find(root, appDir, gowork string) (*App, error) {
 	}
 	a.Dir = filepath.Join(root, a.Rel)
 	if st, err := os.Stat(a.Dir); err != nil || !st.IsDir() {
-		return nil, fmt.Errorf("GO_APP_DIR=%s: no such directory in the app", appDir)
+		return nil, &SettingError{Var: "GO_APP_DIR", Value: appDir, Err: errors.New("no such directory in the app")}
 	}
 
 	modPath := filepath.Join(a.Dir, "go.mod")
@@ -137,12 +137,25 @@ func Find(root, appDir, gowork string) (*App, error) {
 	}
 	if a.Mod == nil && a.Work == nil {
 		if appDir != "" {
-			return nil, fmt.Errorf("GO_APP_DIR=%s: no go.mod in %s", appDir, a.Rel)
+			return nil, &SettingError{Var: "GO_APP_DIR", Value: appDir, Err: fmt.Errorf("no go.mod in %s", a.Rel)}
 		}
 		return nil, ErrNoGoMod
 	}
 	return a, nil
 }
+
+// SettingError reports a GO_APP_DIR or GOWORK config var that names no
+// usable place in the app.
+type SettingError struct {
+	Var, Value string
+	Err        error
+}
+
+// Error describes the failure.
+func (e *SettingError) Error() string { return e.Var + "=" + e.Value + ": " + e.Err.Error() }
+
+// Unwrap returns the underlying error.
+func (e *SettingError) Unwrap() error { return e.Err }
 
 // SeveralError reports several candidate modules and no way to choose.
 type SeveralError struct {
@@ -165,11 +178,11 @@ func findWork(root, dir, gowork string) (string, error) {
 	default:
 		rel, err := inside(root, gowork)
 		if err != nil {
-			return "", fmt.Errorf("GOWORK=%s: %w", gowork, err)
+			return "", &SettingError{Var: "GOWORK", Value: gowork, Err: err}
 		}
 		path := filepath.Join(root, rel)
 		if !exists(path) {
-			return "", fmt.Errorf("GOWORK=%s: no such file in the app", gowork)
+			return "", &SettingError{Var: "GOWORK", Value: gowork, Err: errors.New("no such file in the app")}
 		}
 		return path, nil
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/checksum"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/envdir"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goproxy"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/goversion"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/hook"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/manifest"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/netrc"
@@ -62,6 +63,7 @@ type compilation struct {
 	proxy    *goproxy.Client
 	tc       toolchain.Toolchain
 	goCmd    *build.Go
+	req      goversion.Request // the Go release asked for, once chosen
 	mains    []build.Main
 	web      build.Main
 }
@@ -184,13 +186,14 @@ func (c *compilation) readSettings() error {
 func (c *compilation) findApp() error {
 	app, err := appdir.Find(c.BuildDir, c.vars.Get("GO_APP_DIR"), c.vars.Get("GOWORK"))
 	var several *appdir.SeveralError
+	var setting *appdir.SettingError
 	switch {
 	case errors.Is(err, appdir.ErrNoGoMod):
 		return remedy.Wrap(err, "no-go-mod",
 			"Create one with `go mod init example.com/yourapp`, then commit go.mod (and go.sum) and deploy again.")
 	case errors.As(err, &several):
 		return remedy.Wrap(err, "app-dir", "Set GO_APP_DIR to the one to build, e.g. heroku config:set GO_APP_DIR=%s", several.Dirs[0])
-	case err != nil && strings.Contains(err.Error(), "GO_APP_DIR") || err != nil && strings.Contains(err.Error(), "GOWORK"):
+	case errors.As(err, &setting):
 		return remedy.Wrap(err, "app-dir", "Set GO_APP_DIR to the directory of the app's go.mod, relative to the repository root.")
 	case err != nil:
 		return remedy.Wrap(err, "go-mod-errors", "Fix the file at the line shown (`go mod tidy` checks go.mod locally), commit, and deploy again.")

@@ -24,6 +24,7 @@ func (c *compilation) chooseGo(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	c.req = req
 	v := req.Version
 	if req.Kind != goversion.Exact {
 		available, err := c.releases(ctx)
@@ -127,7 +128,7 @@ func (c *compilation) installError(ctx context.Context, err error, v string) err
 	var se *goproxy.StatusError
 	if errors.As(err, &se) && (se.Code == 403 || se.Code == 404 || se.Code == 410) {
 		tcCache := c.toolchainCache()
-		msg := fmt.Sprintf("%s (from %s) is not available from GOPROXY=%s for %s/%s", v, c.requestSource(), c.proxy, tcCache.GOOS, tcCache.GOARCH)
+		msg := fmt.Sprintf("%s (from %s) is not available from GOPROXY=%s for %s/%s", v, c.req.Source, c.proxy, tcCache.GOOS, tcCache.GOARCH)
 		if se.Body != "" {
 			msg += " (the proxy says: " + se.Body + ")"
 		}
@@ -142,15 +143,6 @@ func (c *compilation) installError(ctx context.Context, err error, v string) err
 		return remedy.Wrap(errors.New(msg), "go-version", "%s", fix)
 	}
 	return proxyError(err, c.proxy)
-}
-
-// requestSource names where the version request came from.
-func (c *compilation) requestSource() string {
-	req, err := c.request()
-	if err != nil {
-		return "the build settings"
-	}
-	return req.Source
 }
 
 // proxyError explains a failed request to the module proxy.
