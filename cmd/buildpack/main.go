@@ -12,6 +12,11 @@
 // Heroku would (see internal/deploy):
 //
 //	go run ./cmd/buildpack deploy [-e KEY=VALUE]... [--env-file FILE] [--cache DIR] [--slug FILE] [--no-run] [--port N] APPDIR
+//
+// It builds the release binaries of the program and pins them in
+// buildpack.toml, or checks the pins (see internal/prebuilt):
+//
+//	go run ./cmd/buildpack release [-check] [-out DIR] [-cache DIR] [-buildpack DIR]
 package main
 
 import (
@@ -30,6 +35,7 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/deploy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/herokuci"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/prebuilt"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/report"
 )
 
@@ -46,6 +52,7 @@ const usageText = `usage: buildpack compile BUILD_DIR CACHE_DIR [ENV_DIR]
        buildpack report BUILD_DIR [CACHE_DIR [ENV_DIR]]
        buildpack deploy [-e KEY=VALUE]... [--env-file FILE] [--cache DIR] [--slug FILE] [--no-run] [--port N] APPDIR
        buildpack bench [-warm N] [-cold N] [-buildpack DIR] [APP_DIR]
+       buildpack release [-check] [-out DIR] [-cache DIR] [-buildpack DIR]
 `
 
 // issuesURL is where users report bugs of the buildpack itself.
@@ -90,8 +97,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 		} else {
 			err = compile.Run(ctx, o)
 		}
+		if self, serr := os.Executable(); serr == nil {
+			prebuilt.TrimCache(o.CacheDir, self)
+		}
 	case "bench":
 		err = runBench(ctx, args[1:], stdout, stderr)
+	case "release":
+		err = runRelease(ctx, args[1:], log, stderr)
 	case "test":
 		if len(args) < 2 || len(args) > 3 {
 			return usage()
@@ -160,5 +172,37 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	_, err := bench.Run(ctx, o)
+	return err
+}
+
+// runRelease parses the release flags and builds or checks the release.
+func runRelease(ctx context.Context, args []string, log *output.Log, stderr io.Writer) error {
+	fs := flag.NewFlagSet("release", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	o := prebuilt.Options{Log: log, GOPROXY: os.Getenv("GOPROXY"), GOSUMDB: os.Getenv("GOSUMDB")}
+	fs.BoolVar(&o.Check, "check", false, "check the pins in buildpack.toml instead of writing them")
+	fs.StringVar(&o.OutDir, "out", "", "where to write the binaries (default bin/.program; none with -check)")
+	fs.StringVar(&o.CacheDir, "cache", "", "where to keep the toolchain and the build caches (default: in the user cache directory)")
+	fs.StringVar(&o.BuildpackDir, "buildpack", ".", "the buildpack's directory")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("release: unexpected argument %q", fs.Arg(0))
+	}
+	if o.CacheDir == "" {
+		base, err := os.UserCacheDir()
+		if err != nil {
+			return fmt.Errorf("release: no user cache directory (%v): give one with -cache DIR", err)
+		}
+		o.CacheDir = filepath.Join(base, "gobuildpack", "release")
+	}
+	if err := absPaths(&o.BuildpackDir, &o.OutDir, &o.CacheDir); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(o.CacheDir, 0o777); err != nil {
+		return err
+	}
+	_, err := prebuilt.Release(ctx, o)
 	return err
 }

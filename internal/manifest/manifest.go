@@ -1,6 +1,6 @@
 // Package manifest reads buildpack.toml, which pins the buildpack's own
-// settings: the default Go version and the bootstrap toolchain the bin/
-// shims use when the build machine has no Go.
+// settings: the default Go version, the prebuilt program of a release and
+// the bootstrap toolchain the bin/ shims build the program with otherwise.
 package manifest
 
 import (
@@ -21,14 +21,25 @@ type Manifest struct {
 		DefaultVersion string `toml:"default_version"`
 	} `toml:"go"`
 	Bootstrap Bootstrap `toml:"bootstrap"`
+	Program   Program   `toml:"program"`
 }
 
 // Bootstrap pins the toolchain that builds the buildpack itself.
 type Bootstrap struct {
 	Version string `toml:"version"`
-	// SHA256 and H1 hold the zip's checksums by platform ("linux-amd64").
+	// SHA256 holds the zip's SHA-256 by platform ("linux-amd64"), checked
+	// by the shim before it unpacks the zip.
 	SHA256 map[string]string `toml:"sha256"`
-	H1     map[string]string `toml:"h1"`
+}
+
+// Program pins the prebuilt program of a release (internal/prebuilt): the
+// key of the sources it was built from, the toolchain that built it, the
+// URL template of its binaries and their SHA-256 by platform.
+type Program struct {
+	Source    string            `toml:"source"`
+	Toolchain string            `toml:"toolchain"`
+	URL       string            `toml:"url"`
+	SHA256    map[string]string `toml:"sha256"`
 }
 
 // Read parses dir/buildpack.toml.

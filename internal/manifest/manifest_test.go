@@ -24,20 +24,32 @@ func TestReadBuildpackToml(t *testing.T) {
 		t.Errorf("bootstrap version = %q, want a release like go1.22.5", b.Version)
 	}
 	sha := regexp.MustCompile(`^[0-9a-f]{64}$`)
-	h1 := regexp.MustCompile(`^h1:[A-Za-z0-9+/]{43}=$`)
 	for _, platform := range []string{"linux-amd64", "linux-arm64"} {
 		if !sha.MatchString(b.SHA256[platform]) {
 			t.Errorf("bootstrap sha256 %s = %q", platform, b.SHA256[platform])
 		}
-		if !h1.MatchString(b.H1[platform]) {
-			t.Errorf("bootstrap h1 %s = %q", platform, b.H1[platform])
+	}
+	p := m.Program
+	if !regexp.MustCompile(`^[0-9a-f]{32}$`).MatchString(p.Source) {
+		t.Errorf("program source = %q, want a source key of 32 hex digits", p.Source)
+	}
+	if !regexp.MustCompile(`^go1\.[0-9]+\.[0-9]+$`).MatchString(p.Toolchain) {
+		t.Errorf("program toolchain = %q, want a release like go1.26.11", p.Toolchain)
+	}
+	if !strings.HasPrefix(p.URL, "https://") || !strings.Contains(p.URL, "{source}") || !strings.Contains(p.URL, "{platform}") {
+		t.Errorf("program url = %q, want an https URL template with {source} and {platform}", p.URL)
+	}
+	for _, platform := range []string{"linux-amd64", "linux-arm64"} {
+		if !sha.MatchString(p.SHA256[platform]) {
+			t.Errorf("program sha256 %s = %q", platform, p.SHA256[platform])
 		}
 	}
 }
 
 func TestRead(t *testing.T) {
 	const valid = "[buildpack]\nname = \"Go\"\n\n[go]\ndefault_version = \"1.22\"\n\n" +
-		"[bootstrap]\nversion = \"go1.22.5\"\n[bootstrap.sha256]\nlinux-amd64 = \"abc\"\n[bootstrap.h1]\nlinux-amd64 = \"h1:x\"\n"
+		"[bootstrap]\nversion = \"go1.22.5\"\n[bootstrap.sha256]\nlinux-amd64 = \"abc\"\n" +
+		"[program]\nsource = \"k\"\ntoolchain = \"go1.22.5\"\nurl = \"https://x/{source}/{platform}\"\n[program.sha256]\nlinux-amd64 = \"abc\"\n"
 	tests := []struct {
 		name string
 		data string
@@ -46,6 +58,8 @@ func TestRead(t *testing.T) {
 		{"valid", valid, ""},
 		{"minimal", "[go]\ndefault_version = \"1.23\"\n", ""},
 		{"unknown key", valid + "[go.extra]\nx = 1\n", "unknown key go.extra"},
+		{"h1 pins are no longer read", valid + "[bootstrap.h1]\nlinux-amd64 = \"h1:x\"\n", "unknown key bootstrap.h1"},
+		{"unknown program key", valid + "[program.extra]\nx = 1\n", "unknown key program.extra"},
 		{"unknown table", "[go]\ndefault_version = \"1.22\"\n[toolchain]\nversion = \"1\"\n", "unknown key toolchain"},
 		{"unknown top-level key", "stack = \"heroku-24\"\n[go]\ndefault_version = \"1.22\"\n", "unknown key stack"},
 		{"missing default_version", "[buildpack]\nname = \"Go\"\n", "default_version is not set"},

@@ -90,12 +90,13 @@ func (t Toolchain) Go() string { return filepath.Join(t.Root, "bin", "go") }
 func (c Cache) name(v string) string { return v + "." + c.GOOS + "-" + c.GOARCH }
 
 // Lookup returns the installed toolchain for release v, if the cache holds
-// a complete one: its marker is present and its go command has the size
-// recorded at install time.
+// a complete one: its marker is present, records the h1 hash the checksum
+// database vouched for, and its go command has the size recorded at
+// install time.
 func (c Cache) Lookup(v string) (Toolchain, bool) {
 	root := filepath.Join(c.Dir, c.name(v))
 	data, err := os.ReadFile(filepath.Join(root, markerName))
-	if err != nil {
+	if err != nil || !verifiedMarker(string(data)) {
 		return Toolchain{}, false
 	}
 	want, err := strconv.ParseInt(markerField(string(data), "go-size"), 10, 64)
@@ -107,6 +108,36 @@ func (c Cache) Lookup(v string) (Toolchain, bool) {
 		return Toolchain{}, false
 	}
 	return Toolchain{Version: v, Root: root, Reused: true}, true
+}
+
+// verifiedMarker reports whether a marker records an h1 hash, the only
+// kind Install writes after the checksum database vouched for it. Older
+// versions of the buildpack's shim installed its bootstrap toolchain here
+// with a SHA-256 marker: such a toolchain is not reused.
+func verifiedMarker(marker string) bool {
+	return strings.HasPrefix(markerField(marker, "hash"), "h1:")
+}
+
+// RemoveUnverified removes the toolchains whose marker records no hash
+// the checksum database vouched for, and returns their releases.
+func (c Cache) RemoveUnverified() []string {
+	entries, _ := os.ReadDir(c.Dir)
+	suffix := "." + c.GOOS + "-" + c.GOARCH
+	var removed []string
+	for _, e := range entries {
+		v, ok := strings.CutSuffix(e.Name(), suffix)
+		if !ok || !e.IsDir() || strings.HasPrefix(v, ".") {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(c.Dir, e.Name(), markerName))
+		if err != nil || verifiedMarker(string(data)) {
+			continue // incomplete ones are Install's to clean
+		}
+		if c.Remove(v) == nil {
+			removed = append(removed, v)
+		}
+	}
+	return removed
 }
 
 // Installed returns the releases with a complete toolchain in the cache.

@@ -326,6 +326,9 @@ func TestLookupIncomplete(t *testing.T) {
 				t.Fatal(err)
 			}
 		}},
+		{"marker of a shim install (sha256, no h1)", func(t *testing.T, root string) {
+			shimMarker(t, root)
+		}},
 		{"marker without size", func(t *testing.T, root string) {
 			os.Chmod(filepath.Join(root, markerName), 0o644)
 			if err := os.WriteFile(filepath.Join(root, markerName), []byte("version x\n"), 0o644); err != nil {
@@ -459,5 +462,57 @@ func TestProgress(t *testing.T) {
 	p(1000, 0)
 	if len(log.lines) != 0 {
 		t.Errorf("progress with unknown size logged %q", log.lines)
+	}
+}
+
+// shimMarker rewrites a toolchain's marker as older versions of the
+// buildpack's shim wrote it for their bootstrap toolchain: a SHA-256 of the
+// zip, no hash the checksum database vouched for.
+func shimMarker(t *testing.T, root string) {
+	t.Helper()
+	info, err := os.Stat(filepath.Join(root, "bin/go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(filepath.Join(root, markerName), 0o644)
+	marker := fmt.Sprintf("version v0.0.1-%s.linux-amd64\nhash sha256:e1edb778de0aa08c8e827f5a873b35a46afe680fb241482c531725b2355e470d\ngo-size %d\n", goVer, info.Size())
+	if err := os.WriteFile(filepath.Join(root, markerName), []byte(marker), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRemoveUnverified(t *testing.T) {
+	c := pruneCache(t)
+	shimmed := pruneVersions[1]
+	root := filepath.Join(c.Dir, c.name(shimmed))
+	info, err := os.Stat(filepath.Join(root, "bin/go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(filepath.Join(root, markerName), 0o644)
+	marker := fmt.Sprintf("version v0.0.1-%s.linux-amd64\nhash sha256:00\ngo-size %d\n", shimmed, info.Size())
+	if err := os.WriteFile(filepath.Join(root, markerName), []byte(marker), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// An incomplete install (no marker) is left to Install.
+	incomplete := filepath.Join(c.Dir, c.name("go1.20.14"))
+	if err := os.MkdirAll(filepath.Join(incomplete, "bin"), 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.RemoveUnverified(); !reflect.DeepEqual(got, []string{shimmed}) {
+		t.Errorf("RemoveUnverified = %q, want [%s]", got, shimmed)
+	}
+	if _, err := os.Stat(root); !os.IsNotExist(err) {
+		t.Errorf("%s still there: %v", root, err)
+	}
+	if _, err := os.Stat(incomplete); err != nil {
+		t.Errorf("the incomplete install was removed: %v", err)
+	}
+	want := []string{pruneVersions[0], pruneVersions[2]}
+	if got := c.Installed(); !reflect.DeepEqual(got, want) {
+		t.Errorf("Installed = %q, want %q", got, want)
+	}
+	if got := c.RemoveUnverified(); len(got) != 0 {
+		t.Errorf("second RemoveUnverified = %q, want nothing", got)
 	}
 }

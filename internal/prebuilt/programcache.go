@@ -1,0 +1,132 @@
+package prebuilt
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
+)
+
+// The bin/ shims keep the program in CACHE_DIR/go/program/, one entry per
+// source key and platform:
+//
+//	release-KEY.linux-amd64/buildpack  a prebuilt program, downloaded; checked
+//	                                   against its pin before every run
+//	source-KEY.linux-amd64/buildpack   built here from sources no pin matches;
+//	                                   complete once .ok is there
+//
+// and build it from source in CACHE_DIR/go/bootstrap/, which holds the
+// bootstrap toolchain, GOCACHE and GOMODCACHE of that one build and is
+// removed after it. Both take CACHE_DIR/go/program/.lock while they write.
+
+// KeepPrograms is how many program entries TrimCache keeps: the one
+// running and the most recently used others, for builds that switch
+// between versions of the buildpack.
+const KeepPrograms = 3
+
+// staleTemp is the age after which a temp dir is taken for the remains
+// of a killed build.
+const staleTemp = time.Hour
+
+// TrimCache removes from CACHE_DIR what the next build does not need: all
+// but the KeepPrograms most recently used programs (never the one at
+// running, the path of this executable), the leftovers of killed shims,
+// and toolchains that older shims installed without the checksum
+// database. It returns what it removed, relative to CACHE_DIR/go.
+func TrimCache(cacheDir, running string) []string {
+	root := cache.New(cacheDir).Root
+	dir := filepath.Join(root, "program")
+	if resolved, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = resolved
+	}
+	var removed []string
+	if unlock, err := lock(filepath.Join(dir, ".lock")); err == nil {
+		for _, name := range stalePrograms(dir, running, time.Now()) {
+			if cache.RemoveAll(filepath.Join(dir, name)) == nil {
+				removed = append(removed, filepath.Join("program", name))
+			}
+		}
+		// A shim uses go/bootstrap only while it holds the lock.
+		if _, err := os.Stat(filepath.Join(root, "bootstrap")); err == nil && cache.RemoveAll(filepath.Join(root, "bootstrap")) == nil {
+			removed = append(removed, "bootstrap")
+		}
+		unlock()
+	}
+	tc := toolchain.Cache{Dir: cache.New(cacheDir).Toolchains(), GOOS: runtime.GOOS, GOARCH: runtime.GOARCH}
+	for _, v := range tc.RemoveUnverified() {
+		removed = append(removed, filepath.Join("toolchains", v))
+	}
+	return removed
+}
+
+// stalePrograms returns the entries of the program dir to remove: temp
+// dirs older than staleTemp, and the program entries beyond the
+// KeepPrograms most recently used, never the one holding running.
+func stalePrograms(dir, running string, now time.Time) []string {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	type entry struct {
+		name string
+		used time.Time
+	}
+	var programs []entry
+	var stale []string
+	for _, e := range entries {
+		info, err := e.Info()
+		if err != nil || e.Name() == ".lock" {
+			continue
+		}
+		if strings.HasPrefix(e.Name(), ".") {
+			if now.Sub(info.ModTime()) > staleTemp {
+				stale = append(stale, e.Name())
+			}
+			continue
+		}
+		if inside(filepath.Join(dir, e.Name()), running) {
+			continue // counted among the kept ones below
+		}
+		programs = append(programs, entry{e.Name(), info.ModTime()})
+	}
+	sort.Slice(programs, func(i, j int) bool { return programs[i].used.After(programs[j].used) })
+	keep := KeepPrograms - 1
+	if !inside(dir, running) {
+		keep = KeepPrograms
+	}
+	for i, p := range programs {
+		if i >= keep {
+			stale = append(stale, p.name)
+		}
+	}
+	sort.Strings(stale)
+	return stale
+}
+
+// inside reports whether path is dir or below it.
+func inside(dir, path string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && filepath.IsLocal(rel)
+}
+
+// lock takes an exclusive lock on the file at path, as the shim's flock does.
+func lock(path string) (unlock func(), err error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o666)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { f.Close() }, nil
+}
