@@ -171,10 +171,10 @@ prebuilt_program() {
   if ! curl -fsSL --retry 3 --retry-delay 1 --connect-timeout 15 --speed-limit 1024 --speed-time 60 \
     -o "$tmp/buildpack" "$url" 2>"$tmp/curl.err"; then
     {
-      echo " !     WARNING: could not fetch the prebuilt program from $(redact <<<"$url"):"
-      redact <"$tmp/curl.err" | sed 's/^/ !       /'
-      echo " !     The buildpack is built from source instead."
-    } >&2
+      echo "WARNING: could not fetch the prebuilt program from $url:"
+      sed 's/^/  /' "$tmp/curl.err"
+      echo "The buildpack is built from source instead."
+    } | redact | sed 's/^/ !     /' >&2
     rm -rf "$tmp"
     exec 9>&-
     return 1
@@ -218,13 +218,13 @@ bootstrap_go() {
       got=$url
       break
     fi
-    errors+="$url: $(tr '\n' ' ' <"$work/curl.err")"$'\n'
+    errors+="$url: $(paste -sd' ' "$work/curl.err")"$'\n'
   done < <(proxy_urls)
   if [[ -z "$got" ]]; then
     {
-      echo " !     ERROR: fetch bootstrap toolchain $name from GOPROXY=$(proxy_urls | paste -sd, -):"
-      printf '%s' "${errors:-no proxy in GOPROXY (only direct or off)}" | redact | sed 's/^/ !       /'
-    } >&2
+      echo "ERROR: fetch bootstrap toolchain $name from GOPROXY=$(proxy_urls | paste -sd, -):"
+      printf '%s' "${errors:-no proxy in GOPROXY (only direct or off)}" | sed 's/^/  /'
+    } | redact | sed 's/^/ !     /' >&2
     return 1
   fi
   if [[ $(sha256_of "$work/toolchain.zip") != "$sha" ]]; then

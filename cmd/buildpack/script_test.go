@@ -6,13 +6,16 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -23,6 +26,8 @@ import (
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/dyno"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/manifest"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/prebuilt"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/proxytest"
 )
 
@@ -57,6 +62,11 @@ func TestScript(t *testing.T) {
 		t.Fatal(err)
 	}
 	program := buildProgram(t)
+	// No fixture fetches a prebuilt program from the internet: unless a
+	// script serves one, the shims are answered "not found" and build the
+	// program from source.
+	nowhere := httptest.NewServer(http.NotFoundHandler())
+	defer nowhere.Close()
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join(repoRoot, "testdata", "script"),
 		RequireExplicitExec: true,
@@ -72,6 +82,9 @@ func TestScript(t *testing.T) {
 				env.Setenv(k, goEnv(k))
 			}
 			env.Setenv("GOFLAGS", "")
+			env.Setenv("PROGRAM", program)
+			env.Setenv("PLATFORM", runtime.GOOS+"-"+runtime.GOARCH)
+			env.Setenv(prebuilt.URLEnv, nowhere.URL+"/nowhere/buildpack-{platform}")
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -89,6 +102,9 @@ func TestScript(t *testing.T) {
 			"countproxy":    cmdCountProxy,
 			"nogopath":      cmdNoGoPath,
 			"bootstrapv":    cmdBootstrapVersion,
+			"unpin":         cmdUnpin,
+			"servedir":      cmdServeDir,
+			"tamperfile":    cmdTamperFile,
 			"encode":        cmdEncode,
 			"deploy": func(ts *testscript.TestScript, neg bool, args []string) {
 				cmdDeploy(ts, neg, args, program)
@@ -162,13 +178,14 @@ func cmdSeedCache(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// lscache DIR: list what DIR/go/toolchains and DIR/go holds, lock files aside.
+// lscache DIR: list what DIR/go, DIR/go/toolchains and DIR/go/bootstrap
+// hold, and every file under DIR/go/program, lock files aside.
 func cmdLsCache(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 1 {
 		ts.Fatalf("usage: lscache DIR")
 	}
 	root := filepath.Join(ts.MkAbs(args[0]), "go")
-	for _, sub := range []string{"", "toolchains"} {
+	for _, sub := range []string{"", "toolchains", "bootstrap"} {
 		entries, _ := os.ReadDir(filepath.Join(root, sub))
 		for _, e := range entries {
 			if strings.HasSuffix(e.Name(), ".lock") {
@@ -177,6 +194,13 @@ func cmdLsCache(ts *testscript.TestScript, neg bool, args []string) {
 			fmt.Fprintln(ts.Stdout(), filepath.Join(sub, e.Name()))
 		}
 	}
+	filepath.WalkDir(filepath.Join(root, "program"), func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && !strings.HasSuffix(path, ".lock") {
+			rel, _ := filepath.Rel(root, path)
+			fmt.Fprintln(ts.Stdout(), rel)
+		}
+		return nil
+	})
 }
 
 // serve DIR: start the app's web process in DIR the way a dyno does
@@ -368,11 +392,17 @@ func cmdPrivateProxy(t *testing.T, ts *testscript.TestScript, neg bool, args []s
 	ts.Setenv("SSL_CERT_FILE", cert)
 }
 
-// buildpackcopy: copy the buildpack to $WORK/buildpack and point
-// BUILDPACK at it, for tests that look at what compile writes into the
-// buildpack's own directory.
+// buildpackcopy [DIR]: copy the buildpack to DIR (default
+// $WORK/buildpack) and point BUILDPACK at it, for tests that change the
+// buildpack or look at what compile writes into its own directory.
 func cmdBuildpackCopy(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) > 1 {
+		ts.Fatalf("usage: buildpackcopy [DIR]")
+	}
 	dst := ts.MkAbs("buildpack")
+	if len(args) == 1 {
+		dst = ts.MkAbs(args[0])
+	}
 	for _, name := range []string{"bin", "cmd", "internal", "go.mod", "go.sum", "buildpack.toml"} {
 		src := filepath.Join(repoRoot, name)
 		info, err := os.Stat(src)
@@ -404,4 +434,69 @@ func cmdWaitGlob(ts *testscript.TestScript, neg bool, args []string) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// unpin: make $BUILDPACK a buildpack whose sources match no pin, as a
+// fork's: its [program] source key is one no sources have.
+func cmdUnpin(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: unpin")
+	}
+	path := filepath.Join(ts.Getenv("BUILDPACK"), "buildpack.toml")
+	data, err := os.ReadFile(path)
+	ts.Check(err)
+	mf, err := manifest.Read(filepath.Dir(path))
+	ts.Check(err)
+	pins := prebuilt.Pins(mf.Program)
+	pins.Source = "unpinned"
+	data, err = prebuilt.ReplacePins(data, pins)
+	ts.Check(err)
+	ts.Check(os.WriteFile(path, data, 0o644))
+}
+
+// servedir DIR: serve the files in DIR from a loopback HTTP server, as a
+// release serves its binaries, and set SERVED to its URL.
+// `servedrequests` prints the paths asked for since the last servedrequests.
+func cmdServeDir(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: servedir DIR")
+	}
+	var mu sync.Mutex
+	var seen []string
+	files := http.FileServer(http.Dir(ts.MkAbs(args[0])))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen = append(seen, r.URL.Path)
+		mu.Unlock()
+		files.ServeHTTP(w, r)
+	}))
+	ts.Defer(srv.Close)
+	ts.Setenv("SERVED", srv.URL)
+	ts.SetCmd("servedrequests", func(ts *testscript.TestScript, neg bool, args []string) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(ts.Stdout(), "%d requests\n", len(seen))
+		for _, p := range seen {
+			fmt.Fprintln(ts.Stdout(), p)
+		}
+		seen = nil
+	})
+}
+
+// tamperfile FILE: change one byte in the middle of FILE, as an attacker
+// who replaced a binary would, keeping its size and mode.
+func cmdTamperFile(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: tamperfile FILE")
+	}
+	path := ts.MkAbs(args[0])
+	data, err := os.ReadFile(path)
+	ts.Check(err)
+	if len(data) == 0 {
+		ts.Fatalf("tamperfile: %s is empty", args[0])
+	}
+	data[len(data)/2] ^= 0xff
+	info, err := os.Stat(path)
+	ts.Check(err)
+	ts.Check(os.WriteFile(path, data, info.Mode().Perm()))
 }
