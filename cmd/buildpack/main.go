@@ -51,7 +51,7 @@ const usageText = `usage: buildpack compile BUILD_DIR CACHE_DIR [ENV_DIR]
        buildpack test BUILD_DIR [ENV_DIR]
        buildpack report BUILD_DIR [CACHE_DIR [ENV_DIR]]
        buildpack deploy [-e KEY=VALUE]... [--env-file FILE] [--cache DIR] [--slug FILE] [--no-run] [--port N] APPDIR
-       buildpack bench [-warm N] [-cold N] [-buildpack DIR] [APP_DIR]
+       buildpack bench [-warm N] [-cold N] [-buildpack DIR] [-release-cache DIR] [APP_DIR]
        buildpack release [-check] [-out DIR] [-cache DIR] [-buildpack DIR]
 `
 
@@ -161,8 +161,16 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.IntVar(&o.WarmRuns, "warm", 9, "warm runs of each kind")
 	fs.IntVar(&o.ColdRuns, "cold", 3, "cold runs of each kind (0 skips them)")
 	fs.StringVar(&o.BuildpackDir, "buildpack", ".", "the buildpack's directory")
+	fs.StringVar(&o.ReleaseCache, "release-cache", "", "the release command's cache (default: in the user cache directory)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if o.ReleaseCache == "" {
+		dir, err := releaseCache()
+		if err != nil {
+			return err
+		}
+		o.ReleaseCache = dir
 	}
 	o.App = "testdata/apps/plain"
 	if fs.NArg() > 0 {
@@ -191,18 +199,24 @@ func runRelease(ctx context.Context, args []string, log *output.Log, stderr io.W
 		return fmt.Errorf("release: unexpected argument %q", fs.Arg(0))
 	}
 	if o.CacheDir == "" {
-		base, err := os.UserCacheDir()
+		dir, err := releaseCache()
 		if err != nil {
-			return fmt.Errorf("release: no user cache directory (%v): give one with -cache DIR", err)
+			return err
 		}
-		o.CacheDir = filepath.Join(base, "gobuildpack", "release")
+		o.CacheDir = dir
 	}
 	if err := absPaths(&o.BuildpackDir, &o.OutDir, &o.CacheDir); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(o.CacheDir, 0o777); err != nil {
-		return err
-	}
 	_, err := prebuilt.Release(ctx, o)
 	return err
+}
+
+// releaseCache is the release command's default cache directory.
+func releaseCache() (string, error) {
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("no user cache directory (%v): give one with -cache DIR", err)
+	}
+	return filepath.Join(base, "gobuildpack", "release"), nil
 }

@@ -1,13 +1,19 @@
 // Package bench measures the buildpack against the go command doing the
 // same work by hand, side by side in one run on one machine.
 //
+// The buildpack runs as a release: a copy whose program the release
+// command built (internal/prebuilt), served from a loopback HTTP server.
+//
 // Warm runs alternate (a') a raw `go build` after a one-line change, (a)
 // the same with nothing to do, (c) bin/compile of a fresh copy of the app
 // with that change, and (b) bin/compile of another fresh copy with no
-// change since. Cold runs alternate (d) bin/compile with an empty cache
-// and (e) what a raw build costs from nothing: fetching the toolchain zip,
+// change since. Cold runs, with no Go on PATH and an empty cache,
+// alternate (d) bin/compile of the release, (d') bin/compile of a copy
+// whose sources match no pin, which builds its program from source, and
+// (e) what a raw build costs from nothing: fetching the toolchain zip,
 // extracting it and a `go build` with an empty GOCACHE. Medians are
-// reported with the ratios b/a, c/a' and d/e.
+// reported with the ratios b/a, c/a', d/e and d'/e, and the size of the
+// cache each cold build leaves behind.
 package bench
 
 import (
@@ -16,6 +22,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -23,11 +30,13 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goproxy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/prebuilt"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/slug"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
 )
@@ -39,15 +48,27 @@ type Options struct {
 	WarmRuns     int
 	ColdRuns     int
 	GOPROXY      string
+	// ReleaseCache is the release command's cache (toolchain, GOCACHE).
+	ReleaseCache string
 	Out          io.Writer
 }
 
-// Result holds the medians, in seconds, and the sizes measured.
+// Result holds the medians and the sizes measured.
 type Result struct {
-	RawNoop, RawEdit, Warm, WarmEdit, Cold, RawCold time.Duration
-	Slug, Binary                                    int64
-	GoVersion                                       string
+	RawNoop, RawEdit, Warm, WarmEdit time.Duration
+	Cold, ColdSource, RawCold        time.Duration
+	// CacheRelease and CacheSource are the bytes a cold build of the
+	// release, and one that builds the program from source, leave in
+	// CACHE_DIR.
+	CacheRelease, CacheSource int64
+	Slug, Binary              int64
+	GoVersion                 string
 }
+
+// ClassicCache is what the classic heroku-buildpack-go leaves in its cache
+// after a cold build of testdata/apps/plain (toolchain, GOCACHE, module
+// cache), measured once for comparison.
+const ClassicCache = 294 << 20
 
 // buildArgs are the go build flags both sides use, as bin/compile does.
 var buildArgs = []string{"build", "-trimpath", "-buildvcs=false", "-tags=heroku", "-ldflags=-s -w", "-o", "bin/", "./..."}
@@ -62,10 +83,17 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	b := &bench{Options: o, work: work, warmCache: filepath.Join(work, "cache")}
 	fmt.Fprintf(o.Out, "Benchmarking %s: %d warm and %d cold runs, medians\n", o.App, o.WarmRuns, o.ColdRuns)
 
+	// The buildpack as a release, and as a fork that builds its program.
+	stop, err := b.prepareBuildpacks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer stop()
+
 	// Warm up: one compile fills the cache (toolchain, modules, GOCACHE,
 	// the buildpack's own program).
 	first := filepath.Join(work, "first")
-	if err := b.compile(ctx, first, b.warmCache, -1); err != nil {
+	if err := b.compile(ctx, b.release, os.Environ(), first, b.warmCache, -1); err != nil {
 		return nil, fmt.Errorf("first compile: %w", err)
 	}
 	r := &Result{}
@@ -104,12 +132,16 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			return nil, fmt.Errorf("raw go build: %w", err)
 		}
 		a = append(a, d)
-		d, err = timed(func() error { return b.compile(ctx, filepath.Join(work, fmt.Sprintf("edit%d", i)), b.warmCache, i) })
+		d, err = timed(func() error {
+			return b.compile(ctx, b.release, os.Environ(), filepath.Join(work, fmt.Sprintf("edit%d", i)), b.warmCache, i)
+		})
 		if err != nil {
 			return nil, fmt.Errorf("compile after a change: %w", err)
 		}
 		c = append(c, d)
-		d, err = timed(func() error { return b.compile(ctx, filepath.Join(work, fmt.Sprintf("same%d", i)), b.warmCache, i) })
+		d, err = timed(func() error {
+			return b.compile(ctx, b.release, os.Environ(), filepath.Join(work, fmt.Sprintf("same%d", i)), b.warmCache, i)
+		})
 		if err != nil {
 			return nil, fmt.Errorf("compile with no change: %w", err)
 		}
@@ -117,42 +149,177 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		fmt.Fprintf(o.Out, "  warm run %d: a'=%s a=%s c=%s b=%s\n", i+1, secs(a2[i]), secs(a[i]), secs(c[i]), secs(bb[i]))
 	}
 
-	var dd, e []time.Duration
+	// Cold: no Go on PATH, none of the machine's Go settings, an empty cache.
+	env := coldEnv(os.Environ(), b.programURL)
+	var dd, ds, e []time.Duration
+	var sizes, sourceSizes []int64
 	for i := range o.ColdRuns {
-		coldCache := filepath.Join(work, fmt.Sprintf("cold%d", i))
-		// The buildpack's own program is built once per buildpack version;
-		// it is not part of an app's cold build.
-		if err := copyTree(filepath.Join(cache.New(b.warmCache).Root, "program"), filepath.Join(cache.New(coldCache).Root, "program")); err != nil {
-			return nil, err
+		for _, k := range []struct {
+			bp    string
+			name  string
+			times *[]time.Duration
+			sizes *[]int64
+		}{{b.release, "release", &dd, &sizes}, {b.source, "source", &ds, &sourceSizes}} {
+			coldCache := filepath.Join(work, fmt.Sprintf("cold-%s%d", k.name, i))
+			d, err := timed(func() error {
+				return b.compile(ctx, k.bp, env, filepath.Join(work, fmt.Sprintf("coldapp-%s%d", k.name, i)), coldCache, -1)
+			})
+			if err != nil {
+				return nil, fmt.Errorf("cold compile (%s): %w", k.name, err)
+			}
+			*k.times = append(*k.times, d)
+			*k.sizes = append(*k.sizes, diskUsage(coldCache))
+			cache.RemoveAll(coldCache)
 		}
-		d, err := timed(func() error { return b.compile(ctx, filepath.Join(work, fmt.Sprintf("coldapp%d", i)), coldCache, -1) })
-		if err != nil {
-			return nil, fmt.Errorf("cold compile: %w", err)
-		}
-		dd = append(dd, d)
-		cache.RemoveAll(coldCache)
-		d, err = timed(func() error { return b.rawCold(ctx, i, r.GoVersion) })
+		d, err := timed(func() error { return b.rawCold(ctx, i, r.GoVersion) })
 		if err != nil {
 			return nil, fmt.Errorf("raw cold build: %w", err)
 		}
 		e = append(e, d)
-		fmt.Fprintf(o.Out, "  cold run %d: d=%s e=%s\n", i+1, secs(dd[i]), secs(e[i]))
+		fmt.Fprintf(o.Out, "  cold run %d: d=%s d'=%s e=%s\n", i+1, secs(dd[i]), secs(ds[i]), secs(e[i]))
 	}
 	r.RawNoop, r.RawEdit, r.Warm, r.WarmEdit = median(a), median(a2), median(bb), median(c)
-	r.Cold, r.RawCold = median(dd), median(e)
+	r.Cold, r.ColdSource, r.RawCold = median(dd), median(ds), median(e)
+	r.CacheRelease, r.CacheSource = medianSize(sizes), medianSize(sourceSizes)
 	report(o.Out, r)
 	return r, nil
 }
 
 type bench struct {
 	Options
-	work      string
-	warmCache string
+	work       string
+	warmCache  string
+	release    string // the buildpack as a release
+	source     string // the buildpack with sources that match no pin
+	programURL string // where the release's binaries are served
+}
+
+// prepareBuildpacks makes the release and source copies of the buildpack,
+// builds the release's binaries with the release command and serves them
+// on loopback. stop ends the server.
+func (b *bench) prepareBuildpacks(ctx context.Context) (stop func(), err error) {
+	b.release = filepath.Join(b.work, "buildpack-release")
+	b.source = filepath.Join(b.work, "buildpack-source")
+	for _, dst := range []string{b.release, b.source} {
+		if err := copyBuildpack(b.BuildpackDir, dst); err != nil {
+			return nil, err
+		}
+	}
+	dist := filepath.Join(b.work, "dist")
+	fmt.Fprintf(b.Out, "Building the release's program (go run ./cmd/buildpack release)\n")
+	log := output.New(io.Discard, b.Out)
+	res, err := prebuilt.Release(ctx, prebuilt.Options{BuildpackDir: b.release, OutDir: dist, CacheDir: b.ReleaseCache, GOPROXY: b.GOPROXY, Log: log})
+	if err != nil {
+		return nil, fmt.Errorf("release: %w", err)
+	}
+	pins := res.Pins
+	pins.Source = "unpinned"
+	path := filepath.Join(b.source, "buildpack.toml")
+	data, err := os.ReadFile(path)
+	if err == nil {
+		data, err = prebuilt.ReplacePins(data, pins)
+	}
+	if err == nil {
+		err = os.WriteFile(path, data, 0o644)
+	}
+	if err != nil {
+		return nil, err
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	srv := &http.Server{Handler: http.FileServer(http.Dir(dist))}
+	go srv.Serve(l)
+	b.programURL = "http://" + l.Addr().String() + "/" + prebuilt.BinaryName("{platform}")
+	return func() { srv.Close() }, nil
+}
+
+// copyBuildpack copies what bin/compile needs of the buildpack in src to dst.
+func copyBuildpack(src, dst string) error {
+	for _, name := range []string{"bin", "cmd", "internal", "go.mod", "go.sum", "buildpack.toml"} {
+		info, err := os.Stat(filepath.Join(src, name))
+		if err != nil {
+			return fmt.Errorf("copy the buildpack: %w", err)
+		}
+		if info.IsDir() {
+			err = copyTree(filepath.Join(src, name), filepath.Join(dst, name))
+		} else {
+			err = cache.CopyFile(filepath.Join(src, name), filepath.Join(dst, name))
+		}
+		if err != nil {
+			return fmt.Errorf("copy the buildpack: %w", err)
+		}
+	}
+	// A release's own binaries are fetched, not shipped, in the benchmark.
+	return cache.RemoveAll(filepath.Join(dst, filepath.FromSlash(prebuilt.ShippedDir)))
+}
+
+// coldEnv returns the environment of a build on a machine with no Go:
+// environ without a PATH directory holding a go command and without Go
+// or cgo settings, with the release's binaries served at programURL.
+func coldEnv(environ []string, programURL string) []string {
+	var env []string
+	for _, kv := range environ {
+		k, v, _ := strings.Cut(kv, "=")
+		switch {
+		case k == "PATH":
+			var keep []string
+			for _, dir := range filepath.SplitList(v) {
+				if _, err := os.Stat(filepath.Join(dir, "go")); err != nil {
+					keep = append(keep, dir)
+				}
+			}
+			env = append(env, "PATH="+strings.Join(keep, string(os.PathListSeparator)))
+		case strings.HasPrefix(k, "GO") || strings.HasPrefix(k, "CGO_"):
+		default:
+			env = append(env, kv)
+		}
+	}
+	return append(env, prebuilt.URLEnv+"="+programURL)
+}
+
+// diskUsage returns the bytes the files under dir take on disk, each file
+// counted once however many links it has.
+func diskUsage(dir string) int64 {
+	var total int64
+	seen := map[[2]uint64]bool{}
+	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return nil
+		}
+		st, ok := info.Sys().(*syscall.Stat_t)
+		if !ok {
+			total += info.Size()
+			return nil
+		}
+		id := [2]uint64{uint64(st.Dev), st.Ino}
+		if !seen[id] {
+			seen[id] = true
+			total += st.Blocks * 512
+		}
+		return nil
+	})
+	return total
+}
+
+func medianSize(s []int64) int64 {
+	if len(s) == 0 {
+		return 0
+	}
+	s = append([]int64(nil), s...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	return s[len(s)/2]
 }
 
 // compile copies the app to dir, applies edit n (none when n < 0) and
-// runs bin/compile on it with cacheDir, as Heroku does for a deploy.
-func (b *bench) compile(ctx context.Context, dir, cacheDir string, n int) error {
+// runs bin/compile of the buildpack in bp on it with cacheDir and env, as
+// Heroku does for a deploy.
+func (b *bench) compile(ctx context.Context, bp string, env []string, dir, cacheDir string, n int) error {
 	if err := copyApp(b.App, dir); err != nil {
 		return err
 	}
@@ -170,7 +337,19 @@ func (b *bench) compile(ctx context.Context, dir, cacheDir string, n int) error 
 			return err
 		}
 	}
-	return run(ctx, dir, os.Environ(), filepath.Join(b.BuildpackDir, "bin", "compile"), dir, cacheDir, envDir)
+	if env != nil && !hasKey(env, prebuilt.URLEnv) {
+		env = append(env, prebuilt.URLEnv+"="+b.programURL)
+	}
+	return run(ctx, dir, env, filepath.Join(bp, "bin", "compile"), dir, cacheDir, envDir)
+}
+
+func hasKey(env []string, key string) bool {
+	for _, kv := range env {
+		if strings.HasPrefix(kv, key+"=") {
+			return true
+		}
+	}
+	return false
 }
 
 // rawCold fetches the toolchain zip, extracts it with archive/zip and
@@ -338,11 +517,17 @@ func report(w io.Writer, r *Result) {
 	fmt.Fprintf(w, "  (b)  bin/compile, warm cache, no change      %9s   b/a  = %.2f (target <= 3, and b < 0.5s)\n", secs(r.Warm), ratio(r.Warm, r.RawNoop))
 	fmt.Fprintf(w, "  (c)  bin/compile after a one-line change     %9s   c/a' = %.2f (target <= 1.3)\n", secs(r.WarmEdit), ratio(r.WarmEdit, r.RawEdit))
 	if r.Cold > 0 {
-		fmt.Fprintf(w, "  (d)  bin/compile, empty cache                %9s   d/e  = %.2f (target <= 1.05)\n", secs(r.Cold), ratio(r.Cold, r.RawCold))
+		fmt.Fprintf(w, "  no Go on PATH, empty cache:\n")
+		fmt.Fprintf(w, "  (d)  bin/compile of a release                %9s   d/e  = %.2f (target <= 1.05)\n", secs(r.Cold), ratio(r.Cold, r.RawCold))
+		fmt.Fprintf(w, "  (d') bin/compile, program built from source  %9s   d'/e = %.2f\n", secs(r.ColdSource), ratio(r.ColdSource, r.RawCold))
 		fmt.Fprintf(w, "  (e)  raw: fetch + extract + cold go build    %9s\n", secs(r.RawCold))
+		fmt.Fprintf(w, "  cache left behind: %s by (d), %s by (d'); the classic buildpack leaves %s (target <= about 300 MiB)\n",
+			mib(r.CacheRelease), mib(r.CacheSource), mib(ClassicCache))
 	}
 	fmt.Fprintf(w, "  slug %s before compression, binary %s\n", output.Size(r.Slug), output.Size(r.Binary))
 }
+
+func mib(n int64) string { return fmt.Sprintf("%d MiB", (n+1<<19)>>20) }
 
 func copyApp(src, dst string) error {
 	if err := cache.RemoveAll(dst); err != nil {

@@ -97,11 +97,63 @@ func TestReport(t *testing.T) {
 	if strings.Contains(out, "(d)") || strings.Contains(out, "(e)") {
 		t.Errorf("report without cold runs shows them:\n%s", out)
 	}
-	r.Cold, r.RawCold = 10*time.Second, 8*time.Second
+	r.Cold, r.ColdSource, r.RawCold = 10*time.Second, 20*time.Second, 8*time.Second
+	r.CacheRelease, r.CacheSource = 280<<20, 300<<20+1
 	b.Reset()
 	report(&b, r)
-	if out := b.String(); !strings.Contains(out, "d/e  = 1.25") || !strings.Contains(out, "(e)") {
-		t.Errorf("report with cold runs:\n%s", out)
+	out = b.String()
+	for _, want := range []string{"d/e  = 1.25", "d'/e = 2.50", "(e)", "280 MiB by (d), 300 MiB by (d')", "classic buildpack leaves 294 MiB"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report with cold runs lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestColdEnv(t *testing.T) {
+	withGo := t.TempDir()
+	if err := os.WriteFile(filepath.Join(withGo, "go"), []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	without := t.TempDir()
+	environ := []string{
+		"PATH=" + withGo + ":" + without + ":" + withGo,
+		"HOME=/home/u", "GOCACHE=/c", "GOFLAGS=-race", "GOPROXY=https://p", "CGO_ENABLED=1", "GOBUILDPACK_PROGRAM_URL=https://old",
+	}
+	got := coldEnv(environ, "http://127.0.0.1:1/buildpack-{platform}")
+	want := []string{"PATH=" + without, "HOME=/home/u", "GOBUILDPACK_PROGRAM_URL=http://127.0.0.1:1/buildpack-{platform}"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("coldEnv = %q, want %q", got, want)
+	}
+}
+
+func TestDiskUsage(t *testing.T) {
+	dir := t.TempDir()
+	data := bytes.Repeat([]byte("x"), 100_000)
+	if err := os.WriteFile(filepath.Join(dir, "a"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	one := diskUsage(dir)
+	if one < 100_000 {
+		t.Fatalf("diskUsage = %d, want at least the file's 100000 bytes", one)
+	}
+	// A hard link takes no more space.
+	if err := os.Link(filepath.Join(dir, "a"), filepath.Join(dir, "sub", "b")); err != nil {
+		t.Fatal(err)
+	}
+	if got := diskUsage(dir); got != one {
+		t.Errorf("diskUsage with a hard link = %d, want %d", got, one)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "sub", "c"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := diskUsage(dir); got < one+100_000 {
+		t.Errorf("diskUsage with a second file = %d, want at least %d", got, one+100_000)
+	}
+	if got := diskUsage(filepath.Join(dir, "missing")); got != 0 {
+		t.Errorf("diskUsage of a missing dir = %d", got)
 	}
 }
 

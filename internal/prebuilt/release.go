@@ -84,6 +84,9 @@ func Release(ctx context.Context, o Options) (*Result, error) {
 		return nil, &StaleError{Problems: []string{fmt.Sprintf("[program] source = %q, but the sources (Go files under cmd/ and internal/, go.mod, go.sum) now hash to %q", pinned.Source, key)}}
 	}
 
+	if err := os.MkdirAll(o.CacheDir, 0o777); err != nil {
+		return nil, err
+	}
 	goCmd, err := o.install(ctx, want.Toolchain)
 	if err != nil {
 		return nil, err
