@@ -286,10 +286,14 @@ built_program() {
   echo "-----> Building the Go buildpack with $(GOTOOLCHAIN=local "$go" env GOVERSION)"
   start=$(now_us)
   tmp=$(mktemp -d "$cache_dir/go/program/.tmp-XXXXXX")
-  if ! (cd "$bp_dir" && env GOTOOLCHAIN=local GOWORK=off GOFLAGS="-mod=readonly -modcacherw" CGO_ENABLED=0 GOENV=off \
+  # The flags and settings of a release (internal/prebuilt): with the
+  # bootstrap toolchain, which is the release's, this gives its binary.
+  if ! (cd "$bp_dir" && env -u GOROOT -u GOOS -u GOARCH -u GOAMD64 -u GOARM64 -u GOEXPERIMENT -u GOBIN \
+    GOTOOLCHAIN=local GOWORK=off GOFLAGS="-mod=readonly -modcacherw" CGO_ENABLED=0 GOENV=off \
     GOCACHE="$gocache" GOMODCACHE="$gomodcache" GOPATH="$tmp/gopath" \
     GOPROXY="$(config_var GOPROXY "${GOPROXY:-https://proxy.golang.org}")" \
-    "$go" build -trimpath -buildvcs=false "-ldflags=-s -w -buildid=" -o "$tmp/buildpack" ./cmd/buildpack) 2>&1 |
+    "$go" build -trimpath -buildvcs=false "-ldflags=-s -w -buildid=" "-gcflags=all=-dwarf=false" \
+    -o "$tmp/buildpack" ./cmd/buildpack) 2>&1 |
     redact | sed 's/^/       /' >&2; then
     rm -rf "$tmp" "$cache_dir/go/bootstrap"
     echo " !     ERROR: building the Go buildpack failed (see above)" >&2

@@ -192,8 +192,10 @@ func (o Options) install(ctx context.Context, version string) (string, error) {
 }
 
 // BuildFlags are the go build flags of a release, after "build": no file
-// system paths, no version control stamp, no build ID, no debug info.
-var BuildFlags = []string{"-trimpath", "-buildvcs=false", "-ldflags=-s -w -buildid="}
+// system paths, no version control stamp, no build ID, no debug info (not
+// even generated: that makes a cold build about 6% cheaper). bin/program.sh
+// builds from source with the same flags.
+var BuildFlags = []string{"-trimpath", "-buildvcs=false", "-ldflags=-s -w -buildid=", "-gcflags=all=-dwarf=false"}
 
 // BuildVars are the Go settings of a release build for a platform; every
 // other Go or cgo setting of the machine is dropped (build.Env).
