@@ -149,10 +149,14 @@ prebuilt_program() {
     return 1
   fi
   dir="$cache_dir/go/program/release-$key.$platform"
-  if [[ -f $dir/buildpack && $(sha256_of "$dir/buildpack") == "$sha" ]]; then
-    touch "$dir"
-    PROGRAM="$dir/buildpack"
-    return 0
+  if [[ -f $dir/buildpack ]]; then
+    got=$(sha256_of "$dir/buildpack")
+    if [[ $got == "$sha" ]]; then
+      touch "$dir"
+      PROGRAM="$dir/buildpack"
+      return 0
+    fi
+    echo " !     WARNING: the program cached in CACHE_DIR/go/program/ has sha256:$got, not the pinned sha256:$sha; it is not run, and fetched again." >&2
   fi
 
   exec 9>"$cache_dir/go/program/.lock"

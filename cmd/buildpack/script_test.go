@@ -103,6 +103,7 @@ func TestScript(t *testing.T) {
 			"nogopath":      cmdNoGoPath,
 			"bootstrapv":    cmdBootstrapVersion,
 			"unpin":         cmdUnpin,
+			"sourcekey":     cmdSourceKey,
 			"servedir":      cmdServeDir,
 			"tamperfile":    cmdTamperFile,
 			"encode":        cmdEncode,
@@ -452,6 +453,16 @@ func cmdUnpin(ts *testscript.TestScript, neg bool, args []string) {
 	data, err = prebuilt.ReplacePins(data, pins)
 	ts.Check(err)
 	ts.Check(os.WriteFile(path, data, 0o644))
+}
+
+// sourcekey: set SOURCE_KEY to the source key of $BUILDPACK.
+func cmdSourceKey(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: sourcekey")
+	}
+	key, err := prebuilt.SourceKey(ts.Getenv("BUILDPACK"))
+	ts.Check(err)
+	ts.Setenv("SOURCE_KEY", key)
 }
 
 // servedir DIR: serve the files in DIR from a loopback HTTP server, as a
