@@ -409,7 +409,10 @@ func cmdBuildpackCopy(ts *testscript.TestScript, neg bool, args []string) {
 		info, err := os.Stat(src)
 		ts.Check(err)
 		if info.IsDir() {
-			ts.Check(copyTree(src, filepath.Join(dst, name)))
+			// Without the binaries a release command may have left in bin/.program.
+			ts.Check(cache.CopyTree(src, filepath.Join(dst, name), func(rel string, d fs.DirEntry) bool {
+				return name == "bin" && rel == ".program"
+			}, false))
 			continue
 		}
 		data, err := os.ReadFile(src)
