@@ -57,6 +57,9 @@ type Options struct {
 type Result struct {
 	RawNoop, RawEdit, Warm, WarmEdit time.Duration
 	Cold, ColdSource, RawCold        time.Duration
+	// The CPU time (user and system, the benchmark's and its children's)
+	// of the cold builds: steadier than wall time on a busy machine.
+	ColdCPU, ColdSourceCPU, RawColdCPU time.Duration
 	// CacheRelease and CacheSource are the bytes a cold build of the
 	// release, and one that builds the program from source, leave in
 	// CACHE_DIR.
@@ -151,35 +154,37 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 
 	// Cold: no Go on PATH, none of the machine's Go settings, an empty cache.
 	env := coldEnv(os.Environ(), b.programURL)
-	var dd, ds, e []time.Duration
+	var dd, ds, e, ddCPU, dsCPU, eCPU []time.Duration
 	var sizes, sourceSizes []int64
 	for i := range o.ColdRuns {
 		for _, k := range []struct {
-			bp    string
-			name  string
-			times *[]time.Duration
-			sizes *[]int64
-		}{{b.release, "release", &dd, &sizes}, {b.source, "source", &ds, &sourceSizes}} {
+			bp         string
+			name       string
+			times, cpu *[]time.Duration
+			sizes      *[]int64
+		}{{b.release, "release", &dd, &ddCPU, &sizes}, {b.source, "source", &ds, &dsCPU, &sourceSizes}} {
 			coldCache := filepath.Join(work, fmt.Sprintf("cold-%s%d", k.name, i))
-			d, err := timed(func() error {
+			d, cpu, err := cpuTimed(func() error {
 				return b.compile(ctx, k.bp, env, filepath.Join(work, fmt.Sprintf("coldapp-%s%d", k.name, i)), coldCache, -1)
 			})
 			if err != nil {
 				return nil, fmt.Errorf("cold compile (%s): %w", k.name, err)
 			}
-			*k.times = append(*k.times, d)
+			*k.times, *k.cpu = append(*k.times, d), append(*k.cpu, cpu)
 			*k.sizes = append(*k.sizes, diskUsage(coldCache))
 			cache.RemoveAll(coldCache)
 		}
-		d, err := timed(func() error { return b.rawCold(ctx, i, r.GoVersion) })
+		d, cpu, err := cpuTimed(func() error { return b.rawCold(ctx, i, r.GoVersion) })
 		if err != nil {
 			return nil, fmt.Errorf("raw cold build: %w", err)
 		}
-		e = append(e, d)
-		fmt.Fprintf(o.Out, "  cold run %d: d=%s d'=%s e=%s\n", i+1, secs(dd[i]), secs(ds[i]), secs(e[i]))
+		e, eCPU = append(e, d), append(eCPU, cpu)
+		fmt.Fprintf(o.Out, "  cold run %d: d=%s (cpu %s) d'=%s (cpu %s) e=%s (cpu %s)\n", i+1,
+			secs(dd[i]), secs(ddCPU[i]), secs(ds[i]), secs(dsCPU[i]), secs(e[i]), secs(eCPU[i]))
 	}
 	r.RawNoop, r.RawEdit, r.Warm, r.WarmEdit = median(a), median(a2), median(bb), median(c)
 	r.Cold, r.ColdSource, r.RawCold = median(dd), median(ds), median(e)
+	r.ColdCPU, r.ColdSourceCPU, r.RawColdCPU = median(ddCPU), median(dsCPU), median(eCPU)
 	r.CacheRelease, r.CacheSource = medianSize(sizes), medianSize(sourceSizes)
 	report(o.Out, r)
 	return r, nil
@@ -488,6 +493,26 @@ func timed(f func() error) (time.Duration, error) {
 	return time.Since(start), err
 }
 
+// cpuTimed runs f and returns its wall time and the CPU time (user and
+// system) this process and the children it waited for used meanwhile.
+func cpuTimed(f func() error) (wall, cpu time.Duration, err error) {
+	before := cpuUsed()
+	wall, err = timed(f)
+	return wall, cpuUsed() - before, err
+}
+
+// cpuUsed is the CPU time used so far by this process and its waited-for children.
+func cpuUsed() time.Duration {
+	var total time.Duration
+	for _, who := range []int{syscall.RUSAGE_SELF, syscall.RUSAGE_CHILDREN} {
+		var ru syscall.Rusage
+		if syscall.Getrusage(who, &ru) == nil {
+			total += time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+		}
+	}
+	return total
+}
+
 func median(ds []time.Duration) time.Duration {
 	if len(ds) == 0 {
 		return 0
@@ -518,9 +543,11 @@ func report(w io.Writer, r *Result) {
 	fmt.Fprintf(w, "  (c)  bin/compile after a one-line change     %9s   c/a' = %.2f (target <= 1.3)\n", secs(r.WarmEdit), ratio(r.WarmEdit, r.RawEdit))
 	if r.Cold > 0 {
 		fmt.Fprintf(w, "  no Go on PATH, empty cache:\n")
-		fmt.Fprintf(w, "  (d)  bin/compile of a release                %9s   d/e  = %.2f (target <= 1.05)\n", secs(r.Cold), ratio(r.Cold, r.RawCold))
-		fmt.Fprintf(w, "  (d') bin/compile, program built from source  %9s   d'/e = %.2f\n", secs(r.ColdSource), ratio(r.ColdSource, r.RawCold))
-		fmt.Fprintf(w, "  (e)  raw: fetch + extract + cold go build    %9s\n", secs(r.RawCold))
+		fmt.Fprintf(w, "  (d)  bin/compile of a release                %9s   d/e  = %.2f (target <= 1.05); cpu %s, %.2f\n",
+			secs(r.Cold), ratio(r.Cold, r.RawCold), secs(r.ColdCPU), ratio(r.ColdCPU, r.RawColdCPU))
+		fmt.Fprintf(w, "  (d') bin/compile, program built from source  %9s   d'/e = %.2f; cpu %s, %.2f\n",
+			secs(r.ColdSource), ratio(r.ColdSource, r.RawCold), secs(r.ColdSourceCPU), ratio(r.ColdSourceCPU, r.RawColdCPU))
+		fmt.Fprintf(w, "  (e)  raw: fetch + extract + cold go build    %9s   cpu %s\n", secs(r.RawCold), secs(r.RawColdCPU))
 		fmt.Fprintf(w, "  cache left behind: %s by (d), %s by (d'); the classic buildpack leaves %s (target <= about 300 MiB)\n",
 			mib(r.CacheRelease), mib(r.CacheSource), mib(ClassicCache))
 	}

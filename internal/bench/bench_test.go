@@ -98,11 +98,12 @@ func TestReport(t *testing.T) {
 		t.Errorf("report without cold runs shows them:\n%s", out)
 	}
 	r.Cold, r.ColdSource, r.RawCold = 10*time.Second, 20*time.Second, 8*time.Second
+	r.ColdCPU, r.ColdSourceCPU, r.RawColdCPU = 9*time.Second, 30*time.Second, 10*time.Second
 	r.CacheRelease, r.CacheSource = 280<<20, 300<<20+1
 	b.Reset()
 	report(&b, r)
 	out = b.String()
-	for _, want := range []string{"d/e  = 1.25", "d'/e = 2.50", "(e)", "280 MiB by (d), 300 MiB by (d')", "classic buildpack leaves 294 MiB"} {
+	for _, want := range []string{"d/e  = 1.25", "d'/e = 2.50", "(e)", "cpu 9.000s, 0.90", "cpu 30.000s, 3.00", "280 MiB by (d), 300 MiB by (d')", "classic buildpack leaves 294 MiB"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report with cold runs lacks %q:\n%s", want, out)
 		}
@@ -468,5 +469,16 @@ func TestRunAndTimed(t *testing.T) {
 	}
 	if _, err := timed(func() error { return os.ErrNotExist }); err != os.ErrNotExist {
 		t.Errorf("timed lost the error: %v", err)
+	}
+	// A child that burns CPU for a while shows in cpuTimed; an idle wait does not.
+	_, busy, err := cpuTimed(func() error {
+		return run(context.Background(), dir, nil, "/bin/sh", "-c", "i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done")
+	})
+	if err != nil || busy <= 0 {
+		t.Errorf("cpuTimed of a busy child = %v, %v; want some CPU time", busy, err)
+	}
+	wall, idle, err := cpuTimed(func() error { return run(context.Background(), dir, nil, "/bin/sh", "-c", "sleep 0.3") })
+	if err != nil || idle >= wall/2 {
+		t.Errorf("cpuTimed of an idle child = cpu %v in %v, %v; want little CPU time", idle, wall, err)
 	}
 }
