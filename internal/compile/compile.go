@@ -18,17 +18,23 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/build"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/checksum"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/config"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/envdir"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/gocmd"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goproxy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goversion"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/hook"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/manifest"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/modcache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/netrc"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/procfile"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/report"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/shellwords"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/slug"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/sourcekey"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
 )
 
@@ -57,12 +63,12 @@ type compilation struct {
 
 	manifest *manifest.Manifest
 	vars     envdir.Vars
-	config   *build.Config
+	config   *config.Config
 	creds    []netrc.Line
 	app      *appdir.App
 	proxy    *goproxy.Client
 	tc       toolchain.Toolchain
-	goCmd    *build.Go
+	goCmd    *gocmd.Go
 	req      goversion.Request // the Go release asked for, once chosen
 	mains    []build.Main
 	web      build.Main
@@ -84,7 +90,7 @@ func Run(ctx context.Context, o Options) (err error) {
 		if terr != nil {
 			return fmt.Errorf("cache unusable (%v) and no temporary one: %w", err, terr)
 		}
-		defer cache.RemoveAll(tmp)
+		defer files.RemoveAll(tmp)
 		c.log.Warn("the build cache cannot be used (%v); this build uses an empty temporary cache, so it is slower. "+
 			"Clear it with `heroku builds:cache:purge` if it persists.", err)
 		c.cache = cache.New(tmp)
@@ -150,7 +156,7 @@ func (c *compilation) readSettings() error {
 		c.log.Warn("ignoring %q in ENV_DIR: not a config var name", name)
 	}
 	c.vars = vars
-	c.config, err = build.ParseConfig(vars, os.Getenv("SOURCE_VERSION"))
+	c.config, err = config.ParseConfig(vars, os.Getenv("SOURCE_VERSION"))
 	if err != nil {
 		return remedy.Wrap(err, "config-vars", "Fix or unset the config var: heroku config:unset NAME.")
 	}
@@ -278,10 +284,10 @@ func (c *compilation) prepareGoCommand() (*netrc.Home, error) {
 		vars["HOME"] = home.Dir
 		vars["NETRC"] = home.Path()
 	}
-	c.goCmd = &build.Go{
+	c.goCmd = &gocmd.Go{
 		Bin: c.tc.Go(),
 		Dir: c.app.Dir,
-		Env: build.Env(os.Environ(), build.Settings{
+		Env: gocmd.Env(os.Environ(), gocmd.Settings{
 			GOROOT:     c.tc.Root,
 			GOCACHE:    c.cache.GOCACHE(),
 			GOMODCACHE: c.cache.GOMODCACHE(),
@@ -317,8 +323,8 @@ func (c *compilation) downloadModules(ctx context.Context) error {
 	gomod, _ := os.ReadFile(filepath.Join(c.app.Dir, "go.mod"))
 	gosum, _ := os.ReadFile(filepath.Join(c.app.Dir, "go.sum"))
 	key := cache.Hash(gomod, gosum, []byte(c.config.Env["GOFLAGS"]), []byte(c.vars.Get("GOPROXY")), []byte(c.vars.Get("GONOPROXY")), []byte(c.vars.Get("GOPRIVATE")))
-	needed := build.SumModules(gosum)
-	have := build.CachedModules(c.cache.GOMODCACHE(), needed)
+	needed := modcache.SumModules(gosum)
+	have := modcache.CachedModules(c.cache.GOMODCACHE(), needed)
 	// The record holds how many of go.sum's modules were in the cache after
 	// the last download with the same go.mod and go.sum.
 	var after int
@@ -333,7 +339,7 @@ func (c *compilation) downloadModules(ctx context.Context) error {
 	if err != nil {
 		return goError(err, "modules", "Check that go.mod and go.sum are committed and that `go mod download` works locally; for private modules see GO_NETRC.")
 	}
-	after = build.CachedModules(c.cache.GOMODCACHE(), needed)
+	after = modcache.CachedModules(c.cache.GOMODCACHE(), needed)
 	c.log.Detail("Fetched %s, reused %d from the cache", plural(after-have, "module"), have)
 	c.cache.Save("download", key, after)
 	done()
@@ -415,7 +421,7 @@ func (c *compilation) findMains(ctx context.Context) error {
 // listMains lists the main packages, reusing the last build's list when
 // nothing that decides it has changed.
 func (c *compilation) listMains(ctx context.Context, patterns []string) ([]build.Main, error) {
-	key, err := build.PackagesKey(c.app.Dir, c.tc.Version, strings.Join(patterns, " "), c.app.WorkPath,
+	key, err := sourcekey.PackagesKey(c.app.Dir, c.tc.Version, strings.Join(patterns, " "), c.app.WorkPath,
 		c.config.Env["GOFLAGS"], c.config.Env["GOEXPERIMENT"], strings.Join(c.config.Tags, ","))
 	if err == nil {
 		var mains []build.Main
@@ -481,7 +487,7 @@ func (c *compilation) build(ctx context.Context) error {
 	}
 	args = append(args, "-o", out+string(filepath.Separator))
 	args = append(args, pkgs...)
-	c.log.Detail("go %s", build.ShellJoin(args))
+	c.log.Detail("go %s", shellwords.ShellJoin(args))
 	err = c.goCmd.Run(ctx, args...)
 	c.flush()
 	if err != nil {
@@ -593,7 +599,7 @@ func (c *compilation) flush() {
 // goError explains a failed go command, recognizing the failures with a
 // known fix.
 func goError(err error, section, fix string) error {
-	var re *build.RunError
+	var re *gocmd.RunError
 	if errors.As(err, &re) {
 		switch {
 		case strings.Contains(re.Stderr, "inconsistent vendoring"):

@@ -21,10 +21,12 @@ import (
 	"strings"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/appdir"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/build"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/compile"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/config"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/envdir"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/gocmd"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/slug"
@@ -61,7 +63,7 @@ func TestCompile(ctx context.Context, o compile.Options) error {
 	if err != nil {
 		return fmt.Errorf("prepare tests: %w", err)
 	}
-	if err := cache.CopyFile(exe, filepath.Join(dir, "buildpack")); err != nil {
+	if err := files.CopyFile(exe, filepath.Join(dir, "buildpack")); err != nil {
 		return fmt.Errorf("prepare tests: %w", err)
 	}
 	cd := cache.New(o.CacheDir)
@@ -99,7 +101,7 @@ func Test(ctx context.Context, o TestOptions) error {
 	for _, name := range skipped {
 		log.Warn("ignoring %q in ENV_DIR: not a config var name", name)
 	}
-	config, err := build.ParseConfig(vars, "")
+	config, err := config.ParseConfig(vars, "")
 	if err != nil {
 		return remedy.Wrap(err, "config-vars", "Fix or unset the config var: heroku config:unset NAME.")
 	}
@@ -130,7 +132,7 @@ func Test(ctx context.Context, o TestOptions) error {
 		testVars["GOWORK"] = "off"
 	}
 	c := testCaches(o.BuildDir)
-	env := build.Env(os.Environ(), build.Settings{
+	env := gocmd.Env(os.Environ(), gocmd.Settings{
 		GOROOT:     goroot,
 		GOCACHE:    c.GOCACHE,
 		GOMODCACHE: c.GOMODCACHE,

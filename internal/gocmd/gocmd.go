@@ -1,6 +1,6 @@
-// Package build runs the go command on an app: module downloads and
-// builds, with the environment assembled in one place (Env).
-package build
+// Package gocmd runs a toolchain's go command, with the environment for
+// the build, the hooks and the tests assembled in one place (Env).
+package gocmd
 
 import (
 	"bytes"
@@ -153,14 +153,20 @@ func (t *tailBuffer) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// VCSFlag returns the -buildvcs flag for dir: stamping only works when the
-// app has a .git directory and git is installed; otherwise it is turned
-// off so the build does not fail on missing version control.
-func VCSFlag(dir string) string {
-	if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
-		if _, err := exec.LookPath("git"); err == nil {
-			return "-buildvcs=auto"
+// With returns a copy of g whose environment has key set to value.
+func (g *Go) With(key, value string) *Go {
+	c := *g
+	c.Env = setEnv(g.Env, key, value)
+	return &c
+}
+
+// setEnv returns env with key set to value.
+func setEnv(env []string, key, value string) []string {
+	out := make([]string, 0, len(env)+1)
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, key+"=") {
+			out = append(out, kv)
 		}
 	}
-	return "-buildvcs=false"
+	return append(out, key+"="+value)
 }
