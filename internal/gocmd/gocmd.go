@@ -23,23 +23,29 @@ type Go struct {
 	Stderr io.Writer
 }
 
-// Settings are the values the build environment is made from.
+// Settings are the values the environment of the build's processes is
+// made from.
 type Settings struct {
 	GOROOT     string // toolchain root; its bin goes first on PATH
 	GOCACHE    string
 	GOMODCACHE string
 	GOPATH     string
+	// App holds the app's own config vars as KEY=VALUE, for the processes
+	// that run the app's code (build hooks, tests); a plain go build gets
+	// none. Go settings from Vars win over them.
+	App []string
 	// Vars are variables set for the go command on top of the defaults,
 	// e.g. GOPROXY or GOFLAGS from config vars.
 	Vars map[string]string
 }
 
-// Env returns the environment for the go command: base (usually
+// Env returns the environment of a process the build runs: the go
+// command, a build hook or the app's tests. It is base (usually
 // os.Environ()) without any Go or cgo settings of the machine, then the
-// build's own. GOTOOLCHAIN=local keeps the go command from switching to
-// another toolchain; GOENV=off keeps a developer's `go env -w` settings
-// out of the build; CGO_ENABLED=0 gives a static binary unless Vars says
-// otherwise.
+// app's config vars (s.App), then the build's own Go settings.
+// GOTOOLCHAIN=local keeps the go command from switching to another
+// toolchain; GOENV=off keeps a developer's `go env -w` settings out of the
+// build; CGO_ENABLED=0 gives a static binary unless Vars says otherwise.
 func Env(base []string, s Settings) []string {
 	set := map[string]string{}
 	for _, kv := range base {
@@ -48,6 +54,11 @@ func Env(base []string, s Settings) []string {
 			continue
 		}
 		set[k] = v
+	}
+	for _, kv := range s.App {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			set[k] = v
+		}
 	}
 	path := filepath.Join(s.GOROOT, "bin")
 	if p := set["PATH"]; p != "" {
