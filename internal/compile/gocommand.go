@@ -2,6 +2,7 @@ package compile
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/appdir"
@@ -9,6 +10,7 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/envdir"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/gocmd"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/netrc"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/slug"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
 )
 
@@ -27,6 +29,10 @@ type GoEnv struct {
 	Home *netrc.Home
 	// DefaultProxy, when set, is GOPROXY unless a config var sets it.
 	DefaultProxy string
+	// GOBIN, when set, is where `go install` puts commands, and is on PATH
+	// after the toolchain: the slug's bin/ for build hooks, so a tool a
+	// hook installs ships with the app.
+	GOBIN string
 }
 
 // Settings returns the gocmd settings: the Go config vars, the workspace,
@@ -43,6 +49,9 @@ func (e GoEnv) Settings() gocmd.Settings {
 		vars["GOWORK"] = e.App.WorkPath
 	} else {
 		vars["GOWORK"] = "off"
+	}
+	if e.GOBIN != "" {
+		vars["GOBIN"] = e.GOBIN
 	}
 	if e.Home != nil {
 		vars["HOME"] = e.Home.Dir
@@ -94,6 +103,9 @@ func CredentialsHome(vars envdir.Vars) (*netrc.Home, error) {
 type goCommand struct {
 	*gocmd.Go
 	hookEnv []string
+	version string         // the toolchain's release, for messages
+	config  *config.Config // where the user's flags come from
+	nodeApp bool           // the app has a package.json at its root
 }
 
 // prepareGo sets up the environment the go command and the hooks run in.
@@ -108,6 +120,7 @@ func (r *run) prepareGo(s *Settings, app *appdir.App, tc toolchain.Toolchain) (*
 		Config:     s.Config,
 		Vars:       s.Vars,
 		App:        app,
+		GOBIN:      filepath.Join(r.BuildDir, slug.BinDir),
 	}
 	cleanup := func() {}
 	home, err := CredentialsHome(s.Vars)
@@ -120,7 +133,8 @@ func (r *run) prepareGo(s *Settings, app *appdir.App, tc toolchain.Toolchain) (*
 	}
 	g := env.Go()
 	g.Stdout, g.Stderr = r.log.Indented(), r.log.IndentedErr()
-	return &goCommand{Go: g, hookEnv: env.AppEnv()}, cleanup, nil
+	return &goCommand{Go: g, hookEnv: env.AppEnv(), version: tc.Version, config: s.Config,
+		nodeApp: exists(filepath.Join(r.BuildDir, "package.json"))}, cleanup, nil
 }
 
 // flush prints what the go command left on a partial line.
@@ -130,4 +144,9 @@ func (g *goCommand) flush() {
 			f.Flush()
 		}
 	}
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
