@@ -75,6 +75,8 @@ func ParseConfig(vars map[string]string, sourceVersion string) (*Config, error) 
 			applied[name] = true
 		case ownVars[name]:
 			applied[name] = true
+		case strings.HasPrefix(name, "GO_GIT_CRED__"):
+			applied[name] = true
 		case setVars[name] != "":
 			c.Ignored[name] = setVars[name]
 		}

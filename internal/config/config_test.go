@@ -121,7 +121,7 @@ func TestParseConfig(t *testing.T) {
 			name: "applied, ignored and unrelated vars",
 			vars: map[string]string{
 				"GOPROXY": "https://proxy.example", "GOVERSION": "1.22", "GO_APP_DIR": "api", "GOWORK": "off",
-				"GO_NETRC": "machine x", "GO_INSTALL_PACKAGE_SPEC": "./...", "GO_INSTALL_TOOLS_IN_IMAGE": "true",
+				"GO_NETRC": "machine x", "GO_GIT_CRED__HTTPS__GITHUB__COM": "t", "GO_INSTALL_PACKAGE_SPEC": "./...", "GO_INSTALL_TOOLS_IN_IMAGE": "true",
 				"CC": "clang", "PKG_CONFIG": "pkgconf", "GODEBUG": "x=1",
 				"GOROOT": "/go", "GOTOOLCHAIN": "go1.22.0", "GOOS": "windows", "GOARCH": "arm", "GOPATH": "/p",
 				"GOCACHE": "/c", "GOMODCACHE": "/m", "GOENV": "/e", "GOBIN": "/b",
@@ -133,7 +133,7 @@ func TestParseConfig(t *testing.T) {
 					"PKG_CONFIG": "pkgconf", "GODEBUG": "x=1",
 				},
 				Tags: []string{"heroku"},
-				Applied: []string{"CC", "GODEBUG", "GOPROXY", "GOVERSION", "GOWORK", "GO_APP_DIR",
+				Applied: []string{"CC", "GODEBUG", "GOPROXY", "GOVERSION", "GOWORK", "GO_APP_DIR", "GO_GIT_CRED__HTTPS__GITHUB__COM",
 					"GO_INSTALL_PACKAGE_SPEC", "GO_INSTALL_TOOLS_IN_IMAGE", "GO_NETRC", "PKG_CONFIG"},
 				Ignored: map[string]string{
 					"GOROOT": setVars["GOROOT"], "GOTOOLCHAIN": setVars["GOTOOLCHAIN"], "GOOS": setVars["GOOS"],
