@@ -160,13 +160,15 @@ func (c *compilation) readSettings() error {
 	if err != nil {
 		return remedy.Wrap(err, "config-vars", "Fix or unset the config var: heroku config:unset NAME.")
 	}
-	if data := vars.Get("GO_NETRC"); data != "" {
-		c.creds, err = netrc.Parse(data)
-		if err != nil {
-			return remedy.Wrap(fmt.Errorf("GO_NETRC config var: %w", err), "private-modules",
-				"GO_NETRC holds the content of a .netrc file: machine HOST login USER password TOKEN.")
-		}
+	creds, err := netrc.FromVars(vars)
+	for _, w := range creds.Warnings {
+		c.log.Warn("%s", w)
 	}
+	if err != nil {
+		return remedy.Wrap(err, "private-modules",
+			"GO_NETRC holds the content of a .netrc file: machine HOST login USER password TOKEN.")
+	}
+	c.creds = creds.Lines
 	c.proxy, err = goproxy.New(vars.Get("GOPROXY"))
 	if err != nil {
 		return remedy.Wrap(fmt.Errorf("GOPROXY config var: %w", err), "config-vars",
@@ -178,9 +180,9 @@ func (c *compilation) readSettings() error {
 	if c.Backoff > 0 {
 		c.proxy.Backoff = c.Backoff
 	}
-	if c.creds != nil {
+	if len(c.creds) > 0 {
 		c.proxy.Credentials = func(host string) (string, string, bool) { return netrc.Lookup(c.creds, host) }
-		c.log.Detail("Credentials for private hosts: from GO_NETRC (HTTPS only)")
+		c.log.Detail("Credentials for private hosts: from %s (HTTPS only)", strings.Join(creds.Sources, ", "))
 	}
 	if vars.Get("GO_INSTALL_TOOLS_IN_IMAGE") == "true" {
 		c.KeepToolchain = true
@@ -262,8 +264,8 @@ func (c *compilation) toolchainCache() toolchain.Cache {
 }
 
 // prepareGoCommand sets up the environment the go command runs in. With
-// GO_NETRC it returns the private HOME holding the credentials, which the
-// caller removes after the build.
+// credentials (GO_NETRC, GO_GIT_CRED__ vars) it returns the private HOME
+// holding them, which the caller removes after the build.
 func (c *compilation) prepareGoCommand() (*netrc.Home, error) {
 	vars := map[string]string{}
 	for k, v := range c.config.Env {
@@ -275,9 +277,9 @@ func (c *compilation) prepareGoCommand() (*netrc.Home, error) {
 		vars["GOWORK"] = "off"
 	}
 	var home *netrc.Home
-	if data := c.vars.Get("GO_NETRC"); data != "" {
+	if len(c.creds) > 0 {
 		var err error
-		home, err = netrc.NewHome(os.TempDir(), data)
+		home, err = netrc.NewHome(os.TempDir(), netrc.Format(c.creds, proxyURLs(c.proxy)))
 		if err != nil {
 			return nil, err
 		}

@@ -990,8 +990,8 @@ func TestFaultConcurrentBuilds(t *testing.T) {
 
 // Secrets.
 
-// TestFaultSecretsNeverLeak builds with a proxy password in GOPROXY and a
-// GO_NETRC, then looks for either secret in the log, the error, the build
+// TestFaultSecretsNeverLeak builds with a proxy password in GOPROXY, a
+// GO_NETRC and GO_GIT_CRED__ vars, then looks for any secret in the log, the error, the build
 // report and every file the build could write: the build directory, the
 // cache (but the shared GOCACHE) and the temp directory, where the private
 // HOME with the .netrc lives during the build.
@@ -999,6 +999,8 @@ func TestFaultSecretsNeverLeak(t *testing.T) {
 	const (
 		proxyPassword = "proxy-s3cret-7f3a9"
 		netrcPassword = "netrc-s3cret-b41c2"
+		gitCredToken  = "gitcred-s3cret-0d9e7"
+		httpToken     = "gitcred-http-s3cret-5a11c"
 	)
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp) // the subtests' directories are in it too
@@ -1007,13 +1009,15 @@ func TestFaultSecretsNeverLeak(t *testing.T) {
 	srv.RequireBasicAuth("deploy", proxyPassword)
 	authURL := strings.Replace(srv.URL(), "://", "://deploy:"+proxyPassword+"@", 1)
 	vars := map[string]string{
-		"GOPROXY":   authURL,
-		"GOSUMDB":   srv.Key(), // through the proxy, with its credentials
-		"GOVERSION": goVersion,
-		"GO_NETRC":  "machine git.example.com login deploy password " + netrcPassword,
-		"GOPRIVATE": "git.example.com",
+		"GOPROXY":                              authURL,
+		"GOSUMDB":                              srv.Key(), // through the proxy, with its credentials
+		"GOVERSION":                            goVersion,
+		"GO_NETRC":                             "machine git.example.com login deploy password " + netrcPassword,
+		"GOPRIVATE":                            "git.example.com",
+		"GO_GIT_CRED__HTTPS__GITHUB__COM":      gitCredToken,
+		"GO_GIT_CRED__HTTP__GIT__EXAMPLE__COM": "deploy:" + httpToken,
 	}
-	secrets := []string{proxyPassword, netrcPassword}
+	secrets := []string{proxyPassword, netrcPassword, gitCredToken, httpToken}
 
 	check := func(t *testing.T, r result) {
 		t.Helper()
@@ -1062,7 +1066,8 @@ func TestFaultSecretsNeverLeak(t *testing.T) {
 	t.Run("success", func(t *testing.T) {
 		r := runCompile(t, context.Background(), newCacheDir(t), vars)
 		r.ok(t)
-		r.says(t, "Credentials for private hosts: from GO_NETRC")
+		r.says(t, "Credentials for private hosts: from GO_NETRC, GO_GIT_CRED__HTTPS__GITHUB__COM (HTTPS only)")
+		r.says(t, "the GO_GIT_CRED__HTTP__GIT__EXAMPLE__COM config var is ignored: credentials are sent over HTTPS only")
 		check(t, r)
 	})
 	t.Run("failure", func(t *testing.T) {
