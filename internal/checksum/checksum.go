@@ -47,14 +47,18 @@ type DB struct {
 	proxies []string // proxy base URLs to try for <proxy>/sumdb/<name>/
 	dir     string   // cache directory
 	get     Getter
+
+	check    Check    // how ForToolchains decided to check; CheckDB from New
+	settings Settings // what it decided from
+	log      Logger   // nil: no warnings
 }
 
 // New returns the database GOSUMDB names, reached through proxies (base
 // URLs from GOPROXY) when they support it, caching state in dir.
 //
-// GOSUMDB may be "", "off", "sum.golang.org", "name+key" or "name+key url".
-// As in the go command, "off" does not turn off verification of Go
-// toolchains: the default database is used.
+// GOSUMDB may be "", "off", "sum.golang.org", "name+key" or "name+key url";
+// "off" gives the default database. ForToolchains decides whether a
+// toolchain is checked at all.
 func New(gosumdb string, proxies []string, dir string, get Getter) (*DB, error) {
 	db := &DB{proxies: proxies, dir: dir, get: get}
 	fields := strings.Fields(gosumdb)
@@ -94,7 +98,12 @@ func New(gosumdb string, proxies []string, dir string, get Getter) (*DB, error) 
 // path@version. A different hash or an inconsistent log is a
 // *SecurityError; a database that cannot be reached is an ordinary error.
 // Either way the download must not be used.
+//
+// With CheckNone (see ForToolchains) it asks nothing and returns nil.
 func (db *DB) Verify(ctx context.Context, path, version, hash string) error {
+	if db.check == CheckNone {
+		return nil
+	}
 	ops := &ops{db: db, ctx: ctx}
 	client := sumdb.NewClient(ops)
 	lines, err := client.Lookup(path, version)
@@ -226,10 +235,16 @@ func (o *ops) ReadConfig(file string) ([]byte, error) {
 	}
 	// A tree head that no longer verifies (a damaged cache, or GOSUMDB now
 	// naming another key) is dropped: the client then starts afresh
-	// instead of failing every build until the cache is purged.
+	// instead of failing every build until the cache is purged. It is the
+	// anchor of fork detection, so the build log says so.
 	if verifier, verr := note.NewVerifier(o.db.Key); verr == nil {
 		if _, nerr := note.Open(data, note.VerifierList(verifier)); nerr != nil {
 			os.Remove(path)
+			if o.db.log != nil {
+				o.db.log.Warn("the cached tree head of the checksum database %s did not verify and was reset: "+
+					"this build starts the record that later builds check the database's log against. "+
+					"If this repeats, purge the build cache (heroku builds:cache:purge).", o.db.Name)
+			}
 			return nil, nil
 		}
 	}
