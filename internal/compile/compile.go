@@ -241,7 +241,7 @@ func (c *compilation) installGo(ctx context.Context, v string) error {
 		c.tc = tc
 		return nil
 	}
-	db, err := checksum.New(c.vars.Get("GOSUMDB"), proxyURLs(c.proxy), c.cache.SumDB(), c.proxy)
+	db, err := checksum.ForToolchains(checksum.SettingsFrom(c.vars), proxyURLs(c.proxy), c.cache.SumDB(), c.proxy, c.log)
 	if err != nil {
 		return remedy.Wrap(fmt.Errorf("GOSUMDB config var: %w", err), "config-vars", "Unset GOSUMDB, or set it to \"name+key url\" of a checksum database.")
 	}
