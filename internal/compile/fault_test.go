@@ -18,6 +18,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
@@ -693,6 +694,69 @@ func TestFaultForkedChecksumLog(t *testing.T) {
 	}
 	notCached(t, a.cacheDir, other)
 	cached(t, a.cacheDir, goVersion)
+}
+
+// TestFaultFileProxySumDBOff: with a single file:// GOPROXY and
+// GOSUMDB=off, the go command installs a toolchain without asking a
+// checksum database, and so does the build, saying so. With a proxy list,
+// GOSUMDB=off still asks sum.golang.org.
+func TestFaultFileProxySumDBOff(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	dir := filepath.Join(t.TempDir(), "proxy")
+	at := filepath.Join(dir, toolchain.ModulePath, "@v")
+	if err := os.MkdirAll(at, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"list", f.mv + ".info", f.mv + ".mod", f.mv + ".zip"} {
+		resp, err := http.Get(f.srv.URL() + "/" + toolchain.ModulePath + "/@v/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %s, %v", name, resp.Status, err)
+		}
+		if err := os.WriteFile(filepath.Join(at, name), data, 0o666); err != nil {
+			t.Fatal(err)
+		}
+	}
+	vars := map[string]string{"GOPROXY": "file://" + dir, "GOSUMDB": "off", "GOVERSION": goVersion}
+	r := runCompile(t, context.Background(), f.cacheDir, vars)
+	r.ok(t)
+	r.says(t, "Not verified against a checksum database (hash h1:", "GOPROXY is a single file:// URL and GOSUMDB=off, as the go command allows")
+	if strings.Contains(r.log, "Verified h1:") {
+		t.Errorf("the log says the toolchain was verified:\n%s", r.log)
+	}
+	cached(t, f.cacheDir, goVersion)
+
+	// A list of proxies: sum.golang.org is asked, which only the real
+	// proxy serves, so this toolchain is refused.
+	vars["GOPROXY"] = f.srv.URL() + ",file://" + dir
+	f.srv.Inject("/sumdb/sum.golang.org/supported", proxytest.Always, proxytest.Fault{Status: http.StatusServiceUnavailable})
+	other := newCacheDir(t)
+	r = runCompile(t, context.Background(), other, vars)
+	r.failed(t, "checksum database sum.golang.org")
+	notCached(t, other, goVersion)
+}
+
+// TestFaultDamagedTreeHead: a cached tree head that no longer verifies is
+// reset with a warning, since it anchors fork detection.
+func TestFaultDamagedTreeHead(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.run(context.Background()).ok(t)
+	head := filepath.Join(f.cacheDir, "go", "sumdb", "config", proxytest.DBName, "latest")
+	if err := os.WriteFile(head, []byte("damaged\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(f.cacheDir, "go", "toolchains")); err != nil {
+		t.Fatal(err)
+	}
+	r := f.run(context.Background())
+	r.ok(t)
+	r.says(t, "WARNING: the cached tree head of the checksum database "+proxytest.DBName+" did not verify and was reset")
 }
 
 // Cache damage.
