@@ -57,6 +57,7 @@ type DB struct {
 // URLs from GOPROXY) when they support it, caching state in dir.
 //
 // GOSUMDB may be "", "off", "sum.golang.org", "name+key" or "name+key url";
+// errors never repeat it, as a URL may hold a password;
 // "off" gives the default database. ForToolchains decides whether a
 // toolchain is checked at all.
 func New(gosumdb string, proxies []string, dir string, get Getter) (*DB, error) {
@@ -64,7 +65,7 @@ func New(gosumdb string, proxies []string, dir string, get Getter) (*DB, error) 
 	fields := strings.Fields(gosumdb)
 	switch {
 	case len(fields) > 2:
-		return nil, fmt.Errorf("invalid GOSUMDB %q: too many fields", gosumdb)
+		return nil, errors.New("invalid GOSUMDB: too many fields (want \"name+key [url]\")")
 	case len(fields) == 0 || fields[0] == "off":
 		db.Name, db.Key = DefaultName, DefaultKey
 	case fields[0] == DefaultName || fields[0] == "sum.golang.google.cn":
@@ -78,7 +79,7 @@ func New(gosumdb string, proxies []string, dir string, get Getter) (*DB, error) 
 		}
 	case strings.Contains(fields[0], "+"):
 		if _, err := note.NewVerifier(fields[0]); err != nil {
-			return nil, fmt.Errorf("invalid GOSUMDB %q: malformed key: %w", gosumdb, err)
+			return nil, fmt.Errorf("invalid GOSUMDB: malformed key: %w", err)
 		}
 		db.Key = fields[0]
 		db.Name, _, _ = strings.Cut(fields[0], "+")
@@ -86,7 +87,7 @@ func New(gosumdb string, proxies []string, dir string, get Getter) (*DB, error) 
 			db.url = strings.TrimRight(fields[1], "/")
 		}
 	default:
-		return nil, fmt.Errorf("invalid GOSUMDB %q: want a known database (sum.golang.org) or \"name+key [url]\"", gosumdb)
+		return nil, errors.New("invalid GOSUMDB: want a known database (sum.golang.org) or \"name+key [url]\"")
 	}
 	if db.url != "" && !strings.Contains(db.url, "://") {
 		db.url = "https://" + db.url

@@ -101,7 +101,7 @@ func Test(ctx context.Context, o TestOptions) error {
 	for _, name := range skipped {
 		log.Warn("ignoring %q in ENV_DIR: not a config var name", name)
 	}
-	config, err := config.ParseConfig(vars, "")
+	cfg, err := config.ParseConfig(vars, "")
 	if err != nil {
 		return remedy.Wrap(err, "config-vars", "Fix or unset the config var: heroku config:unset NAME.")
 	}
@@ -114,11 +114,11 @@ func Test(ctx context.Context, o TestOptions) error {
 	// settings as the build used them.
 	testVars := map[string]string{}
 	for _, kv := range vars.Exported() {
-		if k, v, _ := strings.Cut(kv, "="); config.Ignored[k] == "" {
+		if k, v, _ := strings.Cut(kv, "="); cfg.Ignored[k] == "" {
 			testVars[k] = v
 		}
 	}
-	for k, v := range config.Env {
+	for k, v := range cfg.Env {
 		testVars[k] = v
 	}
 	if _, ok := vars.Lookup("GOPROXY"); !ok {
@@ -140,10 +140,10 @@ func Test(ctx context.Context, o TestOptions) error {
 		Vars:       testVars,
 	})
 
-	args := []string{"test", "-json", "-trimpath", "-tags=" + strings.Join(config.Tags, ",")}
-	args = append(args, config.Flags...)
+	args := []string{"test", "-json", "-trimpath", "-tags=" + strings.Join(cfg.Tags, ",")}
+	args = append(args, cfg.Flags...)
 	args = append(args, app.Patterns()...)
-	done := log.Timed("Running go %s (TAP on stdout, go test's output on stderr)", strings.Join(args, " "))
+	done := log.Timed("Running go %s (TAP on stdout, go test's output on stderr)", config.LoggedArgs(args))
 	cmd := exec.CommandContext(ctx, filepath.Join(goroot, "bin", "go"), args...)
 	cmd.Dir = app.Dir
 	cmd.Env = env
