@@ -32,7 +32,6 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/procfile"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/report"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/shellwords"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/slug"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/sourcekey"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
@@ -489,7 +488,7 @@ func (c *compilation) build(ctx context.Context) error {
 	}
 	args = append(args, "-o", out+string(filepath.Separator))
 	args = append(args, pkgs...)
-	c.log.Detail("go %s", shellwords.ShellJoin(args))
+	c.log.Detail("go %s", config.LoggedArgs(args))
 	err = c.goCmd.Run(ctx, args...)
 	c.flush()
 	if err != nil {
