@@ -47,6 +47,10 @@ type Options struct {
 	// KeepToolchain puts the toolchain into the slug with go on PATH at
 	// runtime (Heroku CI's bin/test-compile, GO_INSTALL_TOOLS_IN_IMAGE).
 	KeepToolchain bool
+	// KeepSources leaves the app's sources in the build directory
+	// whatever GO_SLUG_KEEP says (Heroku CI's bin/test-compile: bin/test
+	// runs go test on them).
+	KeepSources bool
 	// Stall and Backoff, when not zero, replace the module proxy client's
 	// defaults: how long a response may send nothing, and the first wait
 	// before a retry.
@@ -557,7 +561,9 @@ func (c *compilation) layOutSlug() error {
 	}
 	c.rep.ProcessTypes = processTypes(procs, pf)
 	c.stepDone("Default process types: %s", strings.Join(desc, ", "))
-	if keep := c.vars.Get("GO_SLUG_KEEP"); keep != "" {
+	if keep := c.vars.Get("GO_SLUG_KEEP"); keep != "" && c.KeepSources {
+		c.log.Detail("GO_SLUG_KEEP is not applied: bin/test runs go test on the sources")
+	} else if keep != "" {
 		pats, err := slug.ParseKeep(keep)
 		if err != nil {
 			return remedy.Wrap(fmt.Errorf("GO_SLUG_KEEP config var: %w", err), "slug", "List the files to keep besides the binaries as globs relative to the app, e.g. GO_SLUG_KEEP='templates/** static/**'.")

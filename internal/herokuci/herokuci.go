@@ -50,7 +50,7 @@ type caches struct {
 // kept, then put this program and the cache locations where bin/test
 // finds them (bin/test gets no CACHE_DIR).
 func TestCompile(ctx context.Context, o compile.Options) error {
-	o.KeepToolchain = true
+	o.KeepToolchain, o.KeepSources = true, true
 	if err := compile.Run(ctx, o); err != nil {
 		return err
 	}
