@@ -205,7 +205,7 @@ func (c *compilation) findApp() error {
 	case errors.As(err, &several):
 		return remedy.Wrap(err, "app-dir", "Set GO_APP_DIR to the one to build, e.g. heroku config:set GO_APP_DIR=%s", several.Dirs[0])
 	case errors.As(err, &setting):
-		return remedy.Wrap(err, "app-dir", "Set GO_APP_DIR to the directory of the app's go.mod, relative to the repository root.")
+		return remedy.Wrap(err, "app-dir", "%s", setting.Fix())
 	case err != nil:
 		return remedy.Wrap(err, "go-mod-errors", "Fix the file at the line shown (`go mod tidy` checks go.mod locally), commit, and deploy again.")
 	}
