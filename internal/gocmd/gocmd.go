@@ -124,7 +124,8 @@ type RunError struct {
 	Stderr string
 }
 
-// Error describes the failure.
+// Error describes the failure, with the command line as the build log
+// shows it (LoggedArgs) and long or multi-line arguments elided.
 func (e *RunError) Error() string {
 	args := make([]string, 0, len(e.Args))
 	for _, a := range e.Args {
@@ -133,7 +134,7 @@ func (e *RunError) Error() string {
 		}
 		args = append(args, a)
 	}
-	return fmt.Sprintf("go %s: %v", strings.Join(args, " "), e.Err)
+	return fmt.Sprintf("go %s: %v", LoggedArgs(args), e.Err)
 }
 
 // Unwrap returns the process error.

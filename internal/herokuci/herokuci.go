@@ -143,7 +143,7 @@ func Test(ctx context.Context, o TestOptions) error {
 	args := []string{"test", "-json", "-trimpath", "-tags=" + strings.Join(cfg.Tags, ",")}
 	args = append(args, cfg.Flags...)
 	args = append(args, app.Patterns()...)
-	done := log.Timed("Running go %s (TAP on stdout, go test's output on stderr)", config.LoggedArgs(args))
+	done := log.Timed("Running go %s (TAP on stdout, go test's output on stderr)", gocmd.LoggedArgs(args))
 	cmd := exec.CommandContext(ctx, filepath.Join(goroot, "bin", "go"), args...)
 	cmd.Dir = app.Dir
 	cmd.Env = env

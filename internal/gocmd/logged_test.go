@@ -1,9 +1,11 @@
-package config
+package gocmd
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
+	"github.com/gobuildpack/heroku-buildpack-go/internal/config"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/shellwords"
 )
 
@@ -42,7 +44,7 @@ func TestLoggedArgs(t *testing.T) {
 // TestLoggedArgsOfConfig: the build's own command line, from config vars
 // that hold values, shows none of them.
 func TestLoggedArgsOfConfig(t *testing.T) {
-	c, err := ParseConfig(map[string]string{
+	c, err := config.ParseConfig(map[string]string{
 		"GO_LINKER_SYMBOL": "main.version", "GO_LINKER_VALUE": "tok-1 2",
 		"GO_BUILD_FLAGS": "-race '-ldflags=-X main.key=tok-3'",
 		"GOFLAGS":        "'-ldflags=-X main.other=tok-4'",
@@ -53,5 +55,14 @@ func TestLoggedArgsOfConfig(t *testing.T) {
 	got := LoggedArgs(append([]string{"build"}, c.BuildArgs()...))
 	if want := "build -tags=heroku '-ldflags=-s -w -X main.version=… -X main.other=… -X main.key=…' -race"; got != want {
 		t.Errorf("LoggedArgs =\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestRunErrorHidesLinkerValues: a failed go build's error shows the
+// command line as the log does.
+func TestRunErrorHidesLinkerValues(t *testing.T) {
+	err := &RunError{Args: []string{"build", "-ldflags=-s -X main.key=SECRET", "./..."}, Err: errors.New("exit status 1")}
+	if want := "go build '-ldflags=-s -X main.key=…' ./...: exit status 1"; err.Error() != want {
+		t.Errorf("Error() = %q, want %q", err.Error(), want)
 	}
 }
