@@ -492,7 +492,7 @@ func (c *compilation) build(ctx context.Context) error {
 	}
 	args = append(args, "-o", out+string(filepath.Separator))
 	args = append(args, pkgs...)
-	c.log.Detail("go %s", config.LoggedArgs(args))
+	c.log.Detail("go %s", gocmd.LoggedArgs(args))
 	err = c.goCmd.Run(ctx, args...)
 	c.flush()
 	if err != nil {
