@@ -17,7 +17,6 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/hook"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/modcache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/shellwords"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/slug"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/sourcekey"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
@@ -202,7 +201,7 @@ func (r *run) buildBinaries(ctx context.Context, g *goCommand, s *Settings, app 
 	}
 	args = append(args, "-o", out+string(filepath.Separator))
 	args = append(args, pkgs...)
-	r.log.Detail("go %s", shellwords.ShellJoin(args))
+	r.log.Detail("go %s", gocmd.LoggedArgs(args))
 	err = g.Run(ctx, args...)
 	g.flush()
 	if err != nil {
@@ -243,7 +242,7 @@ func (g *goCommand) failure(err error, section, fix string) error {
 			return remedy.Wrap(fmt.Errorf("%s config var: %s does not know the flag %s", name, g.version, flag), "config-vars",
 				"Remove %s from %s, or build with a Go release that has it (see GOVERSION).", flag, name)
 		}
-		return remedy.Wrap(fmt.Errorf("%s refused a command the buildpack ran: go %s", g.version, shellwords.ShellJoin(re.Args)), "buildpack-errors",
+		return remedy.Wrap(fmt.Errorf("%s refused a command the buildpack ran: go %s", g.version, gocmd.LoggedArgs(re.Args)), "buildpack-errors",
 			"This is a problem of the Go buildpack, not of your app. Please report it, with this build log, at %s", remedy.IssuesURL)
 	}
 	switch {

@@ -37,6 +37,10 @@ type Options struct {
 	// KeepToolchain puts the toolchain into the slug with go on PATH at
 	// runtime (Heroku CI's bin/test-compile, GO_INSTALL_TOOLS_IN_IMAGE).
 	KeepToolchain bool
+	// KeepSources leaves the app's sources in the build directory
+	// whatever GO_SLUG_KEEP says (Heroku CI's bin/test-compile: bin/test
+	// runs go test on them).
+	KeepSources bool
 	// Stall and Backoff, when not zero, replace the module proxy client's
 	// defaults: how long a response may send nothing, and the first wait
 	// before a retry.

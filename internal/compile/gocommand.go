@@ -9,6 +9,7 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/config"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/envdir"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/gocmd"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/goproxy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/netrc"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/slug"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
@@ -89,14 +90,14 @@ func (e GoEnv) Go() *gocmd.Go {
 func (e GoEnv) AppEnv() []string { return gocmd.Env(os.Environ(), e.Settings()) }
 
 // CredentialsHome writes the app's credentials for private hosts
-// (GO_NETRC) into a private temporary HOME for the go command and git, or
-// returns nil when the app has none. The caller removes it.
-func CredentialsHome(vars envdir.Vars) (*netrc.Home, error) {
-	data := vars.Get("GO_NETRC")
-	if data == "" {
+// (GO_NETRC, GO_GIT_CRED__ vars) into a private temporary HOME for the go
+// command and git, or returns nil when the app has none. The caller
+// removes it.
+func CredentialsHome(creds []netrc.Line, proxy *goproxy.Client) (*netrc.Home, error) {
+	if len(creds) == 0 {
 		return nil, nil
 	}
-	return netrc.NewHome(os.TempDir(), data)
+	return netrc.NewHome(os.TempDir(), netrc.Format(creds, proxyURLs(proxy)))
 }
 
 // goCommand is the go command of the build and the environment its hooks run in.
@@ -123,7 +124,7 @@ func (r *run) prepareGo(s *Settings, app *appdir.App, tc toolchain.Toolchain) (*
 		GOBIN:      filepath.Join(r.BuildDir, slug.BinDir),
 	}
 	cleanup := func() {}
-	home, err := CredentialsHome(s.Vars)
+	home, err := CredentialsHome(s.Creds, s.Proxy)
 	if err != nil {
 		return nil, cleanup, err
 	}

@@ -48,7 +48,9 @@ func (r *run) layOutSlug(res *Result, pf *procfile.File) error {
 	}
 	r.rep.ProcessTypes = processTypes(procs, pf)
 	r.stepDone("Default process types: %s", strings.Join(desc, ", "))
-	if keep := s.Vars.Get("GO_SLUG_KEEP"); keep != "" {
+	if keep := s.Vars.Get("GO_SLUG_KEEP"); keep != "" && r.KeepSources {
+		r.log.Detail("GO_SLUG_KEEP is not applied: bin/test runs go test on the sources")
+	} else if keep != "" {
 		pats, err := slug.ParseKeep(keep)
 		if err != nil {
 			return remedy.Wrap(fmt.Errorf("GO_SLUG_KEEP config var: %w", err), "slug", "List the files to keep besides the binaries as globs relative to the app, e.g. GO_SLUG_KEEP='templates/** static/**'.")

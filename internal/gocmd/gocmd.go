@@ -140,7 +140,8 @@ type RunError struct {
 	Stderr string
 }
 
-// Error describes the failure.
+// Error describes the failure, with the command line as the build log
+// shows it (LoggedArgs) and long or multi-line arguments elided.
 func (e *RunError) Error() string {
 	args := make([]string, 0, len(e.Args))
 	for _, a := range e.Args {
@@ -149,7 +150,7 @@ func (e *RunError) Error() string {
 		}
 		args = append(args, a)
 	}
-	return fmt.Sprintf("go %s: %v", strings.Join(args, " "), e.Err)
+	return fmt.Sprintf("go %s: %v", LoggedArgs(args), e.Err)
 }
 
 // Rejected reports whether the go command refused the command line itself
