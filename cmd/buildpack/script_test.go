@@ -24,8 +24,8 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/dyno"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/manifest"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/prebuilt"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/proxytest"
@@ -347,7 +347,7 @@ func cmdBootstrapVersion(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 func copyTree(src, dst string) error {
-	return cache.CopyTree(src, dst, nil, false)
+	return files.CopyTree(src, dst, nil, false)
 }
 
 // fakeToolchainZip returns a well-formed toolchain module zip for the
@@ -410,7 +410,7 @@ func cmdBuildpackCopy(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(err)
 		if info.IsDir() {
 			// Without the binaries a release command may have left in bin/.program.
-			ts.Check(cache.CopyTree(src, filepath.Join(dst, name), func(rel string, d fs.DirEntry) bool {
+			ts.Check(files.CopyTree(src, filepath.Join(dst, name), func(rel string, d fs.DirEntry) bool {
 				return name == "bin" && rel == ".program"
 			}, false))
 			continue

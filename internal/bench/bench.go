@@ -34,6 +34,7 @@ import (
 	"time"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goproxy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/prebuilt"
@@ -82,7 +83,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer cache.RemoveAll(work)
+	defer files.RemoveAll(work)
 	b := &bench{Options: o, work: work, warmCache: filepath.Join(work, "cache")}
 	fmt.Fprintf(o.Out, "Benchmarking %s: %d warm and %d cold runs, medians\n", o.App, o.WarmRuns, o.ColdRuns)
 
@@ -172,7 +173,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			}
 			*k.times, *k.cpu = append(*k.times, d), append(*k.cpu, cpu)
 			*k.sizes = append(*k.sizes, diskUsage(coldCache))
-			cache.RemoveAll(coldCache)
+			files.RemoveAll(coldCache)
 		}
 		d, cpu, err := cpuTimed(func() error { return b.rawCold(ctx, i, r.GoVersion) })
 		if err != nil {
@@ -250,14 +251,14 @@ func copyBuildpack(src, dst string) error {
 		if info.IsDir() {
 			err = copyTree(filepath.Join(src, name), filepath.Join(dst, name))
 		} else {
-			err = cache.CopyFile(filepath.Join(src, name), filepath.Join(dst, name))
+			err = files.CopyFile(filepath.Join(src, name), filepath.Join(dst, name))
 		}
 		if err != nil {
 			return fmt.Errorf("copy the buildpack: %w", err)
 		}
 	}
 	// A release's own binaries are fetched, not shipped, in the benchmark.
-	return cache.RemoveAll(filepath.Join(dst, filepath.FromSlash(prebuilt.ShippedDir)))
+	return files.RemoveAll(filepath.Join(dst, filepath.FromSlash(prebuilt.ShippedDir)))
 }
 
 // coldEnv returns the environment of a build on a machine with no Go:
@@ -362,7 +363,7 @@ func hasKey(env []string, key string) bool {
 // nothing can do.
 func (b *bench) rawCold(ctx context.Context, n int, goVersion string) error {
 	dir := filepath.Join(b.work, fmt.Sprintf("rawcold%d", n))
-	defer cache.RemoveAll(dir)
+	defer files.RemoveAll(dir)
 	proxy := strings.TrimRight(strings.Split(strings.Split(b.GOPROXY+",", ",")[0], "|")[0], "/")
 	if proxy == "" {
 		proxy = goproxy.DefaultURL
@@ -557,12 +558,12 @@ func report(w io.Writer, r *Result) {
 func mib(n int64) string { return fmt.Sprintf("%d MiB", (n+1<<19)>>20) }
 
 func copyApp(src, dst string) error {
-	if err := cache.RemoveAll(dst); err != nil {
+	if err := files.RemoveAll(dst); err != nil {
 		return err
 	}
 	return copyTree(src, dst)
 }
 
 func copyTree(src, dst string) error {
-	return cache.CopyTree(src, dst, func(rel string, d fs.DirEntry) bool { return d.Name() == ".git" }, false)
+	return files.CopyTree(src, dst, func(rel string, d fs.DirEntry) bool { return d.Name() == ".git" }, false)
 }

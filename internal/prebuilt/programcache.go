@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
 )
 
@@ -48,12 +49,12 @@ func TrimCache(cacheDir, running string) []string {
 	var removed []string
 	if unlock, err := lock(filepath.Join(dir, ".lock")); err == nil {
 		for _, name := range stalePrograms(dir, running, time.Now()) {
-			if cache.RemoveAll(filepath.Join(dir, name)) == nil {
+			if files.RemoveAll(filepath.Join(dir, name)) == nil {
 				removed = append(removed, filepath.Join("program", name))
 			}
 		}
 		// A shim uses go/bootstrap only while it holds the lock.
-		if _, err := os.Stat(filepath.Join(root, "bootstrap")); err == nil && cache.RemoveAll(filepath.Join(root, "bootstrap")) == nil {
+		if _, err := os.Stat(filepath.Join(root, "bootstrap")); err == nil && files.RemoveAll(filepath.Join(root, "bootstrap")) == nil {
 			removed = append(removed, "bootstrap")
 		}
 		unlock()

@@ -12,9 +12,9 @@ import (
 	"runtime"
 	"strings"
 
-	"github.com/gobuildpack/heroku-buildpack-go/internal/build"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/checksum"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/gocmd"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goproxy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/manifest"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
@@ -95,7 +95,7 @@ func Release(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer cache.RemoveAll(work)
+	defer files.RemoveAll(work)
 	built := map[string]string{}
 	for _, platform := range Platforms {
 		done := o.Log.Timed("Building the program for %s with %s", platform, want.Toolchain)
@@ -151,7 +151,7 @@ func Release(ctx context.Context, o Options) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := cache.WriteFileAtomic(path, updated, 0o644); err != nil {
+		if err := files.WriteFileAtomic(path, updated, 0o644); err != nil {
 			return nil, err
 		}
 		o.Log.Step("Pinned the program built from sources %s in buildpack.toml", key)
@@ -198,7 +198,7 @@ func (o Options) install(ctx context.Context, version string) (string, error) {
 var BuildFlags = []string{"-trimpath", "-buildvcs=false", "-ldflags=-s -w -buildid=", "-gcflags=all=-dwarf=false"}
 
 // BuildVars are the Go settings of a release build for a platform; every
-// other Go or cgo setting of the machine is dropped (build.Env).
+// other Go or cgo setting of the machine is dropped (gocmd.Env).
 func BuildVars(platform, goproxy, gosumdb string) map[string]string {
 	goos, goarch, _ := strings.Cut(platform, "-")
 	vars := map[string]string{
@@ -221,10 +221,10 @@ func BuildVars(platform, goproxy, gosumdb string) map[string]string {
 
 // build builds the program for platform into bin.
 func (o Options) build(ctx context.Context, goCmd, platform, bin string) error {
-	g := &build.Go{
+	g := &gocmd.Go{
 		Bin: goCmd,
 		Dir: o.BuildpackDir,
-		Env: build.Env(os.Environ(), build.Settings{
+		Env: gocmd.Env(os.Environ(), gocmd.Settings{
 			GOROOT:     filepath.Dir(filepath.Dir(goCmd)),
 			GOCACHE:    filepath.Join(o.CacheDir, "gocache"),
 			GOMODCACHE: filepath.Join(o.CacheDir, "modcache"),
@@ -251,7 +251,7 @@ func writeOut(dir string, built map[string]string, p Pins) (map[string]string, e
 	var sums strings.Builder
 	for _, platform := range Platforms {
 		dst := filepath.Join(dir, BinaryName(platform))
-		if err := cache.CopyFile(built[platform], dst); err != nil {
+		if err := files.CopyFile(built[platform], dst); err != nil {
 			return nil, err
 		}
 		if err := os.Chmod(dst, 0o755); err != nil {
@@ -260,7 +260,7 @@ func writeOut(dir string, built map[string]string, p Pins) (map[string]string, e
 		paths[platform] = dst
 		fmt.Fprintf(&sums, "%s  %s\n", p.SHA256[platform], BinaryName(platform))
 	}
-	if err := cache.WriteFileAtomic(filepath.Join(dir, "SHA256SUMS"), []byte(sums.String()), 0o644); err != nil {
+	if err := files.WriteFileAtomic(filepath.Join(dir, "SHA256SUMS"), []byte(sums.String()), 0o644); err != nil {
 		return nil, err
 	}
 	return paths, nil

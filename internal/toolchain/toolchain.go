@@ -23,7 +23,7 @@ import (
 	"golang.org/x/mod/sumdb/dirhash"
 	modzip "golang.org/x/mod/zip"
 
-	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 )
 
@@ -62,6 +62,12 @@ type Downloader interface {
 // Verifier checks a module hash against a checksum database.
 type Verifier interface {
 	Verify(ctx context.Context, path, version, hash string) error
+}
+
+// Describer is a Verifier that says, for the build log, what it checked
+// a hash against, or why it asked no database.
+type Describer interface {
+	Describe(hash string) string
 }
 
 // Logger receives detail lines about the install.
@@ -190,7 +196,7 @@ func (i *Installer) Install(ctx context.Context, v string) (Toolchain, error) {
 	if err != nil {
 		return Toolchain{}, fmt.Errorf("install %s: %w", v, err)
 	}
-	defer cache.RemoveAll(tmp)
+	defer files.RemoveAll(tmp)
 
 	// Fetch.
 	modVersion := ModuleVersion(v, i.Cache.GOOS, i.Cache.GOARCH)
@@ -222,7 +228,11 @@ func (i *Installer) Install(ctx context.Context, v string) (Toolchain, error) {
 	if err != nil {
 		return Toolchain{}, fmt.Errorf("install %s: %w", v, err)
 	}
-	i.Log.Detail("Verified %s against the checksum database", hash)
+	line := fmt.Sprintf("Verified %s against the checksum database", hash)
+	if d, ok := i.Verify.(Describer); ok {
+		line = d.Describe(hash)
+	}
+	i.Log.Detail("%s", line)
 	if unzipErr != nil {
 		return Toolchain{}, fmt.Errorf("install %s: unpack: %w", v, unzipErr)
 	}
@@ -239,7 +249,7 @@ func (i *Installer) Install(ctx context.Context, v string) (Toolchain, error) {
 
 	// Move into place, then mark done.
 	final := filepath.Join(i.Cache.Dir, name)
-	if err := cache.RemoveAll(final); err != nil {
+	if err := files.RemoveAll(final); err != nil {
 		return Toolchain{}, fmt.Errorf("install %s: remove incomplete %s: %w", v, final, err)
 	}
 	if err := os.Rename(root, final); err != nil {
@@ -247,7 +257,7 @@ func (i *Installer) Install(ctx context.Context, v string) (Toolchain, error) {
 	}
 	marker := fmt.Sprintf("version %s\nhash %s\ngo-size %d\n", modVersion, hash, goInfo.Size())
 	if err := os.WriteFile(filepath.Join(final, markerName), []byte(marker), 0o444); err != nil {
-		cache.RemoveAll(final)
+		files.RemoveAll(final)
 		return Toolchain{}, fmt.Errorf("install %s: write marker: %w", v, err)
 	}
 	i.Log.Detail("Unpacked in %s", output.Duration(time.Since(start)))
@@ -305,10 +315,10 @@ func (i *Installer) clean(name string) {
 		}
 		mine := strings.HasPrefix(e.Name(), ".tmp-"+name+"-")
 		if info, err := e.Info(); mine || err == nil && time.Since(info.ModTime()) > StaleTemp {
-			cache.RemoveAll(filepath.Join(i.Cache.Dir, e.Name()))
+			files.RemoveAll(filepath.Join(i.Cache.Dir, e.Name()))
 		}
 	}
-	cache.RemoveAll(filepath.Join(i.Cache.Dir, name))
+	files.RemoveAll(filepath.Join(i.Cache.Dir, name))
 }
 
 // StaleTemp is the age after which another release's temp dir is taken
@@ -323,7 +333,7 @@ func (c Cache) Remove(v string) error {
 		return err
 	}
 	defer unlock()
-	return cache.RemoveAll(filepath.Join(c.Dir, name))
+	return files.RemoveAll(filepath.Join(c.Dir, name))
 }
 
 // makeExecutable sets the execute bits the zip format does not carry:

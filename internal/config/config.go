@@ -1,10 +1,15 @@
-package build
+// Package config turns config vars into the build's configuration: the
+// settings passed to the go command, build tags, linker flags, and the vars
+// applied or ignored.
+package config
 
 import (
 	"errors"
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/shellwords"
 )
 
 // goVars are config vars passed to the go command as they are.
@@ -70,6 +75,8 @@ func ParseConfig(vars map[string]string, sourceVersion string) (*Config, error) 
 			applied[name] = true
 		case ownVars[name]:
 			applied[name] = true
+		case strings.HasPrefix(name, "GO_GIT_CRED__"):
+			applied[name] = true
 		case setVars[name] != "":
 			c.Ignored[name] = setVars[name]
 		}
@@ -85,31 +92,17 @@ func ParseConfig(vars map[string]string, sourceVersion string) (*Config, error) 
 
 	// Tags may come from GOFLAGS and GO_BUILD_FLAGS; a -tags on the
 	// command line would replace the one in GOFLAGS, so both are merged.
-	// The go command splits GOFLAGS on spaces, honouring quotes.
 	if gf, ok := vars["GOFLAGS"]; ok {
-		words, err := SplitWords(gf)
-		if err != nil {
-			return nil, fmt.Errorf("GOFLAGS config var: %w", err)
-		}
-		rest, tags, err := extractTags(words)
+		rest, tags, ld, err := parseGOFLAGS(gf)
 		if err != nil {
 			return nil, fmt.Errorf("GOFLAGS config var: %w", err)
 		}
 		c.Tags = appendNew(c.Tags, tags...)
-		rest, ld, err := extractLDFlags(rest)
-		if err != nil {
-			return nil, fmt.Errorf("GOFLAGS config var: %w", err)
-		}
 		c.LDFlags = append(c.LDFlags, ld...)
-		for i, w := range rest {
-			if strings.ContainsAny(w, " \t'\"") {
-				rest[i], _ = quoteLinkerArg(w)
-			}
-		}
-		c.Env["GOFLAGS"] = strings.Join(rest, " ")
+		c.Env["GOFLAGS"] = rest
 	}
 	if bf := vars["GO_BUILD_FLAGS"]; bf != "" {
-		words, err := SplitWords(bf)
+		words, err := shellwords.SplitWords(bf)
 		if err != nil {
 			return nil, fmt.Errorf("GO_BUILD_FLAGS config var: %w", err)
 		}
@@ -164,6 +157,56 @@ func (c *Config) BuildArgs() []string {
 	return append(args, c.Flags...)
 }
 
+// parseGOFLAGS splits GOFLAGS as the go command does
+// (cmd/go/internal/base.InitGOFLAGS), with its rule that each word is a
+// flag of its own, -flag or -flag=value. It takes out the -tags and
+// -ldflags flags and returns their values, and the other flags as the
+// GOFLAGS to pass on. Errors never repeat a word, which may hold a secret
+// (-ldflags=-X main.key=...).
+func parseGOFLAGS(s string) (rest string, tags, ld []string, err error) {
+	words, err := shellwords.SplitGo(s)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	var kept []string
+	for i, w := range words {
+		if !isFlag(w) {
+			return "", nil, nil, fmt.Errorf("non-flag word %d (the go command takes each word as -flag or -flag=value; "+
+				"quote a whole word that holds spaces: '-ldflags=-X main.v=1 -s')", i+1)
+		}
+		name, val, hasVal := strings.Cut(strings.TrimPrefix(w[1:], "-"), "=")
+		switch name {
+		case "tags":
+			if !hasVal {
+				return "", nil, nil, errors.New("-tags needs a value, e.g. -tags=netgo")
+			}
+			tags = appendNew(tags, splitTags(val)...)
+		case "ldflags":
+			if !hasVal {
+				return "", nil, nil, errors.New("-ldflags needs a value, e.g. '-ldflags=-X main.v=1'")
+			}
+			ld = append(ld, val)
+		default:
+			kept = append(kept, w)
+		}
+	}
+	rest, err = shellwords.JoinGo(kept)
+	return rest, tags, ld, err
+}
+
+// isFlag reports whether the go command takes w as a flag in GOFLAGS:
+// -x, --x, -x=value or --x=value.
+func isFlag(w string) bool {
+	return strings.HasPrefix(w, "-") && w != "-" && w != "--" && !strings.HasPrefix(w, "---") &&
+		!strings.HasPrefix(w, "-=") && !strings.HasPrefix(w, "--=")
+}
+
+// splitTags splits a -tags value: comma-separated, or space-separated as
+// older go commands wrote it.
+func splitTags(val string) []string {
+	return strings.FieldsFunc(val, func(r rune) bool { return r == ',' || r == ' ' })
+}
+
 // extractTags removes -tags flags from args and returns their tags.
 func extractTags(args []string) (rest, tags []string, err error) {
 	for i := 0; i < len(args); i++ {
@@ -180,9 +223,7 @@ func extractTags(args []string) (rest, tags []string, err error) {
 			i++
 			val = args[i]
 		}
-		for _, t := range strings.FieldsFunc(val, func(r rune) bool { return r == ',' || r == ' ' }) {
-			tags = appendNew(tags, t)
-		}
+		tags = appendNew(tags, splitTags(val)...)
 	}
 	return rest, tags, nil
 }
@@ -233,74 +274,4 @@ func appendNew(list []string, items ...string) []string {
 		}
 	}
 	return list
-}
-
-// ShellJoin joins args into a command line a shell would split back into
-// them, for the build log.
-func ShellJoin(args []string) string {
-	out := make([]string, len(args))
-	for i, a := range args {
-		if a == "" || strings.ContainsAny(a, " \t\n'\"\\$`") {
-			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
-		}
-		out[i] = a
-	}
-	return strings.Join(out, " ")
-}
-
-// SplitWords splits s into words the way a POSIX shell would, without
-// expansions: whitespace separates words; single quotes keep everything;
-// double quotes keep everything but \" and \\; a backslash escapes the
-// next character.
-func SplitWords(s string) ([]string, error) {
-	var (
-		words []string
-		cur   strings.Builder
-		in    bool // inside a word
-	)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == ' ' || c == '\t' || c == '\n':
-			if in {
-				words = append(words, cur.String())
-				cur.Reset()
-				in = false
-			}
-		case c == '\\':
-			if i+1 >= len(s) {
-				return nil, errors.New("trailing backslash")
-			}
-			i++
-			cur.WriteByte(s[i])
-			in = true
-		case c == '\'':
-			j := strings.IndexByte(s[i+1:], '\'')
-			if j < 0 {
-				return nil, errors.New("unterminated ' quote")
-			}
-			cur.WriteString(s[i+1 : i+1+j])
-			i += j + 1
-			in = true
-		case c == '"':
-			i++
-			for ; i < len(s) && s[i] != '"'; i++ {
-				if s[i] == '\\' && i+1 < len(s) && (s[i+1] == '"' || s[i+1] == '\\') {
-					i++
-				}
-				cur.WriteByte(s[i])
-			}
-			if i >= len(s) {
-				return nil, errors.New("unterminated \" quote")
-			}
-			in = true
-		default:
-			cur.WriteByte(c)
-			in = true
-		}
-	}
-	if in {
-		words = append(words, cur.String())
-	}
-	return words, nil
 }
