@@ -7,7 +7,8 @@
 //	  sumdb/       the checksum database's verified tree head and tiles
 //	  binaries/    the last build's binaries, restored so an unchanged build skips linking
 //	  state/       small records: the version list, what was last downloaded and listed
-//	  program/     the buildpack's own compiled program
+//	  program/     the buildpack's own program, prebuilt or built from source (internal/prebuilt)
+//	  bootstrap/   the bin/ shims' build of the program from source, removed after it
 //
 // Every file is replaced by rename, so a build killed at any point leaves
 // either the old or the new content.
