@@ -5,7 +5,8 @@
 # A release (the sources match the pins in buildpack.toml [program]) runs
 # the prebuilt program for this platform: the one shipped in bin/.program/,
 # else the one cached in CACHE_DIR/go/program/, else the one downloaded
-# from the release (GOBUILDPACK_PROGRAM_URL replaces the URL template).
+# from the release (GOBUILDPACK_PROGRAM_URL replaces the URL template;
+# "off" builds from source instead).
 # Each is checked against its pinned SHA-256 before it runs; one that does
 # not match is refused and the program is built from source instead.
 #
@@ -180,6 +181,7 @@ prebuilt_program() {
       echo "The buildpack is built from source instead."
     } | redact | sed 's/^/ !     /' >&2
     rm -rf "$tmp"
+    done_in "$start"
     exec 9>&-
     return 1
   fi
@@ -188,6 +190,7 @@ prebuilt_program() {
     refuse "the program downloaded from $(redact <<<"$url")" "$got" "$platform" "$sha"
     echo " !     Nothing was cached." >&2
     rm -rf "$tmp"
+    done_in "$start"
     exec 9>&-
     return 1
   fi
@@ -323,7 +326,8 @@ ensure_program() {
   cache_dir=$(cd "$cache_dir" && pwd)
   key=$(source_key)
   platform=$(go_platform)
-  if [[ $key == "$(toml_value source program)" ]]; then
+  # GOBUILDPACK_PROGRAM_URL=off: never a prebuilt program.
+  if [[ $key == "$(toml_value source program)" && ${GOBUILDPACK_PROGRAM_URL:-} != off ]]; then
     sha=$(toml_value "$platform" program.sha256)
   fi
   if [[ -n $sha ]] && prebuilt_program "$cache_dir" "$key" "$platform" "$sha"; then
