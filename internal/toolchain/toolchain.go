@@ -144,7 +144,9 @@ func (i *Installer) Install(ctx context.Context, v string) (Toolchain, error) {
 		return Toolchain{}, fmt.Errorf("install %s: %w", v, err)
 	}
 	name := i.Cache.name(v)
-	unlock, err := lock(filepath.Join(i.Cache.Dir, "."+name+".lock"))
+	unlock, err := lock(filepath.Join(i.Cache.Dir, "."+name+".lock"), func() {
+		i.Log.Detail("Waiting for another build to finish installing %s", v)
+	})
 	if err != nil {
 		return Toolchain{}, fmt.Errorf("install %s: lock cache: %w", v, err)
 	}
@@ -287,7 +289,7 @@ const StaleTemp = time.Hour
 // Remove deletes release v from the cache.
 func (c Cache) Remove(v string) error {
 	name := c.name(v)
-	unlock, err := lock(filepath.Join(c.Dir, "."+name+".lock"))
+	unlock, err := lock(filepath.Join(c.Dir, "."+name+".lock"), nil)
 	if err != nil {
 		return err
 	}
@@ -320,13 +322,21 @@ func makeExecutable(root string) error {
 	return nil
 }
 
-// lock takes an exclusive lock on the file at path, waiting for it.
-func lock(path string) (unlock func(), err error) {
+// lock takes an exclusive lock on the file at path, waiting for it. When
+// another process holds it, waiting (if not nil) is called before the wait.
+func lock(path string, waiting func()) (unlock func(), err error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o666)
 	if err != nil {
 		return nil, err
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+	err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+	if errors.Is(err, syscall.EWOULDBLOCK) {
+		if waiting != nil {
+			waiting()
+		}
+		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX)
+	}
+	if err != nil {
 		f.Close()
 		return nil, err
 	}
