@@ -93,8 +93,8 @@ func TestScript(t *testing.T) {
 			"deploy": func(ts *testscript.TestScript, neg bool, args []string) {
 				cmdDeploy(ts, neg, args, program)
 			},
-			"ctrlc":    cmdCtrlC,
-			"waitglob": cmdWaitGlob,
+			"ctrlc":     cmdCtrlC,
+			"holdproxy": cmdHoldProxy,
 			"sigterm": func(ts *testscript.TestScript, neg bool, args []string) {
 				for _, cmd := range ts.BackgroundCmds() {
 					cmd.Process.Signal(syscall.SIGTERM)
@@ -388,20 +388,36 @@ func cmdBuildpackCopy(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Setenv("BUILDPACK", dst)
 }
 
-// waitglob PATTERN: wait up to a minute until a path matches PATTERN, for
-// tests that act on a background build at a given step.
-func cmdWaitGlob(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 1 {
-		ts.Fatalf("usage: waitglob PATTERN")
+// holdproxy: start a loopback proxy in front of the real GOPROXY that
+// holds every toolchain zip request, never answering it, and set
+// HOLD_PROXY to its URL. `waitheld` waits until a request is held: a
+// build then stands still while it downloads the toolchain, until it is
+// stopped.
+func cmdHoldProxy(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: holdproxy")
 	}
-	deadline := time.Now().Add(time.Minute)
-	for {
-		if m, _ := filepath.Glob(ts.MkAbs(args[0])); len(m) > 0 {
-			return
+	held := make(chan string, 16)
+	url := forwardingProxy(ts, func(w http.ResponseWriter, r *http.Request) bool {
+		if !strings.Contains(r.URL.Path, "/golang.org/toolchain/@v/") || !strings.HasSuffix(r.URL.Path, ".zip") {
+			return false
 		}
-		if time.Now().After(deadline) {
-			ts.Fatalf("nothing matched %s within a minute", args[0])
+		held <- r.URL.Path
+		<-r.Context().Done() // the client gave up, or the proxy stopped
+		return true
+	})
+	ts.Setenv("HOLD_PROXY", url)
+	ts.SetCmd("waitheld", func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg || len(args) != 0 {
+			ts.Fatalf("usage: waitheld")
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		// The deadline only turns a build that never downloads into a
+		// failure rather than a hang; a held request ends the wait.
+		select {
+		case path := <-held:
+			fmt.Fprintf(ts.Stdout(), "held %s\n", path)
+		case <-time.After(3 * time.Minute):
+			ts.Fatalf("no toolchain download reached the proxy within 3 minutes")
+		}
+	})
 }
