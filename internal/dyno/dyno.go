@@ -135,7 +135,7 @@ type Process struct {
 	Command  string
 	cmd      *exec.Cmd
 	exited   chan struct{} // the shell has exited
-	gone     chan struct{} // ... and every process that holds its output
+	gone     chan struct{} // ... and every other process of the dyno
 	done     chan struct{} // the shell has exited and its output is read
 	err      error
 	stopOnce sync.Once
@@ -171,8 +171,7 @@ func Start(c Config) (*Process, error) {
 	// The output is read through pipes of the dyno's own until every
 	// process holding them is gone, not only the shell: on SIGTERM the
 	// shell dies at once, while the app may take the grace period to shut
-	// down, writing as it goes. The end of the output is also how Stop
-	// learns that every process of the dyno has exited.
+	// down, writing as it goes.
 	out, err := newOutput(c.Stdout, c.Stderr)
 	if err != nil {
 		return nil, fmt.Errorf("start %s process: %w", typ, err)
@@ -198,6 +197,12 @@ func Start(c Config) (*Process, error) {
 	go func() {
 		<-p.exited
 		<-out.done
+		// A process may live on without the output (written to a file);
+		// no event tells when the last one of the group exits, so the
+		// kernel is asked until then.
+		for syscall.Kill(-cmd.Process.Pid, 0) == nil {
+			time.Sleep(20 * time.Millisecond)
+		}
 		close(p.gone)
 	}()
 	return p, nil

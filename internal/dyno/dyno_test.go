@@ -29,6 +29,9 @@ func TestMain(m *testing.M) {
 			go func() {
 				for range term {
 					fmt.Println("got SIGTERM")
+					if fifo := os.Getenv("DYNO_TEST_TERM_FIFO"); fifo != "" {
+						os.WriteFile(fifo, []byte("got SIGTERM\n"), 0)
+					}
 				}
 			}()
 		}
@@ -184,7 +187,7 @@ func TestWaitListeningExit(t *testing.T) {
 // serves and its output still arrives, and Stop waits, until the grace
 // period ends; then it is killed. Run alone, bash hands its process to the
 // app; under a shell that stays, the shell dies of SIGTERM at once and the
-// app lives on as on a dyno.
+// app lives on, as on a dyno, writing to the dyno's output or elsewhere.
 func TestStopGrace(t *testing.T) {
 	exe, err := os.Executable()
 	if err != nil {
@@ -194,16 +197,31 @@ func TestStopGrace(t *testing.T) {
 		name       string
 		command    string
 		shellStays bool
+		logFile    bool // the app writes to a file, not to the dyno's output
 	}{
-		{"app alone", "'" + exe + "'", false},
-		{"app under a shell", "'" + exe + "'; echo 'the app ended'", true},
+		{"app alone", "'" + exe + "'", false, false},
+		{"app under a shell", "'" + exe + "'; echo 'the app ended'", true, false},
+		{"app under a shell, writing to a file", "'" + exe + "' >app.log 2>&1; echo 'the app ended'", true, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			// The app says it got SIGTERM into a fifo too: an event the
+			// test waits for, wherever the app's output goes.
+			fifo := filepath.Join(t.TempDir(), "term")
+			if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			gotTerm := make(chan struct{})
+			go func() {
+				if data, err := os.ReadFile(fifo); err == nil && string(data) == "got SIGTERM\n" {
+					close(gotTerm)
+				}
+			}()
 			out := &watchWriter{}
 			p, err := Start(Config{
-				Dir:     t.TempDir(),
+				Dir:     dir,
 				Command: tt.command,
-				Vars:    map[string]string{"DYNO_TEST_SERVE": "1", "DYNO_TEST_IGNORE_TERM": "1"},
+				Vars:    map[string]string{"DYNO_TEST_SERVE": "1", "DYNO_TEST_IGNORE_TERM": "1", "DYNO_TEST_TERM_FIFO": fifo},
 				Stdout:  out,
 				Stderr:  out,
 			})
@@ -221,7 +239,7 @@ func TestStopGrace(t *testing.T) {
 				close(stopped)
 			}()
 			select {
-			case <-out.says("got SIGTERM\n"):
+			case <-gotTerm:
 			case <-stopped:
 				t.Fatalf("Stop returned before the app got SIGTERM, in the grace period\n%s", out)
 			}
@@ -231,7 +249,9 @@ func TestStopGrace(t *testing.T) {
 			if body, err := get(p.URL() + "/served?after-sigterm"); err != nil || body != "ok\n" {
 				t.Fatalf("GET after SIGTERM, in the grace period = %q, %v; want the app to serve\n%s", body, err, out)
 			}
-			<-out.says("served after-sigterm\n")
+			if !tt.logFile {
+				<-out.says("served after-sigterm\n")
+			}
 			select {
 			case <-stopped:
 				t.Fatalf("Stop returned before the grace period ended\n%s", out)
