@@ -94,6 +94,8 @@ func TestScript(t *testing.T) {
 				cmdDeploy(ts, neg, args, program)
 			},
 			"ctrlc":     cmdCtrlC,
+			"interrupt": cmdInterrupt,
+			"deployout": cmdDeployOut,
 			"holdproxy": cmdHoldProxy,
 			"sigterm": func(ts *testscript.TestScript, neg bool, args []string) {
 				for _, cmd := range ts.BackgroundCmds() {

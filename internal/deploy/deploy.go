@@ -183,17 +183,22 @@ func serve(ctx context.Context, log *output.Log, o Options, buildDir, command, s
 	case <-ctx.Done():
 	}
 	done = log.Timed("Stopping the web process: SIGTERM, then SIGKILL after %s", output.Duration(dyno.StopGrace))
+	// A second Ctrl-C kills it at once. Until Stop returns: the shell
+	// running the command may be gone long before the app is.
 	again := make(chan os.Signal, 1)
 	signal.Notify(again, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(again)
+	stopped := make(chan struct{})
 	go func() {
 		select {
 		case <-again:
+			log.Detail("Stopped again: SIGKILL to the web process")
 			p.Kill()
-		case <-p.Done():
+		case <-stopped:
 		}
 	}()
 	p.Stop(dyno.StopGrace)
+	close(stopped)
 	done()
 	return nil
 }
