@@ -82,7 +82,7 @@ func cmdDeploy(ts *testscript.TestScript, neg bool, args []string, program strin
 		if (d.err == nil) == neg {
 			ts.Fatalf("deploy: exit status %v", d.err)
 		}
-	case <-time.After(3 * time.Minute):
+	case <-time.After(3 * time.Minute): // turns a hang into a failure; the build decides when it serves
 		ts.Fatalf("deploy did not serve within 3 minutes:\n%s%s", d.stdout.String(), d.stderr.String())
 	}
 }
@@ -99,7 +99,7 @@ func cmdCtrlC(ts *testscript.TestScript, neg bool, args []string) {
 	syscall.Kill(-d.cmd.Process.Pid, syscall.SIGINT)
 	select {
 	case <-d.exited:
-	case <-time.After(time.Minute):
+	case <-time.After(time.Minute): // longer than the grace period: turns a hang into a failure
 		ts.Fatalf("deploy did not exit within a minute of Ctrl-C")
 	}
 	d.show(ts)
@@ -173,7 +173,7 @@ func (d *deployState) stop() {
 	syscall.Kill(-d.cmd.Process.Pid, syscall.SIGINT)
 	select {
 	case <-d.exited:
-	case <-time.After(40 * time.Second):
+	case <-time.After(40 * time.Second): // past the grace period, a deploy that hangs is killed
 		syscall.Kill(-d.cmd.Process.Pid, syscall.SIGKILL)
 		<-d.exited
 	}
