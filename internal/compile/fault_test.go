@@ -832,9 +832,20 @@ func TestFaultCacheOtherArchitecture(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// A line request must not take the foreign toolchain either, online or off.
+	// A line request must not take the foreign toolchain either, off line
+	// (the build fails: no toolchain of its own satisfies the request)...
 	f.vars["GOVERSION"] = lang()
-	r := f.run(context.Background())
+	dead := httptest.NewServer(nil)
+	dead.Close()
+	offline := maps.Clone(f.vars)
+	offline["GOPROXY"] = dead.URL
+	r := runCompile(t, context.Background(), f.cacheDir, offline)
+	r.failed(t, "list versions of golang.org/toolchain", "The module proxy could not be reached")
+	if strings.Contains(r.log, "from the cache") {
+		t.Errorf("an offline build used a cached toolchain:\n%s", r.log)
+	}
+	// ... or on line.
+	r = f.run(context.Background())
 	r.ok(t)
 	r.says(t, "Installing "+goVersion)
 	if have := checkCache(t, f.cacheDir, foreign); len(have) != 1 || have[0] != goVersion {
