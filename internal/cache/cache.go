@@ -27,19 +27,31 @@ import (
 // Dir is the buildpack's cache directory, CACHE_DIR/go.
 type Dir struct {
 	Root string
+	// ToolchainsDir, ModCacheDir and GoCacheDir, when set, put those three
+	// big directories elsewhere than under Root (a Cloud Native Buildpack
+	// keeps each in a layer of its own).
+	ToolchainsDir, ModCacheDir, GoCacheDir string
 }
 
 // New returns the cache inside CACHE_DIR.
 func New(cacheDir string) Dir { return Dir{Root: filepath.Join(cacheDir, "go")} }
 
 // Toolchains is where extracted toolchains live.
-func (d Dir) Toolchains() string { return filepath.Join(d.Root, "toolchains") }
+func (d Dir) Toolchains() string { return d.under(d.ToolchainsDir, "toolchains") }
 
 // GOMODCACHE is the module cache.
-func (d Dir) GOMODCACHE() string { return filepath.Join(d.Root, "modcache") }
+func (d Dir) GOMODCACHE() string { return d.under(d.ModCacheDir, "modcache") }
 
 // GOCACHE is the build cache.
-func (d Dir) GOCACHE() string { return filepath.Join(d.Root, "gocache") }
+func (d Dir) GOCACHE() string { return d.under(d.GoCacheDir, "gocache") }
+
+// under returns dir when set, else Root/name.
+func (d Dir) under(dir, name string) string {
+	if dir != "" {
+		return dir
+	}
+	return filepath.Join(d.Root, name)
+}
 
 // SumDB holds the checksum database's verified tree head and tiles.
 func (d Dir) SumDB() string { return filepath.Join(d.Root, "sumdb") }

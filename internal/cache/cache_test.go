@@ -31,6 +31,22 @@ func TestLayout(t *testing.T) {
 	}
 }
 
+func TestLayoutLayers(t *testing.T) {
+	d := Dir{Root: "/layers/state", ToolchainsDir: "/layers/go", ModCacheDir: "/layers/mod", GoCacheDir: "/layers/build"}
+	tests := []struct{ got, want string }{
+		{d.Toolchains(), "/layers/go"},
+		{d.GOMODCACHE(), "/layers/mod"},
+		{d.GOCACHE(), "/layers/build"},
+		{d.SumDB(), "/layers/state/sumdb"},
+		{d.state("x"), "/layers/state/state/x"},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("got %q, want %q", tt.got, tt.want)
+		}
+	}
+}
+
 type testValue struct {
 	Names []string
 	N     int

@@ -5,11 +5,13 @@ package gocmd
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -23,23 +25,29 @@ type Go struct {
 	Stderr io.Writer
 }
 
-// Settings are the values the build environment is made from.
+// Settings are the values the environment of the build's processes is
+// made from.
 type Settings struct {
 	GOROOT     string // toolchain root; its bin goes first on PATH
 	GOCACHE    string
 	GOMODCACHE string
 	GOPATH     string
+	// App holds the app's own config vars as KEY=VALUE, for the processes
+	// that run the app's code (build hooks, tests); a plain go build gets
+	// none. Go settings from Vars win over them.
+	App []string
 	// Vars are variables set for the go command on top of the defaults,
 	// e.g. GOPROXY or GOFLAGS from config vars.
 	Vars map[string]string
 }
 
-// Env returns the environment for the go command: base (usually
+// Env returns the environment of a process the build runs: the go
+// command, a build hook or the app's tests. It is base (usually
 // os.Environ()) without any Go or cgo settings of the machine, then the
-// build's own. GOTOOLCHAIN=local keeps the go command from switching to
-// another toolchain; GOENV=off keeps a developer's `go env -w` settings
-// out of the build; CGO_ENABLED=0 gives a static binary unless Vars says
-// otherwise.
+// app's config vars (s.App), then the build's own Go settings.
+// GOTOOLCHAIN=local keeps the go command from switching to another
+// toolchain; GOENV=off keeps a developer's `go env -w` settings out of the
+// build; CGO_ENABLED=0 gives a static binary unless Vars says otherwise.
 func Env(base []string, s Settings) []string {
 	set := map[string]string{}
 	for _, kv := range base {
@@ -49,7 +57,15 @@ func Env(base []string, s Settings) []string {
 		}
 		set[k] = v
 	}
+	for _, kv := range s.App {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			set[k] = v
+		}
+	}
 	path := filepath.Join(s.GOROOT, "bin")
+	if gobin := s.Vars["GOBIN"]; gobin != "" {
+		path += string(os.PathListSeparator) + gobin
+	}
 	if p := set["PATH"]; p != "" {
 		path += string(os.PathListSeparator) + p
 	}
@@ -124,7 +140,8 @@ type RunError struct {
 	Stderr string
 }
 
-// Error describes the failure.
+// Error describes the failure, with the command line as the build log
+// shows it (LoggedArgs) and long or multi-line arguments elided.
 func (e *RunError) Error() string {
 	args := make([]string, 0, len(e.Args))
 	for _, a := range e.Args {
@@ -133,8 +150,28 @@ func (e *RunError) Error() string {
 		}
 		args = append(args, a)
 	}
-	return fmt.Sprintf("go %s: %v", strings.Join(args, " "), e.Err)
+	return fmt.Sprintf("go %s: %v", LoggedArgs(args), e.Err)
 }
+
+// Rejected reports whether the go command refused the command line itself
+// (exit status 2 with a usage message) rather than failing at its work,
+// and returns the flag it did not know, if that was the reason
+// ("-trimpath" for "flag provided but not defined: -trimpath").
+func (e *RunError) Rejected() (flag string, ok bool) {
+	var exit *exec.ExitError
+	if !errors.As(e.Err, &exit) || exit.ExitCode() != 2 {
+		return "", false
+	}
+	if m := unknownFlag.FindStringSubmatch(e.Stderr); m != nil {
+		return m[1], true
+	}
+	return "", usage.MatchString(e.Stderr)
+}
+
+var (
+	unknownFlag = regexp.MustCompile(`(?m)^flag provided but not defined: (-\S+)`)
+	usage       = regexp.MustCompile(`(?m)^(usage: go \S+|go \S+: unknown command)`)
+)
 
 // Unwrap returns the process error.
 func (e *RunError) Unwrap() error { return e.Err }

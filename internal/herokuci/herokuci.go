@@ -27,10 +27,13 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/envdir"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/gocmd"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/goproxy"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/netrc"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/slug"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/tap"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
 )
 
 // Dir holds what bin/test needs from bin/test-compile, relative to the
@@ -50,7 +53,7 @@ type caches struct {
 // kept, then put this program and the cache locations where bin/test
 // finds them (bin/test gets no CACHE_DIR).
 func TestCompile(ctx context.Context, o compile.Options) error {
-	o.KeepToolchain = true
+	o.KeepToolchain, o.KeepSources = true, true
 	if err := compile.Run(ctx, o); err != nil {
 		return err
 	}
@@ -101,7 +104,7 @@ func Test(ctx context.Context, o TestOptions) error {
 	for _, name := range skipped {
 		log.Warn("ignoring %q in ENV_DIR: not a config var name", name)
 	}
-	config, err := config.ParseConfig(vars, "")
+	cfg, err := config.ParseConfig(vars, "")
 	if err != nil {
 		return remedy.Wrap(err, "config-vars", "Fix or unset the config var: heroku config:unset NAME.")
 	}
@@ -111,42 +114,44 @@ func Test(ctx context.Context, o TestOptions) error {
 	}
 	// The tests see the app's config vars (DATABASE_URL, ...), never the
 	// ones that would change how the machine runs programs, and the Go
-	// settings as the build used them.
-	testVars := map[string]string{}
-	for _, kv := range vars.Exported() {
-		if k, v, _ := strings.Cut(kv, "="); config.Ignored[k] == "" {
-			testVars[k] = v
-		}
-	}
-	for k, v := range config.Env {
-		testVars[k] = v
-	}
-	if _, ok := vars.Lookup("GOPROXY"); !ok {
-		// The go command's default would fall back to fetching modules
-		// straight from their origin ("direct"); tests use the proxy only.
-		testVars["GOPROXY"] = DefaultProxy
-	}
-	if app.WorkPath != "" {
-		testVars["GOWORK"] = app.WorkPath
-	} else {
-		testVars["GOWORK"] = "off"
-	}
+	// settings as the build used them. The go command's default GOPROXY
+	// would fall back to fetching modules straight from their origin
+	// ("direct"); tests use the proxy only.
 	c := testCaches(o.BuildDir)
-	env := gocmd.Env(os.Environ(), gocmd.Settings{
-		GOROOT:     goroot,
-		GOCACHE:    c.GOCACHE,
-		GOMODCACHE: c.GOMODCACHE,
-		GOPATH:     filepath.Join(o.BuildDir, Dir, "gopath"),
-		Vars:       testVars,
-	})
+	goEnv := compile.GoEnv{
+		Toolchain:    toolchain.Toolchain{Root: goroot},
+		GOCACHE:      c.GOCACHE,
+		GOMODCACHE:   c.GOMODCACHE,
+		GOPATH:       filepath.Join(o.BuildDir, Dir, "gopath"),
+		Config:       cfg,
+		Vars:         vars,
+		App:          app,
+		DefaultProxy: DefaultProxy,
+	}
+	creds, err := netrc.FromVars(vars)
+	if err != nil {
+		return remedy.Wrap(err, "private-modules", "GO_NETRC holds the content of a .netrc file: machine HOST login USER password TOKEN.")
+	}
+	proxy, err := goproxy.New(vars.Get("GOPROXY"))
+	if err != nil {
+		return remedy.Wrap(fmt.Errorf("GOPROXY config var: %w", err), "config-vars", "Set GOPROXY to one or more proxy URLs separated by commas, or unset it.")
+	}
+	home, err := compile.CredentialsHome(creds.Lines, proxy)
+	if err != nil {
+		return err
+	}
+	if home != nil {
+		defer home.Remove()
+		goEnv.Home = home
+	}
 
-	args := []string{"test", "-json", "-trimpath", "-tags=" + strings.Join(config.Tags, ",")}
-	args = append(args, config.Flags...)
+	args := []string{"test", "-json", "-trimpath", "-tags=" + strings.Join(cfg.Tags, ",")}
+	args = append(args, cfg.Flags...)
 	args = append(args, app.Patterns()...)
-	done := log.Timed("Running go %s (TAP on stdout, go test's output on stderr)", strings.Join(args, " "))
+	done := log.Timed("Running go %s (TAP on stdout, go test's output on stderr)", gocmd.LoggedArgs(args))
 	cmd := exec.CommandContext(ctx, filepath.Join(goroot, "bin", "go"), args...)
 	cmd.Dir = app.Dir
-	cmd.Env = env
+	cmd.Env = goEnv.AppEnv()
 	plain := o.Stderr
 	cmd.Stderr = plain
 	events, err := cmd.StdoutPipe()
