@@ -63,15 +63,21 @@ func (e *LegacyError) Fix() string {
 		path = "example.com/yourapp"
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "Move the app to Go modules: in its root, run `go mod init %s`", path)
-	if e.ImportPath == "" {
-		b.WriteString(" with the app's import path")
-	}
 	if e.Lock != "" {
 		// Measured: go1.17 to go1.21 copy the versions from the tool's
-		// lock file; go1.12 to go1.16 also look each one up at its origin
-		// server; go1.22 dropped the conversion.
-		fmt.Fprintf(&b, " (Go 1.21 and older copy the requirements from %s into go.mod; Go 1.22 and newer do not)", e.Lock)
+		// lock file (go1.12 to go1.16 also look each one up at its origin
+		// server); go1.22 dropped the conversion. GOTOOLCHAIN runs go1.21
+		// from any newer go command.
+		fmt.Fprintf(&b, "Move the app to Go modules: in its root, run `GOTOOLCHAIN=go1.21.13 go mod init %s`", path)
+		if e.ImportPath == "" {
+			b.WriteString(" with the app's import path")
+		}
+		fmt.Fprintf(&b, " (Go 1.21 was the last to copy the requirements from %s into go.mod)", e.Lock)
+	} else {
+		fmt.Fprintf(&b, "Move the app to Go modules: in its root, run `go mod init %s`", path)
+		if e.ImportPath == "" {
+			b.WriteString(" with the app's import path")
+		}
 	}
 	if e.Tool != "" {
 		fmt.Fprintf(&b, ", remove %s", strings.Join(e.toolFiles(), " and "))
