@@ -532,3 +532,91 @@ func TestStallBeforeHeaders(t *testing.T) {
 		t.Errorf("%d requests, want 2", n)
 	}
 }
+
+func TestTypedErrors(t *testing.T) {
+	tests := []struct {
+		name                   string
+		sep                    string
+		first, second          proxytest.Fault
+		notServed, unreachable bool
+	}{
+		{"404 everywhere", ",", proxytest.Fault{Status: http.StatusNotFound}, proxytest.Fault{Status: http.StatusGone}, true, false},
+		{"404 everywhere after pipe", "|", proxytest.Fault{Status: http.StatusNotFound}, proxytest.Fault{Status: http.StatusNotFound}, true, false},
+		{"503 after retries", ",", proxytest.Fault{Status: http.StatusServiceUnavailable}, proxytest.Fault{}, false, true},
+		{"429 after retries", ",", proxytest.Fault{Status: http.StatusTooManyRequests}, proxytest.Fault{}, false, true},
+		{"404 then 503", ",", proxytest.Fault{Status: http.StatusNotFound}, proxytest.Fault{Status: http.StatusServiceUnavailable}, false, true},
+		{"503 then 404 after pipe", "|", proxytest.Fault{Status: http.StatusServiceUnavailable}, proxytest.Fault{Status: http.StatusNotFound}, false, true},
+		{"403", ",", proxytest.Fault{Status: http.StatusForbidden}, proxytest.Fault{}, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			first, second := newServer(t), newServer(t)
+			first.Inject(".zip", proxytest.Always, tt.first)
+			if tt.second != (proxytest.Fault{}) {
+				second.Inject(".zip", proxytest.Always, tt.second)
+			}
+			err := download(t, newClient(t, first.URL()+tt.sep+second.URL()), second)
+			var ns *NotServedError
+			var ur *UnreachableError
+			if errors.As(err, &ns) != tt.notServed || errors.As(err, &ur) != tt.unreachable || errors.Is(err, ErrNotFound) != tt.notServed {
+				t.Errorf("Download = %v: not served %v, unreachable %v; want %v, %v", err, errors.As(err, &ns), errors.As(err, &ur), tt.notServed, tt.unreachable)
+			}
+			if tt.notServed && (len(ns.Errs) != 2 || !strings.Contains(err.Error(), first.URL()) || !strings.Contains(err.Error(), second.URL())) {
+				t.Errorf("NotServedError = %q, want both proxies' answers", err)
+			}
+		})
+	}
+	// A proxy nothing listens on could not be reached.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + l.Addr().String()
+	l.Close()
+	_, err = newClient(t, closed).List(context.Background(), "example.com/m")
+	var ur *UnreachableError
+	if !errors.As(err, &ur) || ur.Attempts != 3 || !strings.Contains(err.Error(), "gave up after 3 attempts") {
+		t.Errorf("List from a closed port = %v, want *UnreachableError after 3 attempts", err)
+	}
+}
+
+func TestParseListFileURLs(t *testing.T) {
+	for in, want := range map[string]string{
+		"file:///srv/goproxy/":         "file:///srv/goproxy",
+		"file://localhost/srv/goproxy": "file://localhost/srv/goproxy",
+		"file:///srv/my%20proxy":       "file:///srv/my%20proxy",
+	} {
+		entries, err := ParseList(in)
+		if err != nil || len(entries) != 1 || entries[0].String() != want {
+			t.Errorf("ParseList(%q) = %v, %v; want %q", in, entries, err, want)
+		}
+	}
+	for _, in := range []string{"file://server/share/goproxy", "file://relative/dir"} {
+		if entries, err := ParseList(in); err == nil || !strings.Contains(err.Error(), "file:///path/to/proxy") {
+			t.Errorf("ParseList(%q) = %v, %v; want an error showing the file:/// form", in, entries, err)
+		}
+	}
+}
+
+func TestFileProxyDownload(t *testing.T) {
+	s := newServer(t)
+	dir := filepath.Join(t.TempDir(), "my proxy")
+	v := filepath.Join(dir, "example.com", "m", "@v")
+	if err := os.MkdirAll(v, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(v, "v1.0.0.zip"), s.Zip("example.com/m", "v1.0.0"), 0o666); err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t, "file://"+strings.ReplaceAll(dir, " ", "%20")+","+s.URL())
+	if err := download(t, c, s); err != nil {
+		t.Fatalf("Download from a file:// proxy: %v", err)
+	}
+	if n := s.RequestCount(zipSuffix); n != 0 {
+		t.Errorf("%d requests to the second proxy, want none: the file:// proxy has the zip", n)
+	}
+	// A version the directory lacks is "not found" there, and the next proxy serves it.
+	if _, err := c.Download(context.Background(), "example.com/m", "v1.1.0", filepath.Join(t.TempDir(), "m.zip"), nil); err != nil {
+		t.Errorf("Download of a version only the second proxy has: %v", err)
+	}
+}
