@@ -128,6 +128,7 @@ func (r *run) build(ctx context.Context) (res *Result, cleanup func(), err error
 	if err != nil {
 		return nil, cleanup, err
 	}
+	r.warnUnsupported(ctx, s, choice, tc)
 	goCmd, cleanup, err := r.prepareGo(s, app, tc)
 	if err != nil {
 		return nil, cleanup, err

@@ -193,6 +193,12 @@ func newDirs(t *testing.T, cacheDir string, vars, app map[string]string) dirs {
 	for k, v := range vars {
 		files[filepath.Join(d.EnvDir, k)] = v
 	}
+	// The loopback proxies stand for GOPROXY: a toolchain they do not
+	// serve must not come from the real proxy instead, unless a test says
+	// where it may come from.
+	if _, ok := vars["GO_TOOLCHAIN_PROXY"]; !ok {
+		files[filepath.Join(d.EnvDir, "GO_TOOLCHAIN_PROXY")] = "off"
+	}
 	manifest, err := os.ReadFile(filepath.Join("..", "..", "buildpack.toml"))
 	if err != nil {
 		t.Fatal(err)
@@ -601,7 +607,12 @@ func TestFaultProxyDownToolchainCached(t *testing.T) {
 	})
 	t.Run("line, no release list cached", func(t *testing.T) {
 		f := newFixture(t)
-		f.run(context.Background()).ok(t) // exact: no release list
+		f.run(context.Background()).ok(t)
+		// The install listed the releases (for the end-of-life check):
+		// forget the list.
+		if err := os.Remove(filepath.Join(f.cacheDir, "go", "state", "versions")); err != nil {
+			t.Fatal(err)
+		}
 		f.srv.Inject("", proxytest.Always, proxytest.Fault{Status: 503})
 		f.vars["GOVERSION"] = lang()
 		r := f.run(context.Background())
@@ -1319,5 +1330,60 @@ func TestFaultSecretsNeverLeak(t *testing.T) {
 		r := runCompile(t, context.Background(), newCacheDir(t), vars)
 		r.failed(t, "deploy:xxxxx@")
 		check(t, r)
+	})
+}
+
+// TestFaultToolchainFallback: a GOPROXY that serves the app's modules but
+// not Go toolchains (answering 404) gets them from GO_TOOLCHAIN_PROXY,
+// verified there, and the log says so. With GO_TOOLCHAIN_PROXY=off the
+// build says the proxy does not serve toolchains; a proxy that cannot be
+// reached is not a reason to fall back, and the error says it was not
+// reached.
+func TestFaultToolchainFallback(t *testing.T) {
+	t.Parallel()
+	private := proxytest.New(t) // serves no toolchain
+	f := newFixture(t)          // f.srv: the toolchains' proxy
+	f.vars["GOPROXY"] = private.URL()
+	f.vars["GO_TOOLCHAIN_PROXY"] = f.srv.URL()
+	f.vars["GOVERSION"] = lang()
+
+	r := f.run(context.Background())
+	r.ok(t)
+	r.says(t, "GOPROXY="+private.URL()+" does not serve golang.org/toolchain: fetching Go toolchains from "+f.srv.URL()+" instead (GO_TOOLCHAIN_PROXY=off turns this off)",
+		"Verified h1:")
+	cached(t, f.cacheDir, goVersion)
+	if n := private.RequestCount("/golang.org/toolchain/@v/list"); n != 1 {
+		t.Errorf("GOPROXY was asked for the release list %d times, want 1", n)
+	}
+
+	t.Run("off", func(t *testing.T) {
+		vars := maps.Clone(f.vars)
+		vars["GO_TOOLCHAIN_PROXY"] = "off"
+		other := newCacheDir(t)
+		r := runCompile(t, context.Background(), other, vars)
+		r.failed(t, "The module proxy was reached but does not serve Go toolchains (golang.org/toolchain). Unset GO_TOOLCHAIN_PROXY")
+		notCached(t, other, goVersion)
+	})
+	t.Run("exact release, off", func(t *testing.T) {
+		vars := maps.Clone(f.vars)
+		vars["GO_TOOLCHAIN_PROXY"] = "off"
+		vars["GOVERSION"] = goVersion
+		other := newCacheDir(t)
+		r := runCompile(t, context.Background(), other, vars)
+		r.failed(t, goVersion+" (from the GOVERSION config var: "+goVersion+") is not available from GOPROXY="+private.URL()+" for "+runtime.GOOS+"/"+runtime.GOARCH)
+		notCached(t, other, goVersion)
+	})
+	t.Run("unreachable", func(t *testing.T) {
+		dead := httptest.NewServer(http.NotFoundHandler())
+		dead.Close()
+		vars := maps.Clone(f.vars)
+		vars["GOPROXY"] = dead.URL
+		other := newCacheDir(t)
+		before := len(f.srv.Requests())
+		r := runCompile(t, context.Background(), other, vars)
+		r.failed(t, "connection refused", "The module proxy could not be reached.")
+		if got := f.srv.Requests()[before:]; len(got) > 0 {
+			t.Errorf("an unreachable GOPROXY made the build fall back: %q", got)
+		}
 	})
 }

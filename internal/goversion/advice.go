@@ -149,6 +149,8 @@ type UnavailableError struct {
 	// Line is the newest stable release of Version's line, "" when the
 	// list has none.
 	Line string
+	// Says is what the proxy answered, "" when nothing.
+	Says string
 }
 
 // NotAvailable returns the error for release v, chosen by req, that the
@@ -168,6 +170,9 @@ func (e *UnavailableError) Error() string {
 	}
 	if e.Platform != "" {
 		msg += " for " + e.Platform
+	}
+	if e.Says != "" {
+		msg += " (the proxy says: " + e.Says + ")"
 	}
 	switch {
 	case e.Lower != "" && e.Higher != "":

@@ -89,6 +89,20 @@ type Toolchain struct {
 	Reused  bool   // found in the cache rather than fetched
 }
 
+// ReleaseAt returns the Go release of the toolchain at root ("go1.22.12"),
+// from the VERSION file every Go distribution has at its root.
+func ReleaseAt(root string) (string, error) {
+	data, err := os.ReadFile(filepath.Join(root, "VERSION"))
+	if err != nil {
+		return "", fmt.Errorf("read the toolchain's release: %w", err)
+	}
+	first, _, _ := strings.Cut(string(data), "\n")
+	if v := strings.TrimSpace(first); strings.HasPrefix(v, "go") {
+		return v, nil
+	}
+	return "", fmt.Errorf("read the toolchain's release: %s/VERSION does not start with a Go release", root)
+}
+
 // Go returns the path of the toolchain's go command.
 func (t Toolchain) Go() string { return filepath.Join(t.Root, "bin", "go") }
 
