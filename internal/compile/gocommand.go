@@ -45,6 +45,11 @@ type GoEnv struct {
 func (e GoEnv) Settings() gocmd.Settings {
 	vars := map[string]string{}
 	for k, v := range e.Config.Env {
+		// As with the classic Go buildpack, ${build_dir} in a cgo setting
+		// is the build directory (CGO_CFLAGS='-I${build_dir}/include').
+		if strings.HasPrefix(k, "CGO_") {
+			v = strings.ReplaceAll(v, "${build_dir}", e.App.Root)
+		}
 		vars[k] = v
 	}
 	// Old releases need GO111MODULE=on and a GOPROXY they can read.

@@ -105,6 +105,14 @@ func TestGoEnvSettings(t *testing.T) {
 	if notes := e12.Notes(); len(notes) != 1 || !strings.Contains(notes[0], "takes a single GOPROXY URL") {
 		t.Errorf("go1.12 notes = %q", notes)
 	}
+	// ${build_dir} in a cgo setting is the build directory.
+	ecgo := base
+	ecgo.App = &appdir.App{Root: "/tmp/build", Dir: "/tmp/build"}
+	ecgo.Vars = envdir.Vars{"CGO_CFLAGS": "-I${build_dir}/include -O2", "GOFLAGS": "-ldflags=-X=main.v=${build_dir}"}
+	ecgo.Config, _ = config.ParseConfig(ecgo.Vars, "")
+	if got := ecgo.Settings().Vars["CGO_CFLAGS"]; got != "-I/tmp/build/include -O2" {
+		t.Errorf("CGO_CFLAGS = %q, want ${build_dir} replaced", got)
+	}
 	// A GOPROXY config var wins over the default.
 	e := base
 	e.Vars = envdir.Vars{"GOPROXY": "https://goproxy.example.com"}
