@@ -79,17 +79,20 @@ func TestScript(t *testing.T) {
 				cmdPrivateProxy(t, ts, neg, args)
 			},
 			"buildpackcopy": cmdBuildpackCopy,
-			"app":           cmdApp,
-			"configvar":     cmdConfigVar,
-			"seedcache":     cmdSeedCache,
-			"lscache":       cmdLsCache,
-			"serve":         cmdServe,
-			"get":           cmdGet,
-			"tamperzip":     cmdTamperZip,
-			"countproxy":    cmdCountProxy,
-			"nogopath":      cmdNoGoPath,
-			"bootstrapv":    cmdBootstrapVersion,
-			"encode":        cmdEncode,
+			"fileproxy": func(ts *testscript.TestScript, neg bool, args []string) {
+				cmdFileProxy(t, ts, neg, args)
+			},
+			"app":        cmdApp,
+			"configvar":  cmdConfigVar,
+			"seedcache":  cmdSeedCache,
+			"lscache":    cmdLsCache,
+			"serve":      cmdServe,
+			"get":        cmdGet,
+			"tamperzip":  cmdTamperZip,
+			"countproxy": cmdCountProxy,
+			"nogopath":   cmdNoGoPath,
+			"bootstrapv": cmdBootstrapVersion,
+			"encode":     cmdEncode,
 			"deploy": func(ts *testscript.TestScript, neg bool, args []string) {
 				cmdDeploy(ts, neg, args, program)
 			},
@@ -368,6 +371,30 @@ func cmdPrivateProxy(t *testing.T, ts *testscript.TestScript, neg bool, args []s
 	ts.Setenv("PRIVATE_PROXY", s.URL())
 	ts.Setenv("PRIVATE_HOST", strings.TrimPrefix(s.URL(), "https://"))
 	ts.Setenv("SSL_CERT_FILE", cert)
+}
+
+// fileproxy DIR: write a module proxy tree into DIR, for a file://
+// GOPROXY, that serves example.com/private/greeting@v1.0.0 and nothing
+// else (no Go toolchain), as a directory of an app's private modules does.
+func cmdFileProxy(t *testing.T, ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: fileproxy DIR")
+	}
+	s := proxytest.New(t)
+	s.AddModule("example.com/private/greeting", "v1.0.0", privateModule)
+	at := filepath.Join(ts.MkAbs(args[0]), "example.com", "private", "greeting", "@v")
+	ts.Check(os.MkdirAll(at, 0o777))
+	for _, name := range []string{"list", "v1.0.0.info", "v1.0.0.mod", "v1.0.0.zip"} {
+		resp, err := http.Get(s.URL() + "/example.com/private/greeting/@v/" + name)
+		ts.Check(err)
+		data, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		ts.Check(err)
+		if resp.StatusCode != http.StatusOK {
+			ts.Fatalf("GET %s: %s", name, resp.Status)
+		}
+		ts.Check(os.WriteFile(filepath.Join(at, name), data, 0o666))
+	}
 }
 
 // buildpackcopy: copy the buildpack to $WORK/buildpack and point
