@@ -90,6 +90,7 @@ func TestScript(t *testing.T) {
 			"nogopath":      cmdNoGoPath,
 			"bootstrapv":    cmdBootstrapVersion,
 			"encode":        cmdEncode,
+			"sbom":          cmdSBOM,
 			"deploy": func(ts *testscript.TestScript, neg bool, args []string) {
 				cmdDeploy(ts, neg, args, program)
 			},

@@ -28,6 +28,7 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/procfile"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/report"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/sbom"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/slug"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
 )
@@ -511,6 +512,9 @@ func (c *compilation) layOutSlug() error {
 	c.rep.Begin("release")
 	if err := slug.WriteProfile(c.BuildDir); err != nil {
 		return err
+	}
+	if err := c.writeSBOM(filepath.Join(c.BuildDir, sbom.SlugFile)); err != nil {
+		c.log.Warn("%v", err)
 	}
 	if c.KeepToolchain {
 		c.rep.ToolchainKept = true
