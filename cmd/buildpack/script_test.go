@@ -21,8 +21,8 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/dyno"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/proxytest"
 )
 
@@ -323,7 +323,7 @@ func cmdBootstrapVersion(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 func copyTree(src, dst string) error {
-	return cache.CopyTree(src, dst, nil, false)
+	return files.CopyTree(src, dst, nil, false)
 }
 
 // fakeToolchainZip returns a well-formed toolchain module zip for the

@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goproxy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/slug"
@@ -58,7 +59,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer cache.RemoveAll(work)
+	defer files.RemoveAll(work)
 	b := &bench{Options: o, work: work, warmCache: filepath.Join(work, "cache")}
 	fmt.Fprintf(o.Out, "Benchmarking %s: %d warm and %d cold runs, medians\n", o.App, o.WarmRuns, o.ColdRuns)
 
@@ -130,7 +131,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			return nil, fmt.Errorf("cold compile: %w", err)
 		}
 		dd = append(dd, d)
-		cache.RemoveAll(coldCache)
+		files.RemoveAll(coldCache)
 		d, err = timed(func() error { return b.rawCold(ctx, i, r.GoVersion) })
 		if err != nil {
 			return nil, fmt.Errorf("raw cold build: %w", err)
@@ -178,7 +179,7 @@ func (b *bench) compile(ctx context.Context, dir, cacheDir string, n int) error 
 // nothing can do.
 func (b *bench) rawCold(ctx context.Context, n int, goVersion string) error {
 	dir := filepath.Join(b.work, fmt.Sprintf("rawcold%d", n))
-	defer cache.RemoveAll(dir)
+	defer files.RemoveAll(dir)
 	proxy := strings.TrimRight(strings.Split(strings.Split(b.GOPROXY+",", ",")[0], "|")[0], "/")
 	if proxy == "" {
 		proxy = goproxy.DefaultURL
@@ -345,12 +346,12 @@ func report(w io.Writer, r *Result) {
 }
 
 func copyApp(src, dst string) error {
-	if err := cache.RemoveAll(dst); err != nil {
+	if err := files.RemoveAll(dst); err != nil {
 		return err
 	}
 	return copyTree(src, dst)
 }
 
 func copyTree(src, dst string) error {
-	return cache.CopyTree(src, dst, func(rel string, d fs.DirEntry) bool { return d.Name() == ".git" }, false)
+	return files.CopyTree(src, dst, func(rel string, d fs.DirEntry) bool { return d.Name() == ".git" }, false)
 }

@@ -1,15 +1,15 @@
+// Package build lists the main packages an app builds, names their
+// binaries and chooses the web one.
 package build
 
 import (
 	"context"
 	"fmt"
-	"os"
 	"path"
-	"path/filepath"
 	"sort"
 	"strings"
 
-	"golang.org/x/mod/module"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/gocmd"
 )
 
 // Main is a main package to build.
@@ -29,10 +29,8 @@ const listFormat = `{{if and (not .DepOnly) (eq .Name "main")}}M	{{.ImportPath}}
 // ListMains returns the main packages that patterns match, with the
 // packages among their dependencies that use cgo. It lists with cgo
 // enabled so that packages which only build with cgo show up.
-func ListMains(ctx context.Context, g *Go, patterns []string) ([]Main, error) {
-	lg := *g
-	lg.Env = setEnv(g.Env, "CGO_ENABLED", "1")
-	out, err := lg.Output(ctx, append([]string{"list", "-deps", "-f", listFormat}, patterns...)...)
+func ListMains(ctx context.Context, g *gocmd.Go, patterns []string) ([]Main, error) {
+	out, err := g.With("CGO_ENABLED", "1").Output(ctx, append([]string{"list", "-deps", "-f", listFormat}, patterns...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -126,44 +124,4 @@ func Web(mains []Main, modulePaths []string) (web Main, obvious bool) {
 		return mains[0], true
 	}
 	return mains[0], false
-}
-
-// setEnv returns env with key set to value.
-func setEnv(env []string, key, value string) []string {
-	out := make([]string, 0, len(env)+1)
-	for _, kv := range env {
-		if !strings.HasPrefix(kv, key+"=") {
-			out = append(out, kv)
-		}
-	}
-	return append(out, key+"="+value)
-}
-
-// SumModules returns the module versions a go.sum lists zips for.
-func SumModules(gosum []byte) []module.Version {
-	var out []module.Version
-	for _, line := range strings.Split(string(gosum), "\n") {
-		f := strings.Fields(line)
-		if len(f) != 3 || strings.HasSuffix(f[1], "/go.mod") {
-			continue
-		}
-		out = append(out, module.Version{Path: f[0], Version: f[1]})
-	}
-	return out
-}
-
-// CachedModules counts the modules whose zips the module cache holds.
-func CachedModules(gomodcache string, mods []module.Version) int {
-	n := 0
-	for _, m := range mods {
-		p, err1 := module.EscapePath(m.Path)
-		v, err2 := module.EscapeVersion(m.Version)
-		if err1 != nil || err2 != nil {
-			continue
-		}
-		if _, err := os.Stat(filepath.Join(gomodcache, "cache", "download", p, "@v", v+".zip")); err == nil {
-			n++
-		}
-	}
-	return n
 }

@@ -143,14 +143,6 @@ func TestWeb(t *testing.T) {
 	}
 }
 
-func TestSetEnv(t *testing.T) {
-	got := setEnv([]string{"A=1", "CGO_ENABLED=0", "CGO_ENABLED_X=2", "B=3"}, "CGO_ENABLED", "1")
-	want := []string{"A=1", "CGO_ENABLED_X=2", "B=3", "CGO_ENABLED=1"}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("setEnv = %q, want %q", got, want)
-	}
-}
-
 func TestExecNameMatchesGo(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{"go.mod": "module example.com/tool/v3\n\ngo 1.22\n"}

@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 )
 
 // RestoreBinaries copies the cached binaries with the given names into
@@ -25,7 +27,7 @@ func (d Dir) RestoreBinaries(binDir string, names []string) int {
 		if _, err := os.Stat(src); err != nil || !intact(src) {
 			continue
 		}
-		if CopyFile(src, dst) == nil {
+		if files.CopyFile(src, dst) == nil {
 			n++
 		}
 	}
@@ -38,7 +40,7 @@ func (d Dir) SaveBinaries(binDir string, names []string) error {
 	keep := map[string]bool{}
 	for _, name := range names {
 		keep[name] = true
-		if err := CopyFile(filepath.Join(binDir, name), filepath.Join(d.Binaries(), name)); err != nil {
+		if err := files.CopyFile(filepath.Join(binDir, name), filepath.Join(d.Binaries(), name)); err != nil {
 			return err
 		}
 	}

@@ -17,30 +17,41 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
-	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 )
 
 // Dir is the buildpack's cache directory, CACHE_DIR/go.
 type Dir struct {
 	Root string
+	// ToolchainsDir, ModCacheDir and GoCacheDir, when set, put those three
+	// big directories elsewhere than under Root (a Cloud Native Buildpack
+	// keeps each in a layer of its own).
+	ToolchainsDir, ModCacheDir, GoCacheDir string
 }
 
 // New returns the cache inside CACHE_DIR.
 func New(cacheDir string) Dir { return Dir{Root: filepath.Join(cacheDir, "go")} }
 
 // Toolchains is where extracted toolchains live.
-func (d Dir) Toolchains() string { return filepath.Join(d.Root, "toolchains") }
+func (d Dir) Toolchains() string { return d.under(d.ToolchainsDir, "toolchains") }
 
 // GOMODCACHE is the module cache.
-func (d Dir) GOMODCACHE() string { return filepath.Join(d.Root, "modcache") }
+func (d Dir) GOMODCACHE() string { return d.under(d.ModCacheDir, "modcache") }
 
 // GOCACHE is the build cache.
-func (d Dir) GOCACHE() string { return filepath.Join(d.Root, "gocache") }
+func (d Dir) GOCACHE() string { return d.under(d.GoCacheDir, "gocache") }
+
+// under returns dir when set, else Root/name.
+func (d Dir) under(dir, name string) string {
+	if dir != "" {
+		return dir
+	}
+	return filepath.Join(d.Root, name)
+}
 
 // SumDB holds the checksum database's verified tree head and tiles.
 func (d Dir) SumDB() string { return filepath.Join(d.Root, "sumdb") }
@@ -90,7 +101,7 @@ func (d Dir) Save(name, key string, v any) error {
 	if err != nil {
 		return err
 	}
-	return WriteFileAtomic(d.state(name), data, 0o644)
+	return files.WriteFileAtomic(d.state(name), data, 0o644)
 }
 
 // Forget removes the record name.
@@ -112,72 +123,6 @@ func Hash(parts ...[]byte) string {
 	return hex.EncodeToString(h.Sum(nil))[:32]
 }
 
-// WriteFileAtomic writes data to a temp file beside path, then renames it into place.
-func WriteFileAtomic(path string, data []byte, perm fs.FileMode) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-*")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(f.Name(), perm)
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
-	return err
-}
-
-// CopyFile copies src to dst (through a temp file and rename), keeping
-// the permission bits.
-func CopyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	info, err := in.Stat()
-	if err != nil {
-		return err
-	}
-	if !info.Mode().IsRegular() {
-		return errors.New("copy " + src + ": not a regular file")
-	}
-	if err := os.MkdirAll(filepath.Dir(dst), 0o777); err != nil {
-		return err
-	}
-	out, err := os.CreateTemp(filepath.Dir(dst), ".tmp-"+filepath.Base(dst)+"-*")
-	if err != nil {
-		return err
-	}
-	_, err = io.Copy(out, in)
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(out.Name(), info.Mode().Perm())
-	}
-	if err == nil {
-		err = os.Chtimes(out.Name(), info.ModTime(), info.ModTime())
-	}
-	if err == nil {
-		err = os.Rename(out.Name(), dst)
-	}
-	if err != nil {
-		os.Remove(out.Name())
-	}
-	return err
-}
-
 // Usable checks that the cache's directories are directories the build
 // can write to, creating the missing ones.
 func (d Dir) Usable() error {
@@ -196,47 +141,4 @@ func (d Dir) Usable() error {
 		os.Remove(probe)
 	}
 	return nil
-}
-
-// CopyTree copies the tree at src to dst, keeping permission bits and
-// symbolic links (never following them). skip, when not nil, leaves out
-// an entry (and, for a directory, all below it). With link, regular files
-// are hard-linked where the file system allows, else copied.
-func CopyTree(src, dst string, skip func(rel string, d fs.DirEntry) bool, link bool) error {
-	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, path)
-		if err != nil {
-			return err
-		}
-		if rel != "." && skip != nil && skip(rel, d) {
-			if d.IsDir() {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		target := filepath.Join(dst, rel)
-		switch {
-		case d.IsDir():
-			info, err := d.Info()
-			if err != nil {
-				return err
-			}
-			return os.MkdirAll(target, info.Mode().Perm()|0o700)
-		case d.Type()&fs.ModeSymlink != 0:
-			to, err := os.Readlink(path)
-			if err != nil {
-				return err
-			}
-			return os.Symlink(to, target)
-		case d.Type().IsRegular():
-			if link && os.Link(path, target) == nil {
-				return nil
-			}
-			return CopyFile(path, target)
-		}
-		return nil // sockets, devices: not part of an app or a toolchain
-	})
 }

@@ -1,7 +1,6 @@
 package cache
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -9,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 )
 
 func TestLayout(t *testing.T) {
@@ -22,6 +23,22 @@ func TestLayout(t *testing.T) {
 		{d.GOPATH(), "/cache/go/gopath"},
 		{d.Binaries(), "/cache/go/binaries"},
 		{d.state("x"), "/cache/go/state/x"},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("got %q, want %q", tt.got, tt.want)
+		}
+	}
+}
+
+func TestLayoutLayers(t *testing.T) {
+	d := Dir{Root: "/layers/state", ToolchainsDir: "/layers/go", ModCacheDir: "/layers/mod", GoCacheDir: "/layers/build"}
+	tests := []struct{ got, want string }{
+		{d.Toolchains(), "/layers/go"},
+		{d.GOMODCACHE(), "/layers/mod"},
+		{d.GOCACHE(), "/layers/build"},
+		{d.SumDB(), "/layers/state/sumdb"},
+		{d.state("x"), "/layers/state/state/x"},
 	}
 	for _, tt := range tests {
 		if tt.got != tt.want {
@@ -131,7 +148,7 @@ func TestLoadCorrupt(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := New(t.TempDir())
-			if err := WriteFileAtomic(d.state("rec"), []byte(tt.data), 0o644); err != nil {
+			if err := files.WriteFileAtomic(d.state("rec"), []byte(tt.data), 0o644); err != nil {
 				t.Fatal(err)
 			}
 			for _, key := range []string{"k", ""} {
@@ -147,7 +164,7 @@ func TestLoadCorrupt(t *testing.T) {
 	// in their corruption.
 	d := New(t.TempDir())
 	good := `{"key":"k","written":"2024-01-01T00:00:00Z","value":{"N":1}}`
-	if err := WriteFileAtomic(d.state("rec"), []byte(good), 0o644); err != nil {
+	if err := files.WriteFileAtomic(d.state("rec"), []byte(good), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	var v testValue
@@ -221,195 +238,6 @@ func TestHash(t *testing.T) {
 		}
 		if h2 := Hash(parts...); h2 != h {
 			t.Errorf("Hash is not deterministic: %s, %s", h, h2)
-		}
-	}
-}
-
-// tempFiles returns the names of the temp files in dir.
-func tempFiles(t *testing.T, dir string) []string {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), ".tmp-") {
-			out = append(out, e.Name())
-		}
-	}
-	return out
-}
-
-func TestWriteFileAtomic(t *testing.T) {
-	tests := []struct {
-		name string
-		data string
-		perm os.FileMode
-	}{
-		{"file", "hello", 0o644},
-		{"exec", "#!/bin/sh\n", 0o755},
-		{"private", "secret", 0o600},
-		{"readonly", "ro", 0o444},
-		{"empty", "", 0o640},
-	}
-	dir := filepath.Join(t.TempDir(), "new", "dir") // created as needed
-	for _, tt := range tests {
-		path := filepath.Join(dir, tt.name)
-		if err := WriteFileAtomic(path, []byte("an older, longer content"), 0o666); err != nil {
-			t.Fatal(err)
-		}
-		if err := WriteFileAtomic(path, []byte(tt.data), tt.perm); err != nil {
-			t.Fatalf("WriteFileAtomic(%s): %v", tt.name, err)
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(data) != tt.data {
-			t.Errorf("%s holds %q, want %q", tt.name, data, tt.data)
-		}
-		info, err := os.Stat(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if info.Mode() != tt.perm {
-			t.Errorf("%s mode = %v, want %v", tt.name, info.Mode(), tt.perm)
-		}
-	}
-	if tmp := tempFiles(t, dir); len(tmp) != 0 {
-		t.Errorf("temp files left: %q", tmp)
-	}
-}
-
-func TestWriteFileAtomicErrors(t *testing.T) {
-	dir := t.TempDir()
-	// The target is a non-empty directory: the rename fails.
-	target := filepath.Join(dir, "target")
-	if err := os.MkdirAll(filepath.Join(target, "x"), 0o777); err != nil {
-		t.Fatal(err)
-	}
-	if err := WriteFileAtomic(target, []byte("data"), 0o644); err == nil {
-		t.Error("WriteFileAtomic over a directory succeeded")
-	}
-	// The parent is a file.
-	file := filepath.Join(dir, "file")
-	if err := os.WriteFile(file, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := WriteFileAtomic(filepath.Join(file, "x"), []byte("data"), 0o644); err == nil {
-		t.Error("WriteFileAtomic under a file succeeded")
-	}
-	if tmp := tempFiles(t, dir); len(tmp) != 0 {
-		t.Errorf("temp files left after failures: %q", tmp)
-	}
-}
-
-func TestCopyFile(t *testing.T) {
-	mtime := time.Date(2020, 5, 17, 12, 30, 0, 0, time.UTC)
-	tests := []struct {
-		name     string
-		data     string
-		perm     os.FileMode
-		existing string // content of dst before the copy; "" for none
-	}{
-		{"new", "binary content", 0o755, ""},
-		{"overwrite longer", "short", 0o644, strings.Repeat("long old content ", 100)},
-		{"overwrite shorter", strings.Repeat("z", 10000), 0o600, "old"},
-		{"readonly", "ro", 0o444, ""},
-		{"empty", "", 0o644, "was not empty"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			src := filepath.Join(dir, "src")
-			if err := os.WriteFile(src, []byte(tt.data), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.Chmod(src, tt.perm); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.Chtimes(src, mtime, mtime); err != nil {
-				t.Fatal(err)
-			}
-			dst := filepath.Join(dir, "out", "sub", "dst")
-			if tt.existing != "" {
-				if err := WriteFileAtomic(dst, []byte(tt.existing), 0o666); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if err := CopyFile(src, dst); err != nil {
-				t.Fatalf("CopyFile: %v", err)
-			}
-			data, err := os.ReadFile(dst)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(data, []byte(tt.data)) {
-				t.Errorf("dst holds %d bytes %.20q, want %d bytes %.20q", len(data), data, len(tt.data), tt.data)
-			}
-			info, err := os.Stat(dst)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if info.Mode() != tt.perm {
-				t.Errorf("dst mode = %v, want %v", info.Mode(), tt.perm)
-			}
-			if !info.ModTime().Equal(mtime) {
-				t.Errorf("dst mtime = %v, want %v", info.ModTime(), mtime)
-			}
-			if tmp := tempFiles(t, filepath.Dir(dst)); len(tmp) != 0 {
-				t.Errorf("temp files left: %q", tmp)
-			}
-			// The source is untouched.
-			if data, _ := os.ReadFile(src); string(data) != tt.data {
-				t.Errorf("src changed to %q", data)
-			}
-		})
-	}
-}
-
-func TestCopyFileErrors(t *testing.T) {
-	dir := t.TempDir()
-	srcDir := filepath.Join(dir, "srcdir")
-	if err := os.Mkdir(srcDir, 0o777); err != nil {
-		t.Fatal(err)
-	}
-	file := filepath.Join(dir, "file")
-	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	dstDir := filepath.Join(dir, "dstdir")
-	if err := os.MkdirAll(filepath.Join(dstDir, "child"), 0o777); err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		name, src, dst, errContains string
-	}{
-		{"source is a directory", srcDir, filepath.Join(dir, "out"), "not a regular file"},
-		{"source missing", filepath.Join(dir, "missing"), filepath.Join(dir, "out"), "no such file"},
-		{"destination is a directory", file, dstDir, ""},
-		{"destination parent is a file", file, filepath.Join(file, "x"), ""},
-	}
-	for _, tt := range tests {
-		err := CopyFile(tt.src, tt.dst)
-		if err == nil {
-			t.Errorf("%s: CopyFile succeeded", tt.name)
-			continue
-		}
-		if !strings.Contains(err.Error(), tt.errContains) {
-			t.Errorf("%s: error %q does not mention %q", tt.name, err, tt.errContains)
-		}
-	}
-	if _, err := os.Stat(filepath.Join(dir, "out")); !os.IsNotExist(err) {
-		t.Errorf("failed copies created out: %v", err)
-	}
-	if _, err := os.Stat(filepath.Join(dstDir, "child")); err != nil {
-		t.Errorf("a failed copy onto a directory changed it: %v", err)
-	}
-	for _, d := range []string{dir, dstDir} {
-		if tmp := tempFiles(t, d); len(tmp) != 0 {
-			t.Errorf("temp files left in %s: %q", d, tmp)
 		}
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"sort"
 	"time"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 )
 
 // Bounds on the cache, checked at most once per TrimInterval.
@@ -44,7 +46,7 @@ func (d Dir) Trim(force bool) TrimResult {
 	r.GOCACHEBefore, r.GOCACHEAfter = trimOldest(d.GOCACHE(), GOCACHELimit, GOCACHELimit/4*3)
 	r.ModCacheBefore = size(d.GOMODCACHE())
 	if r.ModCacheBefore > GOMODCACHELimit {
-		r.ModCacheEmpty = RemoveAll(d.GOMODCACHE()) == nil
+		r.ModCacheEmpty = files.RemoveAll(d.GOMODCACHE()) == nil
 	}
 	d.Save("trim", "", time.Now().UTC())
 	return r
@@ -98,19 +100,4 @@ func size(dir string) int64 {
 		return nil
 	})
 	return n
-}
-
-// RemoveAll removes path even when it holds read-only directories, as the
-// module cache and unpacked toolchains do.
-func RemoveAll(path string) error {
-	if err := os.RemoveAll(path); err == nil {
-		return nil
-	}
-	filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && d.IsDir() {
-			os.Chmod(p, 0o777)
-		}
-		return nil
-	})
-	return os.RemoveAll(path)
 }

@@ -3,17 +3,15 @@ package cache
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"sort"
-	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 )
 
 // sizedFile is a file of size bytes modified at age before base.
@@ -143,7 +141,7 @@ func writeTrimRecord(t *testing.T, d Dir, when time.Time) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteFileAtomic(d.state("trim"), data, 0o644); err != nil {
+	if err := files.WriteFileAtomic(d.state("trim"), data, 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -188,7 +186,7 @@ func TestTrimInterval(t *testing.T) {
 
 func TestTrimCorruptRecord(t *testing.T) {
 	d := New(t.TempDir())
-	if err := WriteFileAtomic(d.state("trim"), []byte("garbage"), 0o644); err != nil {
+	if err := files.WriteFileAtomic(d.state("trim"), []byte("garbage"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if r := d.Trim(false); !r.Checked {
@@ -318,145 +316,4 @@ func makeWritable(dir string) {
 		}
 		return nil
 	})
-}
-
-// buildReadOnlyTree makes a tree like the module cache's: read-only
-// directories, some nested, with read-only files and a symlink.
-func buildReadOnlyTree(t *testing.T, root string) {
-	t.Helper()
-	writeSized(t, root, time.Now(), []sizedFile{
-		{"example.com/a@v1.0.0/go.mod", 10, 0},
-		{"example.com/a@v1.0.0/sub/deep/x.go", 10, 0},
-		{"example.com/b@v1.2.0/b.go", 10, 0},
-		{"cache/download/example.com/a/@v/v1.0.0.zip", 10, 0},
-	})
-	if err := os.Mkdir(filepath.Join(root, "example.com", "empty"), 0o777); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink("../a@v1.0.0/go.mod", filepath.Join(root, "example.com", "b@v1.2.0", "link")); err != nil {
-		t.Fatal(err)
-	}
-	readOnly(t, root)
-}
-
-const removeAllChildEnv = "CACHE_TEST_REMOVEALL_DIR"
-
-func TestRemoveAllReadOnly(t *testing.T) {
-	if dir := os.Getenv(removeAllChildEnv); dir != "" {
-		// Run by the parent as an unprivileged user: permissions apply.
-		removeAllReadOnly(t, dir, true)
-		return
-	}
-	removeAllReadOnly(t, t.TempDir(), false)
-	if os.Geteuid() != 0 {
-		return
-	}
-	// Root ignores permissions, so the read-only case above passes
-	// without RemoveAll's fallback. Run the test again as nobody.
-	shared, err := os.MkdirTemp("", "cache-removeall-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { RemoveAll(shared) })
-	if err := os.Chmod(shared, 0o777); err != nil {
-		t.Fatal(err)
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The test binary lives in a private directory: copy it out.
-	testBin := filepath.Join(shared, "cache.test")
-	if err := CopyFile(exe, testBin); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(testBin, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	work := filepath.Join(shared, "work")
-	if err := os.Mkdir(work, 0o777); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chown(work, 65534, 65534); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(testBin, "-test.run=^TestRemoveAllReadOnly$", "-test.v")
-	cmd.Dir = shared
-	cmd.Env = append(os.Environ(), removeAllChildEnv+"="+work, "TMPDIR="+shared, "GOCOVERDIR=")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		var exitErr *exec.ExitError
-		if !errors.As(err, &exitErr) {
-			t.Skipf("cannot run the test as nobody: %v", err)
-		}
-		t.Errorf("as nobody: %v\n%s", err, out)
-	} else if !strings.Contains(string(out), "--- PASS: TestRemoveAllReadOnly") {
-		t.Errorf("as nobody, the test did not pass:\n%s", out)
-	} else {
-		t.Logf("as nobody:\n%s", out)
-	}
-}
-
-// removeAllReadOnly checks RemoveAll on read-only trees made under dir.
-// When permissions apply, it also checks that os.RemoveAll alone fails on
-// the trees that need RemoveAll's fallback.
-func removeAllReadOnly(t *testing.T, dir string, permissionsApply bool) {
-	tests := []struct {
-		name     string
-		fallback bool // os.RemoveAll alone fails when permissions apply
-		build    func(t *testing.T, path string)
-	}{
-		{"read-only tree", true, buildReadOnlyTree},
-		{"read-only root", true, func(t *testing.T, path string) {
-			writeSized(t, path, time.Now(), []sizedFile{{"f", 1, 0}})
-			readOnly(t, path)
-		}},
-		{"unreadable directory", true, func(t *testing.T, path string) {
-			writeSized(t, path, time.Now(), []sizedFile{{"d/f", 1, 0}})
-			if err := os.Chmod(filepath.Join(path, "d"), 0o000); err != nil {
-				t.Fatal(err)
-			}
-		}},
-		{"writable tree", false, func(t *testing.T, path string) {
-			writeSized(t, path, time.Now(), []sizedFile{{"a/b/c", 1, 0}})
-		}},
-		{"single read-only file", false, func(t *testing.T, path string) {
-			if err := os.WriteFile(path, []byte("x"), 0o444); err != nil {
-				t.Fatal(err)
-			}
-		}},
-		{"missing", false, func(t *testing.T, path string) {}},
-	}
-	parent := filepath.Join(dir, "tree")
-	if err := os.MkdirAll(parent, 0o777); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { makeWritable(parent) })
-	for i, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			path := filepath.Join(parent, fmt.Sprint(i))
-			if permissionsApply && tt.fallback {
-				other := path + "-plain"
-				tt.build(t, other)
-				if err := os.RemoveAll(other); err == nil {
-					t.Errorf("os.RemoveAll of %s succeeded as uid %d: the test does not need the fallback", tt.name, os.Geteuid())
-				}
-				makeWritable(other)
-				os.RemoveAll(other)
-			}
-			tt.build(t, path)
-			if err := RemoveAll(path); err != nil {
-				t.Fatalf("RemoveAll: %v", err)
-			}
-			if _, err := os.Lstat(path); !os.IsNotExist(err) {
-				t.Errorf("%s still exists: %v", path, err)
-			}
-		})
-	}
-	// The parent directory is left, and empty.
-	entries, err := os.ReadDir(parent)
-	if err != nil || len(entries) != 0 {
-		t.Errorf("parent after RemoveAll: %v, %v", entries, err)
-	}
 }

@@ -22,7 +22,7 @@ import (
 	"golang.org/x/mod/sumdb"
 	"golang.org/x/mod/sumdb/note"
 
-	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goproxy"
 )
 
@@ -258,7 +258,7 @@ func (o *ops) WriteConfig(file string, old, new []byte) error {
 	if !bytes.Equal(cur, old) {
 		return sumdb.ErrWriteConflict
 	}
-	return cache.WriteFileAtomic(path, new, 0o644)
+	return files.WriteFileAtomic(path, new, 0o644)
 }
 
 func (o *ops) ReadCache(file string) ([]byte, error) {
@@ -268,7 +268,7 @@ func (o *ops) ReadCache(file string) ([]byte, error) {
 func (o *ops) WriteCache(file string, data []byte) {
 	path := filepath.Join(o.db.dir, "cache", filepath.FromSlash(file))
 	if os.MkdirAll(filepath.Dir(path), 0o777) == nil {
-		cache.WriteFileAtomic(path, data, 0o644) // a cache: failure only costs a refetch
+		files.WriteFileAtomic(path, data, 0o644) // a cache: failure only costs a refetch
 	}
 }
 

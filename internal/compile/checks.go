@@ -13,10 +13,9 @@ import (
 
 // checkApp warns about the mistakes in the Procfile and app.json that the
 // finished build can see; none of them stops the build.
-func (c *compilation) checkApp() {
-	log, rep, vars := c.log, c.rep, c.vars
-	app := os.DirFS(c.BuildDir)
-	pf, pfErr := procfile.Read(app)
+func (r *run) checkApp(res *Result, pf *procfile.File, pfErr error) {
+	log, rep, vars := r.log, r.rep, res.Settings.Vars
+	app := os.DirFS(r.BuildDir)
 	misnamed := procfile.Misnamed(app)
 	aj, ajErr := appjson.Read(app)
 	var files []string
@@ -40,7 +39,7 @@ func (c *compilation) checkApp() {
 		warnings = append(warnings, procfile.Check(pf, procfile.Env{
 			App:           app,
 			Binaries:      rep.Binaries,
-			ToolchainKept: c.KeepToolchain,
+			ToolchainKept: res.Settings.KeepToolchain,
 			HasCommand:    dyno.HasCommand,
 		})...)
 	}

@@ -7,35 +7,41 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/slug"
 )
 
-// writeSBOM writes the bill of materials of the binaries built into
-// bin/ to path.
-func (c *compilation) writeSBOM(path string) error {
+// BOM returns the bill of materials of the binaries the build compiled,
+// read from binDir (the build directory's bin/, or where a layout moved
+// them).
+func (res *Result) BOM(binDir string) (*sbom.BOM, error) {
 	var bins []sbom.Binary
-	for _, m := range c.mains {
-		bins = append(bins, sbom.Binary{Name: m.Name, Path: filepath.Join(c.BuildDir, slug.BinDir, m.Name)})
+	for _, name := range res.Binaries.Names() {
+		bins = append(bins, sbom.Binary{Name: name, Path: filepath.Join(binDir, name)})
 	}
-	bom, err := sbom.ForApp(sbom.App{Name: appName(c), Binaries: bins, Tool: buildpackTool(c)})
+	return sbom.ForApp(sbom.App{Name: res.AppName(), Binaries: bins, Tool: res.Tool()})
+}
+
+// AppName names the app in a bill of materials: its module path, or its
+// workspace.
+func (res *Result) AppName() string {
+	if res.App.Mod != nil {
+		return res.App.Mod.Module
+	}
+	return res.App.Name()
+}
+
+// Tool names this buildpack as the tool that wrote a bill of materials.
+func (res *Result) Tool() sbom.Tool {
+	b := res.Settings.Manifest.Buildpack
+	name := b.ID
+	if name == "" {
+		name = b.Name
+	}
+	return sbom.Tool{Name: name, Version: b.Version}
+}
+
+// writeSBOM writes the bill of materials into the slug.
+func (r *run) writeSBOM(res *Result) error {
+	bom, err := res.BOM(filepath.Join(r.BuildDir, slug.BinDir))
 	if err != nil {
 		return err
 	}
-	return bom.WriteFile(path)
-}
-
-// appName names the app in the bill of materials: its module path, or
-// its workspace.
-func appName(c *compilation) string {
-	if c.app.Mod != nil {
-		return c.app.Mod.Module
-	}
-	return c.app.Name()
-}
-
-// buildpackTool names this buildpack as the tool that wrote a bill of
-// materials.
-func buildpackTool(c *compilation) sbom.Tool {
-	name := c.manifest.Buildpack.ID
-	if name == "" {
-		name = c.manifest.Buildpack.Name
-	}
-	return sbom.Tool{Name: name, Version: c.manifest.Buildpack.Version}
+	return bom.WriteFile(filepath.Join(r.BuildDir, sbom.SlugFile))
 }

@@ -15,45 +15,45 @@ import (
 
 // timed begins the report step name, prints a step line and returns a
 // function that prints how long the step took and ends it.
-func (c *compilation) timed(name, format string, args ...any) (done func()) {
-	c.rep.Begin(name)
-	logDone := c.log.Timed(format, args...)
+func (r *run) timed(name, format string, args ...any) (done func()) {
+	r.rep.Begin(name)
+	logDone := r.log.Timed(format, args...)
 	return func() {
 		logDone()
-		c.rep.End()
+		r.rep.End()
 	}
 }
 
 // stepDone prints the step line of the report step begun last, which is
 // done, followed by how long it took.
-func (c *compilation) stepDone(format string, args ...any) {
-	c.log.Step(format, args...)
-	c.log.Detail("done in %s", output.Duration(c.rep.Elapsed()))
-	c.rep.End()
+func (r *run) stepDone(format string, args ...any) {
+	r.log.Step(format, args...)
+	r.log.Detail("done in %s", output.Duration(r.rep.Elapsed()))
+	r.rep.End()
 }
 
 // saveReport records the build's outcome and saves the report for
 // bin/report; a report that cannot be saved is worth a warning only.
-func (c *compilation) saveReport(err error) {
+func (r *run) saveReport(err error) {
 	doc := ""
 	if r, ok := remedy.Of(err); ok {
 		doc = r.Section
 	}
-	c.rep.Finish(err, doc)
-	c.rep.Platform = runtime.GOOS + "-" + runtime.GOARCH
-	c.rep.Stack = os.Getenv("STACK")
+	r.rep.Finish(err, doc)
+	r.rep.Platform = runtime.GOOS + "-" + runtime.GOARCH
+	r.rep.Stack = os.Getenv("STACK")
 	if err == nil {
-		for _, name := range c.rep.Binaries {
-			if info, serr := os.Stat(filepath.Join(c.BuildDir, name)); serr == nil {
-				c.rep.BinaryBytes[name] = info.Size()
+		for _, name := range r.rep.Binaries {
+			if info, serr := os.Stat(filepath.Join(r.BuildDir, name)); serr == nil {
+				r.rep.BinaryBytes[name] = info.Size()
 			}
 		}
 	}
-	if info, serr := os.Stat(c.BuildDir); serr != nil || !info.IsDir() || slug.CheckWritable(c.BuildDir) != nil {
+	if info, serr := os.Stat(r.BuildDir); serr != nil || !info.IsDir() || slug.CheckWritable(r.BuildDir) != nil {
 		return
 	}
-	if serr := report.Save(c.BuildDir, c.rep); serr != nil {
-		c.log.Warn("%v", serr)
+	if serr := report.Save(r.BuildDir, r.rep); serr != nil {
+		r.log.Warn("%v", serr)
 	}
 }
 

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"go/version"
+	"runtime"
 	"strings"
 	"time"
 
+	"github.com/gobuildpack/heroku-buildpack-go/internal/appdir"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/checksum"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goproxy"
@@ -17,51 +19,57 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
 )
 
+// goChoice is the Go release chosen to build the app, and the request it
+// satisfies.
+type goChoice struct {
+	Version string // go1.22.12
+	Request goversion.Request
+}
+
 // chooseGo decides which Go release builds the app and prints why.
-func (c *compilation) chooseGo(ctx context.Context) (string, error) {
-	c.rep.Begin("go_version")
-	req, err := c.request()
+func (r *run) chooseGo(ctx context.Context, s *Settings, app *appdir.App) (goChoice, error) {
+	r.rep.Begin("go_version")
+	req, err := request(s, app)
 	if err != nil {
-		return "", err
+		return goChoice{}, err
 	}
-	c.req = req
 	v := req.Version
 	if req.Kind != goversion.Exact {
-		available, err := c.releases(ctx)
+		available, err := r.releases(ctx, s)
 		if err != nil {
 			// Offline, a cached toolchain that satisfies the request will do.
-			if cached, rerr := goversion.Resolve(req, c.toolchainCache().Installed()); rerr == nil {
-				c.log.Warn("could not list Go releases (%v); using %s from the cache, which satisfies %s", err, cached, req)
+			if cached, rerr := goversion.Resolve(req, r.toolchainCache().Installed()); rerr == nil {
+				r.log.Warn("could not list Go releases (%v); using %s from the cache, which satisfies %s", err, cached, req)
 				available = []string{cached}
 			} else {
-				return "", proxyError(err, c.proxy)
+				return goChoice{}, proxyError(err, s.Proxy)
 			}
 		}
 		v, err = goversion.Resolve(req, available)
 		if err != nil {
-			return "", remedy.Wrap(err, "go-version", "Ask for a released Go version (see https://go.dev/doc/devel/release), or point GOPROXY at a proxy that serves it.")
+			return goChoice{}, remedy.Wrap(err, "go-version", "Ask for a released Go version (see https://go.dev/doc/devel/release), or point GOPROXY at a proxy that serves it.")
 		}
 	}
-	c.rep.GoVersion, c.rep.GoVersionOrigin, c.rep.GoVersionRequested = v, report.Origin(req.Source), requested(req.Version, req.Source)
-	c.stepDone("Using %s (from %s)", v, req.Source)
-	if vf := c.app.Version(); goversion.OlderThanGoDirective(v, vf.Go) {
-		return "", remedy.Wrap(fmt.Errorf("%s (from %s) is older than the go directive in %s:%d (go %s), so the go command would refuse to build", v, req.Source, vf.Name, vf.GoLine, vf.Go),
+	r.rep.GoVersion, r.rep.GoVersionOrigin, r.rep.GoVersionRequested = v, report.Origin(req.Source), requested(req.Version, req.Source)
+	r.stepDone("Using %s (from %s)", v, req.Source)
+	if vf := app.Version(); goversion.OlderThanGoDirective(v, vf.Go) {
+		return goChoice{}, remedy.Wrap(fmt.Errorf("%s (from %s) is older than the go directive in %s:%d (go %s), so the go command would refuse to build", v, req.Source, vf.Name, vf.GoLine, vf.Go),
 			"go-version", "Ask for go%s or newer, or remove the setting so the go directive decides.", vf.Go)
 	}
-	return v, nil
+	return goChoice{Version: v, Request: req}, nil
 }
 
 // request gathers the places a Go version can come from.
-func (c *compilation) request() (goversion.Request, error) {
-	vf, settings := c.app.Version(), c.app.Settings()
+func request(s *Settings, app *appdir.App) (goversion.Request, error) {
+	vf, settings := app.Version(), app.Settings()
 	in := goversion.Inputs{
 		File:          vf.Name,
-		ConfigVar:     c.vars.Get("GOVERSION"),
+		ConfigVar:     s.Vars.Get("GOVERSION"),
 		Toolchain:     vf.Toolchain,
 		ToolchainLine: vf.ToolchainLine,
 		GoDirective:   vf.Go,
 		GoLine:        vf.GoLine,
-		Default:       c.manifest.Go.DefaultVersion,
+		Default:       s.Manifest.Go.DefaultVersion,
 	}
 	if cm, ok := settings.Last("goVersion"); ok {
 		if len(cm.Args) != 1 {
@@ -85,18 +93,18 @@ const VersionsTTL = 10 * time.Minute
 // releases lists the Go releases the proxy serves for this platform. The
 // list is cached for VersionsTTL; when the proxy cannot be reached, an
 // older cached list is used, with a warning.
-func (c *compilation) releases(ctx context.Context) ([]string, error) {
-	tcCache := c.toolchainCache()
-	key := cache.Hash([]byte(c.proxy.String()), []byte(tcCache.GOOS+"-"+tcCache.GOARCH))
+func (r *run) releases(ctx context.Context, s *Settings) ([]string, error) {
+	tcCache := r.toolchainCache()
+	key := cache.Hash([]byte(s.Proxy.String()), []byte(tcCache.GOOS+"-"+tcCache.GOARCH))
 	var cached []string
-	written, ok := c.cache.Load("versions", key, &cached)
+	written, ok := r.cache.Load("versions", key, &cached)
 	if ok && time.Since(written) < VersionsTTL {
 		return cached, nil
 	}
-	list, err := c.proxy.List(ctx, toolchain.ModulePath)
+	list, err := s.Proxy.List(ctx, toolchain.ModulePath)
 	if err != nil {
 		if ok {
-			c.log.Warn("could not refresh the list of Go releases (%v); using the one fetched %s ago", err, time.Since(written).Round(time.Minute))
+			r.log.Warn("could not refresh the list of Go releases (%v); using the one fetched %s ago", err, time.Since(written).Round(time.Minute))
 			return cached, nil
 		}
 		return nil, err
@@ -107,19 +115,64 @@ func (c *compilation) releases(ctx context.Context) ([]string, error) {
 			out = append(out, v)
 		}
 	}
-	c.cache.Save("versions", key, out)
+	r.cache.Save("versions", key, out)
 	return out, nil
 }
 
+// installGo installs the chosen release, or reuses it from the cache.
+func (r *run) installGo(ctx context.Context, s *Settings, choice goChoice) (toolchain.Toolchain, error) {
+	v := choice.Version
+	tcCache := r.toolchainCache()
+	r.rep.Begin("toolchain")
+	tc, ok := tcCache.Lookup(v)
+	r.rep.ToolchainCacheHit = ok
+	if ok {
+		r.stepDone("Reusing %s from the cache", v)
+		tcCache.Touch(v)
+		return tc, nil
+	}
+	db, err := checksum.New(s.Vars.Get("GOSUMDB"), proxyURLs(s.Proxy), r.cache.SumDB(), s.Proxy)
+	if err != nil {
+		return toolchain.Toolchain{}, remedy.Wrap(fmt.Errorf("GOSUMDB config var: %w", err), "config-vars", "Unset GOSUMDB, or set it to \"name+key url\" of a checksum database.")
+	}
+	done := r.timed("toolchain", "Installing %s", v)
+	inst := &toolchain.Installer{Cache: tcCache, Download: s.Proxy, Verify: db, Log: r.log}
+	tc, err = inst.Install(ctx, v)
+	if err != nil {
+		return toolchain.Toolchain{}, r.installError(ctx, s, err, choice)
+	}
+	tcCache.Touch(v)
+	if removed := tcCache.Prune(cache.Toolchains, v); len(removed) > 0 {
+		r.log.Detail("Removed %s from the cache (it keeps the %d most recently used toolchains)", strings.Join(removed, ", "), cache.Toolchains)
+	}
+	done()
+	return tc, nil
+}
+
+// toolchainCache is the cache of toolchains for this machine's platform.
+func (r *run) toolchainCache() toolchain.Cache {
+	return toolchain.Cache{Dir: r.cache.Toolchains(), GOOS: runtime.GOOS, GOARCH: runtime.GOARCH}
+}
+
+// proxyURLs returns the base URLs of the proxies.
+func proxyURLs(c *goproxy.Client) []string {
+	out := make([]string, len(c.Proxies))
+	for i, e := range c.Proxies {
+		out[i] = e.URL.String()
+	}
+	return out
+}
+
 // installError explains a failed toolchain install.
-func (c *compilation) installError(ctx context.Context, err error, v string) error {
+func (r *run) installError(ctx context.Context, s *Settings, err error, choice goChoice) error {
+	v := choice.Version
 	var sec *checksum.SecurityError
 	if errors.As(err, &sec) {
 		return remedy.Wrap(err, "security", "Do not retry blindly: check which proxy GOPROXY names and whether something between it and this build rewrites downloads.")
 	}
 	var unreachable *checksum.UnreachableError
 	if errors.As(err, &unreachable) {
-		return remedy.Wrap(fmt.Errorf("%w (GOPROXY=%s)", err, c.proxy), "goproxy",
+		return remedy.Wrap(fmt.Errorf("%w (GOPROXY=%s)", err, s.Proxy), "goproxy",
 			"A toolchain is never installed unverified, so the build stops here. Retry it; if it keeps failing, check GOSUMDB, and GOPROXY when the database is read through the proxy.")
 	}
 	if errors.Is(err, toolchain.ErrInvalidZip) {
@@ -127,13 +180,13 @@ func (c *compilation) installError(ctx context.Context, err error, v string) err
 	}
 	var se *goproxy.StatusError
 	if errors.As(err, &se) && (se.Code == 403 || se.Code == 404 || se.Code == 410) {
-		tcCache := c.toolchainCache()
-		msg := fmt.Sprintf("%s (from %s) is not available from GOPROXY=%s for %s/%s", v, c.req.Source, c.proxy, tcCache.GOOS, tcCache.GOARCH)
+		tcCache := r.toolchainCache()
+		msg := fmt.Sprintf("%s (from %s) is not available from GOPROXY=%s for %s/%s", v, choice.Request.Source, s.Proxy, tcCache.GOOS, tcCache.GOARCH)
 		if se.Body != "" {
 			msg += " (the proxy says: " + se.Body + ")"
 		}
 		fix := "Ask for a released Go version."
-		if list, lerr := c.releases(ctx); lerr == nil {
+		if list, lerr := r.releases(ctx, s); lerr == nil {
 			if newest := goversion.NewestStable(list, version.Lang(v)); newest != "" {
 				fix = fmt.Sprintf("The newest %s release is %s; write only the minor version (%s) to always get the newest patch release.", version.Lang(v), newest, strings.TrimPrefix(version.Lang(v), "go"))
 			} else if newest := goversion.NewestStable(list, ""); newest != "" {
@@ -142,7 +195,7 @@ func (c *compilation) installError(ctx context.Context, err error, v string) err
 		}
 		return remedy.Wrap(errors.New(msg), "go-version", "%s", fix)
 	}
-	return proxyError(err, c.proxy)
+	return proxyError(err, s.Proxy)
 }
 
 // proxyError explains a failed request to the module proxy.

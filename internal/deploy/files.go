@@ -11,14 +11,14 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 )
 
 // copyApp copies the app into the build directory as Heroku checks it
 // out: without .git, with file modes and symbolic links kept.
 func copyApp(src, dst string) error {
 	skipGit := func(rel string, d fs.DirEntry) bool { return rel == ".git" }
-	if err := cache.CopyTree(src, dst, skipGit, false); err != nil {
+	if err := files.CopyTree(src, dst, skipGit, false); err != nil {
 		return fmt.Errorf("copy the app: %w", err)
 	}
 	return nil

@@ -21,14 +21,16 @@ import (
 	"strings"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/appdir"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/build"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/compile"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/config"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/envdir"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/slug"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/tap"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
 )
 
 // Dir holds what bin/test needs from bin/test-compile, relative to the
@@ -61,7 +63,7 @@ func TestCompile(ctx context.Context, o compile.Options) error {
 	if err != nil {
 		return fmt.Errorf("prepare tests: %w", err)
 	}
-	if err := cache.CopyFile(exe, filepath.Join(dir, "buildpack")); err != nil {
+	if err := files.CopyFile(exe, filepath.Join(dir, "buildpack")); err != nil {
 		return fmt.Errorf("prepare tests: %w", err)
 	}
 	cd := cache.New(o.CacheDir)
@@ -99,7 +101,7 @@ func Test(ctx context.Context, o TestOptions) error {
 	for _, name := range skipped {
 		log.Warn("ignoring %q in ENV_DIR: not a config var name", name)
 	}
-	config, err := build.ParseConfig(vars, "")
+	cfg, err := config.ParseConfig(vars, "")
 	if err != nil {
 		return remedy.Wrap(err, "config-vars", "Fix or unset the config var: heroku config:unset NAME.")
 	}
@@ -109,42 +111,36 @@ func Test(ctx context.Context, o TestOptions) error {
 	}
 	// The tests see the app's config vars (DATABASE_URL, ...), never the
 	// ones that would change how the machine runs programs, and the Go
-	// settings as the build used them.
-	testVars := map[string]string{}
-	for _, kv := range vars.Exported() {
-		if k, v, _ := strings.Cut(kv, "="); config.Ignored[k] == "" {
-			testVars[k] = v
-		}
-	}
-	for k, v := range config.Env {
-		testVars[k] = v
-	}
-	if _, ok := vars.Lookup("GOPROXY"); !ok {
-		// The go command's default would fall back to fetching modules
-		// straight from their origin ("direct"); tests use the proxy only.
-		testVars["GOPROXY"] = DefaultProxy
-	}
-	if app.WorkPath != "" {
-		testVars["GOWORK"] = app.WorkPath
-	} else {
-		testVars["GOWORK"] = "off"
-	}
+	// settings as the build used them. The go command's default GOPROXY
+	// would fall back to fetching modules straight from their origin
+	// ("direct"); tests use the proxy only.
 	c := testCaches(o.BuildDir)
-	env := build.Env(os.Environ(), build.Settings{
-		GOROOT:     goroot,
-		GOCACHE:    c.GOCACHE,
-		GOMODCACHE: c.GOMODCACHE,
-		GOPATH:     filepath.Join(o.BuildDir, Dir, "gopath"),
-		Vars:       testVars,
-	})
+	goEnv := compile.GoEnv{
+		Toolchain:    toolchain.Toolchain{Root: goroot},
+		GOCACHE:      c.GOCACHE,
+		GOMODCACHE:   c.GOMODCACHE,
+		GOPATH:       filepath.Join(o.BuildDir, Dir, "gopath"),
+		Config:       cfg,
+		Vars:         vars,
+		App:          app,
+		DefaultProxy: DefaultProxy,
+	}
+	home, err := compile.CredentialsHome(vars)
+	if err != nil {
+		return err
+	}
+	if home != nil {
+		defer home.Remove()
+		goEnv.Home = home
+	}
 
-	args := []string{"test", "-json", "-trimpath", "-tags=" + strings.Join(config.Tags, ",")}
-	args = append(args, config.Flags...)
+	args := []string{"test", "-json", "-trimpath", "-tags=" + strings.Join(cfg.Tags, ",")}
+	args = append(args, cfg.Flags...)
 	args = append(args, app.Patterns()...)
 	done := log.Timed("Running go %s (TAP on stdout, go test's output on stderr)", strings.Join(args, " "))
 	cmd := exec.CommandContext(ctx, filepath.Join(goroot, "bin", "go"), args...)
 	cmd.Dir = app.Dir
-	cmd.Env = env
+	cmd.Env = goEnv.AppEnv()
 	plain := o.Stderr
 	cmd.Stderr = plain
 	events, err := cmd.StdoutPipe()

@@ -25,7 +25,7 @@ import (
 
 	"golang.org/x/mod/semver"
 
-	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 )
 
 // MediaType is the media type of the documents, as buildpack.toml's
@@ -379,7 +379,7 @@ func (b *BOM) WriteFile(path string) error {
 	if err != nil {
 		return fmt.Errorf("write bill of materials: %w", err)
 	}
-	if err := cache.WriteFileAtomic(path, data, 0o644); err != nil {
+	if err := files.WriteFileAtomic(path, data, 0o644); err != nil {
 		return fmt.Errorf("write bill of materials: %w", err)
 	}
 	return nil

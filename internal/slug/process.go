@@ -9,7 +9,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 )
 
 // AppBinary is the path of the web binary, relative to the build directory.
@@ -117,7 +117,7 @@ func LinkApp(buildDir, name string) error {
 	if err := os.Link(src, dst); err == nil {
 		return nil
 	}
-	if err := cache.CopyFile(src, dst); err != nil {
+	if err := files.CopyFile(src, dst); err != nil {
 		return fmt.Errorf("link ./%s: %w", AppBinary, err)
 	}
 	return nil

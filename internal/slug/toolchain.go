@@ -6,7 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 )
 
 // ToolchainDir is where a kept toolchain lives in the slug, relative to the
@@ -23,7 +23,7 @@ func KeepToolchain(buildDir, goroot string) error {
 		return fmt.Errorf("keep toolchain: %w", err)
 	}
 	skipMarker := func(rel string, d fs.DirEntry) bool { return d.Name() == ".installed" }
-	err := cache.CopyTree(goroot, dst, skipMarker, true)
+	err := files.CopyTree(goroot, dst, skipMarker, true)
 	if err != nil {
 		os.RemoveAll(dst)
 		return fmt.Errorf("keep toolchain: %w", err)

@@ -23,7 +23,7 @@ import (
 	"golang.org/x/mod/sumdb/dirhash"
 	modzip "golang.org/x/mod/zip"
 
-	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 )
 
@@ -159,7 +159,7 @@ func (i *Installer) Install(ctx context.Context, v string) (Toolchain, error) {
 	if err != nil {
 		return Toolchain{}, fmt.Errorf("install %s: %w", v, err)
 	}
-	defer cache.RemoveAll(tmp)
+	defer files.RemoveAll(tmp)
 
 	// Fetch.
 	modVersion := ModuleVersion(v, i.Cache.GOOS, i.Cache.GOARCH)
@@ -208,7 +208,7 @@ func (i *Installer) Install(ctx context.Context, v string) (Toolchain, error) {
 
 	// Move into place, then mark done.
 	final := filepath.Join(i.Cache.Dir, name)
-	if err := cache.RemoveAll(final); err != nil {
+	if err := files.RemoveAll(final); err != nil {
 		return Toolchain{}, fmt.Errorf("install %s: remove incomplete %s: %w", v, final, err)
 	}
 	if err := os.Rename(root, final); err != nil {
@@ -216,7 +216,7 @@ func (i *Installer) Install(ctx context.Context, v string) (Toolchain, error) {
 	}
 	marker := fmt.Sprintf("version %s\nhash %s\ngo-size %d\n", modVersion, hash, goInfo.Size())
 	if err := os.WriteFile(filepath.Join(final, markerName), []byte(marker), 0o444); err != nil {
-		cache.RemoveAll(final)
+		files.RemoveAll(final)
 		return Toolchain{}, fmt.Errorf("install %s: write marker: %w", v, err)
 	}
 	i.Log.Detail("Unpacked in %s", output.Duration(time.Since(start)))
@@ -274,10 +274,10 @@ func (i *Installer) clean(name string) {
 		}
 		mine := strings.HasPrefix(e.Name(), ".tmp-"+name+"-")
 		if info, err := e.Info(); mine || err == nil && time.Since(info.ModTime()) > StaleTemp {
-			cache.RemoveAll(filepath.Join(i.Cache.Dir, e.Name()))
+			files.RemoveAll(filepath.Join(i.Cache.Dir, e.Name()))
 		}
 	}
-	cache.RemoveAll(filepath.Join(i.Cache.Dir, name))
+	files.RemoveAll(filepath.Join(i.Cache.Dir, name))
 }
 
 // StaleTemp is the age after which another release's temp dir is taken
@@ -292,7 +292,7 @@ func (c Cache) Remove(v string) error {
 		return err
 	}
 	defer unlock()
-	return cache.RemoveAll(filepath.Join(c.Dir, name))
+	return files.RemoveAll(filepath.Join(c.Dir, name))
 }
 
 // makeExecutable sets the execute bits the zip format does not carry:

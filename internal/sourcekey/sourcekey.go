@@ -1,4 +1,6 @@
-package build
+// Package sourcekey keys the package list of an app by what go list reads
+// of its sources, so an unchanged list is reused.
+package sourcekey
 
 import (
 	"go/parser"

@@ -1,6 +1,6 @@
-// Package build runs the go command on an app: module downloads and
-// builds, with the environment assembled in one place (Env).
-package build
+// Package gocmd runs a toolchain's go command, with the environment for
+// the build, the hooks and the tests assembled in one place (Env).
+package gocmd
 
 import (
 	"bytes"
@@ -23,23 +23,29 @@ type Go struct {
 	Stderr io.Writer
 }
 
-// Settings are the values the build environment is made from.
+// Settings are the values the environment of the build's processes is
+// made from.
 type Settings struct {
 	GOROOT     string // toolchain root; its bin goes first on PATH
 	GOCACHE    string
 	GOMODCACHE string
 	GOPATH     string
+	// App holds the app's own config vars as KEY=VALUE, for the processes
+	// that run the app's code (build hooks, tests); a plain go build gets
+	// none. Go settings from Vars win over them.
+	App []string
 	// Vars are variables set for the go command on top of the defaults,
 	// e.g. GOPROXY or GOFLAGS from config vars.
 	Vars map[string]string
 }
 
-// Env returns the environment for the go command: base (usually
+// Env returns the environment of a process the build runs: the go
+// command, a build hook or the app's tests. It is base (usually
 // os.Environ()) without any Go or cgo settings of the machine, then the
-// build's own. GOTOOLCHAIN=local keeps the go command from switching to
-// another toolchain; GOENV=off keeps a developer's `go env -w` settings
-// out of the build; CGO_ENABLED=0 gives a static binary unless Vars says
-// otherwise.
+// app's config vars (s.App), then the build's own Go settings.
+// GOTOOLCHAIN=local keeps the go command from switching to another
+// toolchain; GOENV=off keeps a developer's `go env -w` settings out of the
+// build; CGO_ENABLED=0 gives a static binary unless Vars says otherwise.
 func Env(base []string, s Settings) []string {
 	set := map[string]string{}
 	for _, kv := range base {
@@ -48,6 +54,11 @@ func Env(base []string, s Settings) []string {
 			continue
 		}
 		set[k] = v
+	}
+	for _, kv := range s.App {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			set[k] = v
+		}
 	}
 	path := filepath.Join(s.GOROOT, "bin")
 	if p := set["PATH"]; p != "" {
@@ -153,14 +164,20 @@ func (t *tailBuffer) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// VCSFlag returns the -buildvcs flag for dir: stamping only works when the
-// app has a .git directory and git is installed; otherwise it is turned
-// off so the build does not fail on missing version control.
-func VCSFlag(dir string) string {
-	if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
-		if _, err := exec.LookPath("git"); err == nil {
-			return "-buildvcs=auto"
+// With returns a copy of g whose environment has key set to value.
+func (g *Go) With(key, value string) *Go {
+	c := *g
+	c.Env = setEnv(g.Env, key, value)
+	return &c
+}
+
+// setEnv returns env with key set to value.
+func setEnv(env []string, key, value string) []string {
+	out := make([]string, 0, len(env)+1)
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, key+"=") {
+			out = append(out, kv)
 		}
 	}
-	return "-buildvcs=false"
+	return append(out, key+"="+value)
 }

@@ -1,0 +1,256 @@
+package compile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/appdir"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/build"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/gocmd"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/hook"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/modcache"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/shellwords"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/slug"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/sourcekey"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
+)
+
+// vendored reports whether the app vendors its modules.
+func vendored(app *appdir.App) bool {
+	_, err := os.Stat(filepath.Join(app.Dir, "vendor", "modules.txt"))
+	return err == nil
+}
+
+// downloadModules fills the module cache, unless the app vendors its
+// modules, needs none, or needs exactly what the last build downloaded.
+func (r *run) downloadModules(ctx context.Context, g *goCommand, s *Settings, app *appdir.App) error {
+	r.rep.ModuleCacheWarm, r.rep.BuildCacheWarm = warm(r.cache.GOMODCACHE()), warm(r.cache.GOCACHE())
+	if vendored(app) {
+		r.rep.Begin("modules")
+		r.stepDone("Using vendored modules (vendor/modules.txt): no downloads")
+		return nil
+	}
+	// In a workspace, requirements between its modules are not downloads:
+	// the go command fetches what the build needs as it lists packages.
+	if app.Work != nil || app.Mod.Requires == 0 {
+		return nil
+	}
+	gomod, _ := os.ReadFile(filepath.Join(app.Dir, "go.mod"))
+	gosum, _ := os.ReadFile(filepath.Join(app.Dir, "go.sum"))
+	key := cache.Hash(gomod, gosum, []byte(s.Config.Env["GOFLAGS"]), []byte(s.Vars.Get("GOPROXY")), []byte(s.Vars.Get("GONOPROXY")), []byte(s.Vars.Get("GOPRIVATE")))
+	needed := modcache.SumModules(gosum)
+	have := modcache.CachedModules(r.cache.GOMODCACHE(), needed)
+	// The record holds how many of go.sum's modules were in the cache after
+	// the last download with the same go.mod and go.sum.
+	var after int
+	r.rep.Begin("modules")
+	if _, ok := r.cache.Load("download", key, &after); ok && have >= after {
+		r.stepDone("Reusing %s from the cache", plural(have, "module"))
+		return nil
+	}
+	done := r.timed("modules", "Downloading modules")
+	err := g.Run(ctx, "mod", "download")
+	g.flush()
+	if err != nil {
+		return goError(err, "modules", "Check that go.mod and go.sum are committed and that `go mod download` works locally; for private modules see GO_NETRC.")
+	}
+	after = modcache.CachedModules(r.cache.GOMODCACHE(), needed)
+	r.log.Detail("Fetched %s, reused %d from the cache", plural(after-have, "module"), have)
+	r.cache.Save("download", key, after)
+	done()
+	return nil
+}
+
+// runHook runs one of the app's build hooks with the toolchain on PATH.
+func (r *run) runHook(ctx context.Context, g *goCommand, name string) error {
+	if _, err := os.Stat(filepath.Join(r.BuildDir, name)); err != nil {
+		return nil
+	}
+	done := r.timed(strings.ReplaceAll(strings.TrimPrefix(name, "bin/go-"), "-", "_"), "Running %s", name)
+	_, err := hook.Run(ctx, r.BuildDir, name, g.hookEnv, r.log.Indented(), r.log.IndentedErr())
+	g.flush()
+	if err != nil {
+		return remedy.Wrap(err, "hooks", "The hook's output is above. It runs with bash in the app's root, with go on PATH and the config vars set.")
+	}
+	done()
+	return nil
+}
+
+// findMains lists the main packages to build, checks their names and cgo
+// use, and chooses the web one.
+func (r *run) findMains(ctx context.Context, g *goCommand, s *Settings, app *appdir.App, tc toolchain.Toolchain) (*Binaries, error) {
+	r.rep.Begin("packages")
+	patterns, from, err := packageSpec(s, app)
+	if err != nil {
+		return nil, err
+	}
+	mains, err := r.listMains(ctx, g, s, app, tc, patterns)
+	if err != nil {
+		return nil, goError(err, "what-gets-built", fmt.Sprintf("The go command could not load %s (from %s); its errors are above.", strings.Join(patterns, " "), from))
+	}
+	if len(mains) == 0 {
+		return nil, remedy.Wrap(fmt.Errorf("no main package matches %s (from %s)", strings.Join(patterns, " "), from),
+			"what-gets-built", "Add a main package, or name the ones to build in GO_INSTALL_PACKAGE_SPEC or a `// +heroku install ./cmd/...` comment in go.mod.")
+	}
+	if dups := build.DuplicateNames(mains); len(dups) > 0 {
+		var parts []string
+		for name, paths := range dups {
+			parts = append(parts, fmt.Sprintf("bin/%s would be built from %s", name, strings.Join(paths, " and ")))
+		}
+		sort.Strings(parts)
+		return nil, remedy.Wrap(fmt.Errorf("two main packages have the same binary name: %s", strings.Join(parts, "; ")),
+			"what-gets-built", "Rename one of the directories, or choose the packages to build with GO_INSTALL_PACKAGE_SPEC.")
+	}
+	if !s.Config.CGO {
+		for _, m := range mains {
+			if len(m.Cgo) > 0 {
+				return nil, remedy.Wrap(fmt.Errorf("%s uses cgo (needed by %s), but builds have CGO_ENABLED=0", m.Cgo[len(m.Cgo)-1], m.ImportPath),
+					"cgo", "Builds are static by default. If the app needs cgo, opt in with `heroku config:set CGO_ENABLED=1`; the binary then links against the stack's C libraries. Otherwise use a pure-Go package (e.g. modernc.org/sqlite instead of github.com/mattn/go-sqlite3).")
+			}
+		}
+	}
+	var modulePaths []string
+	if app.Mod != nil {
+		modulePaths = append(modulePaths, app.Mod.Module)
+	}
+	web, obvious := build.Web(mains, modulePaths)
+	if !obvious {
+		var names []string
+		for _, m := range mains {
+			names = append(names, m.Name)
+		}
+		r.log.Warn("several main packages (%s) and none is the module's root package or named web: ./app is bin/%s. "+
+			"To serve another, add a Procfile line such as `web: bin/%s`, or name its directory web.", strings.Join(names, ", "), web.Name, names[len(names)-1])
+	}
+	return &Binaries{Mains: mains, Web: web}, nil
+}
+
+// listMains lists the main packages, reusing the last build's list when
+// nothing that decides it has changed.
+func (r *run) listMains(ctx context.Context, g *goCommand, s *Settings, app *appdir.App, tc toolchain.Toolchain, patterns []string) ([]build.Main, error) {
+	key, err := sourcekey.PackagesKey(app.Dir, tc.Version, strings.Join(patterns, " "), app.WorkPath,
+		s.Config.Env["GOFLAGS"], s.Config.Env["GOEXPERIMENT"], strings.Join(s.Config.Tags, ","))
+	if err == nil {
+		var mains []build.Main
+		if _, ok := r.cache.Load("packages", key, &mains); ok {
+			return mains, nil
+		}
+	}
+	mains, lerr := build.ListMains(ctx, g.Go, patterns)
+	g.flush()
+	if lerr != nil {
+		return nil, lerr
+	}
+	if err == nil {
+		r.cache.Save("packages", key, mains)
+	}
+	return mains, nil
+}
+
+// packageSpec returns the package patterns to build and where they came from.
+func packageSpec(s *Settings, app *appdir.App) ([]string, string, error) {
+	if spec := s.Vars.Get("GO_INSTALL_PACKAGE_SPEC"); spec != "" {
+		return strings.Fields(spec), "the GO_INSTALL_PACKAGE_SPEC config var", nil
+	}
+	settings := app.Settings()
+	if cm, ok := settings.Last("install"); ok {
+		if len(cm.Args) == 0 {
+			return nil, "", remedy.Wrap(fmt.Errorf("%s:%d: +heroku install names no packages", settings.Name, cm.Line),
+				"what-gets-built", "Write it as `// +heroku install ./cmd/web ./cmd/worker`.")
+		}
+		return cm.Args, fmt.Sprintf("the +heroku install comment in %s:%d", settings.Name, cm.Line), nil
+	}
+	if app.Mod == nil {
+		return app.Patterns(), "every main package in the workspace", nil
+	}
+	return app.Patterns(), "every main package in the app", nil
+}
+
+// buildBinaries compiles the main packages into bin/ and links ./app.
+func (r *run) buildBinaries(ctx context.Context, g *goCommand, s *Settings, app *appdir.App, bins *Binaries) (*Binaries, error) {
+	var pkgs []string
+	for _, m := range bins.Mains {
+		pkgs = append(pkgs, m.ImportPath)
+	}
+	names := bins.Names()
+	if err := slug.PrepareBinDir(r.BuildDir, names); err != nil {
+		return nil, remedy.Wrap(err, "what-gets-built", "Rename or move it.")
+	}
+	binDir := filepath.Join(r.BuildDir, slug.BinDir)
+	restored := r.cache.RestoreBinaries(binDir, names)
+	what := pkgs[0]
+	if len(pkgs) > 1 {
+		what = fmt.Sprintf("%d packages", len(pkgs))
+	}
+	done := r.timed("build", "Building %s", what)
+	args := []string{"build", "-trimpath", build.VCSFlag(app.Dir)}
+	if vendored(app) && !strings.Contains(s.Config.Env["GOFLAGS"], "-mod=") {
+		args = append(args, "-mod=vendor")
+	}
+	args = append(args, s.Config.BuildArgs()...)
+	out, err := filepath.Rel(app.Dir, binDir)
+	if err != nil {
+		return nil, err
+	}
+	args = append(args, "-o", out+string(filepath.Separator))
+	args = append(args, pkgs...)
+	r.log.Detail("go %s", shellwords.ShellJoin(args))
+	err = g.Run(ctx, args...)
+	g.flush()
+	if err != nil {
+		return nil, goError(err, "build-errors", "Fix the errors shown above; `go build ./...` reproduces them locally.")
+	}
+	if err := slug.LinkApp(r.BuildDir, bins.Web.Name); err != nil {
+		return nil, remedy.Wrap(err, "what-gets-built", "Rename it.")
+	}
+	if restored > 0 {
+		r.log.Detail("Restored %s from the last build: unchanged ones are not linked again", plural(restored, "binary"))
+	}
+	if err := r.cache.SaveBinaries(binDir, names); err != nil {
+		r.log.Warn("could not keep the binaries for the next build: %v", err)
+	}
+	for _, m := range bins.Mains {
+		r.log.Detail("bin/%s <- %s", m.Name, m.ImportPath)
+	}
+	r.log.Detail("./app is bin/%s", bins.Web.Name)
+	r.rep.Binaries = append([]string{slug.AppBinary}, binPaths(names)...)
+	done()
+	return bins, nil
+}
+
+// goError explains a failed go command, recognizing the failures with a
+// known fix.
+func goError(err error, section, fix string) error {
+	var re *gocmd.RunError
+	if errors.As(err, &re) {
+		switch {
+		case strings.Contains(re.Stderr, "inconsistent vendoring"):
+			return remedy.Wrap(err, "vendoring", "vendor/ does not match go.mod: run `go mod vendor` (or `go work vendor`) and commit vendor/.")
+		case strings.Contains(re.Stderr, "missing go.sum entry"):
+			return remedy.Wrap(err, "modules", "go.sum is missing entries: run `go mod tidy` and commit go.sum.")
+		case strings.Contains(re.Stderr, "build constraints exclude all Go files") && strings.Contains(re.Stderr, "cgo"):
+			return remedy.Wrap(err, "cgo", "The package needs cgo: opt in with `heroku config:set CGO_ENABLED=1`.")
+		case strings.Contains(re.Stderr, "401 Unauthorized") || strings.Contains(re.Stderr, "403 Forbidden") || strings.Contains(re.Stderr, "terminal prompts disabled"):
+			return remedy.Wrap(err, "private-modules", "A private module needs credentials: set GO_NETRC (and GOPRIVATE for modules the public checksum database cannot know).")
+		}
+	}
+	return remedy.Wrap(err, section, "%s", fix)
+}
+
+// plural returns "1 module", "2 modules", "3 binaries".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	if strings.HasSuffix(noun, "y") {
+		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(noun, "y"))
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

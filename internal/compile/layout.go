@@ -1,0 +1,83 @@
+package compile
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/procfile"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/slug"
+)
+
+// layOutSlug writes .profile.d, the process types, the export file for
+// later buildpacks and, when asked, the toolchain.
+func (r *run) layOutSlug(res *Result, pf *procfile.File) error {
+	s, tc := res.Settings, res.Toolchain
+	r.rep.Begin("release")
+	if err := slug.WriteProfile(r.BuildDir); err != nil {
+		return err
+	}
+	if err := r.writeSBOM(res); err != nil {
+		r.log.Warn("%v", err)
+	}
+	if s.KeepToolchain {
+		r.rep.ToolchainKept = true
+		done := r.timed("keep_toolchain", "Keeping %s in the slug", tc.Version)
+		if err := slug.KeepToolchain(r.BuildDir, tc.Root); err != nil {
+			return err
+		}
+		r.log.Detail("go is on PATH at runtime: $HOME/%s/bin/go", slug.ToolchainDir)
+		done()
+	}
+	if r.BuildpackDir != "" {
+		if err := slug.WriteExport(filepath.Join(r.BuildpackDir, "export"), tc.Root); err != nil {
+			r.log.Warn("%v: buildpacks after this one will not find go on PATH", err)
+		}
+	}
+	r.rep.Begin("release")
+	procs := slug.ProcessTypes(res.Binaries.Others(), pf.Commands())
+	if err := slug.WriteRelease(r.BuildDir, procs); err != nil {
+		return err
+	}
+	var desc []string
+	for _, p := range procs {
+		desc = append(desc, p.Type+": "+p.Command)
+	}
+	if len(desc) == 0 {
+		desc = append(desc, "from the Procfile only")
+	}
+	r.rep.ProcessTypes = processTypes(procs, pf)
+	r.stepDone("Default process types: %s", strings.Join(desc, ", "))
+	if keep := s.Vars.Get("GO_SLUG_KEEP"); keep != "" {
+		pats, err := slug.ParseKeep(keep)
+		if err != nil {
+			return remedy.Wrap(fmt.Errorf("GO_SLUG_KEEP config var: %w", err), "slug", "List the files to keep besides the binaries as globs relative to the app, e.g. GO_SLUG_KEEP='templates/** static/**'.")
+		}
+		r.rep.Begin("slug_keep")
+		n, size, err := slug.Prune(r.BuildDir, pats)
+		if err != nil {
+			return err
+		}
+		r.stepDone("Removed %d source files (%s) from the slug; kept %s", n, output.Size(size), strings.Join(pats, " "))
+	}
+	r.rep.Begin("slug")
+	sz := slug.Size(r.BuildDir)
+	r.rep.SlugBytes, r.rep.SlugFiles = sz.Total, sz.Files
+	r.stepDone("Slug: %s before compression, %s of it binaries", output.Size(sz.Total), output.Size(sz.Binaries))
+	return nil
+}
+
+// trimCache keeps the cache within its bounds.
+func (r *run) trimCache() {
+	t := r.cache.Trim(false)
+	if t.GOCACHEAfter < t.GOCACHEBefore {
+		r.log.Detail("Trimmed GOCACHE from %s to %s", output.Size(t.GOCACHEBefore), output.Size(t.GOCACHEAfter))
+	}
+	if t.ModCacheEmpty {
+		r.cache.Forget("download")
+		r.log.Detail("Emptied the module cache (%s, over its %s bound)", output.Size(t.ModCacheBefore), output.Size(cache.GOMODCACHELimit))
+	}
+}

@@ -1,0 +1,40 @@
+// Package modcache reads which modules go.sum lists and which of them the
+// module cache already holds.
+package modcache
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/mod/module"
+)
+
+// SumModules returns the module versions a go.sum lists zips for.
+func SumModules(gosum []byte) []module.Version {
+	var out []module.Version
+	for _, line := range strings.Split(string(gosum), "\n") {
+		f := strings.Fields(line)
+		if len(f) != 3 || strings.HasSuffix(f[1], "/go.mod") {
+			continue
+		}
+		out = append(out, module.Version{Path: f[0], Version: f[1]})
+	}
+	return out
+}
+
+// CachedModules counts the modules whose zips the module cache holds.
+func CachedModules(gomodcache string, mods []module.Version) int {
+	n := 0
+	for _, m := range mods {
+		p, err1 := module.EscapePath(m.Path)
+		v, err2 := module.EscapeVersion(m.Version)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(gomodcache, "cache", "download", p, "@v", v+".zip")); err == nil {
+			n++
+		}
+	}
+	return n
+}
