@@ -51,22 +51,34 @@ func (r *run) layOutSlug(res *Result, pf *procfile.File) error {
 	}
 	r.rep.ProcessTypes = processTypes(procs, pf)
 	r.stepDone("Default process types: %s", strings.Join(desc, ", "))
-	if keep := s.Vars.Get("GO_SLUG_KEEP"); keep != "" {
-		pats, err := slug.ParseKeep(keep)
-		if err != nil {
-			return remedy.Wrap(fmt.Errorf("GO_SLUG_KEEP config var: %w", err), "slug", "List the files to keep besides the binaries as globs relative to the app, e.g. GO_SLUG_KEEP='templates/** static/**'.")
-		}
-		r.rep.Begin("slug_keep")
-		n, size, err := slug.Prune(r.BuildDir, pats)
-		if err != nil {
-			return err
-		}
-		r.stepDone("Removed %d source files (%s) from the slug; kept %s", n, output.Size(size), strings.Join(pats, " "))
+	if err := r.keepSources(s, "the slug"); err != nil {
+		return err
 	}
 	r.rep.Begin("slug")
 	sz := slug.Size(r.BuildDir)
 	r.rep.SlugBytes, r.rep.SlugFiles = sz.Total, sz.Files
 	r.stepDone("Slug: %s before compression, %s of it binaries", output.Size(sz.Total), output.Size(sz.Binaries))
+	return nil
+}
+
+// keepSources applies GO_SLUG_KEEP: it removes the app's files but the
+// binaries, .profile.d, .heroku, Procfile, app.json and those its patterns
+// name. where names what the files are removed from, for the log.
+func (r *run) keepSources(s *Settings, where string) error {
+	keep := s.Vars.Get("GO_SLUG_KEEP")
+	if keep == "" {
+		return nil
+	}
+	pats, err := slug.ParseKeep(keep)
+	if err != nil {
+		return remedy.Wrap(fmt.Errorf("GO_SLUG_KEEP config var: %w", err), "slug", "List the files to keep besides the binaries as globs relative to the app, e.g. GO_SLUG_KEEP='templates/** static/**'.")
+	}
+	r.rep.Begin("slug_keep")
+	n, size, err := slug.Prune(r.BuildDir, pats)
+	if err != nil {
+		return err
+	}
+	r.stepDone("Removed %d source files (%s) from %s; kept %s", n, output.Size(size), where, strings.Join(pats, " "))
 	return nil
 }
 
