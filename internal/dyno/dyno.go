@@ -161,12 +161,23 @@ func Start(c Config) (*Process, error) {
 	cmd.Dir = c.Dir
 	cmd.Env = Env(c.Dir, typ, port, c.Vars)
 	cmd.Stdout, cmd.Stderr = c.Stdout, c.Stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	return StartCmd(cmd, typ, c.Command, port)
+}
+
+// StartCmd starts cmd as the process of type typ listening on port
+// (command describes it in errors) in its own process group, so that Stop
+// and Kill reach all its processes; other process attributes of cmd (the
+// user it runs as) are kept. It does not wait for it to listen.
+func StartCmd(cmd *exec.Cmd, typ, command string, port int) (*Process, error) {
+	if cmd.SysProcAttr == nil {
+		cmd.SysProcAttr = &syscall.SysProcAttr{}
+	}
+	cmd.SysProcAttr.Setpgid = true
 	cmd.WaitDelay = time.Second
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s process: %w", typ, err)
 	}
-	p := &Process{Port: port, Command: c.Command, cmd: cmd, done: make(chan struct{})}
+	p := &Process{Port: port, Command: command, cmd: cmd, done: make(chan struct{})}
 	go func() {
 		p.err = cmd.Wait()
 		close(p.done)
