@@ -63,6 +63,7 @@ func TestScript(t *testing.T) {
 		RequireUniqueNames:  true,
 		Setup: func(env *testscript.Env) error {
 			env.Values[deployKey{}] = &deploySlot{}
+			env.Values[platformKey{}] = &platformSlot{}
 			env.Setenv("BUILDPACK", repoRoot)
 			env.Setenv("CACHE", cache)
 			env.Setenv("APPS", filepath.Join(repoRoot, "testdata", "apps"))
@@ -91,6 +92,11 @@ func TestScript(t *testing.T) {
 			"bootstrapv":    cmdBootstrapVersion,
 			"encode":        cmdEncode,
 			"sbom":          cmdSBOM,
+			"cnbplatform":   cmdCNBPlatform,
+			"cnbbuild":      cmdCNBBuild,
+			"cnbserve":      cmdCNBServe,
+			"cnbimage":      cmdCNBImage,
+			"cnbconfig":     cmdCNBConfig,
 			"deploy": func(ts *testscript.TestScript, neg bool, args []string) {
 				cmdDeploy(ts, neg, args, program)
 			},
