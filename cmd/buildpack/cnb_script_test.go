@@ -42,21 +42,9 @@ func cmdCNBPlatform(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 0 {
 		ts.Fatalf("usage: cnbplatform")
 	}
-	var log strings.Builder
-	bins, err := lifecycle.Build(context.Background(), filepath.Join(ts.Getenv("CACHE"), "lifecycle"), &log)
-	if err != nil {
-		ts.Fatalf("%v\n%s", err, log.String())
-	}
+	bins, base, user := cnbShared(ts)
 	mf, err := manifest.Read(ts.Getenv("BUILDPACK"))
 	ts.Check(err)
-	var user *syscall.Credential
-	base := filepath.Join(ts.Getenv("CACHE"), "cnb")
-	if os.Geteuid() == 0 {
-		user = lifecycle.Nobody
-		if lifecycle.Reachable(base, user) != nil {
-			base = filepath.Join(os.TempDir(), "gobuildpack-test-cnb")
-		}
-	}
 	root := filepath.Join(base, strings.TrimPrefix(filepath.Base(ts.Getenv("WORK")), "script-"))
 	ts.Check(os.MkdirAll(root, 0o755))
 	unlock, err := lockFile(filepath.Join(root, ".lock"))
@@ -75,6 +63,37 @@ func cmdCNBPlatform(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Setenv("LAYERS_DIR", p.LayersDir())
 	ts.Setenv("LAYERS", filepath.Join(p.LayersDir(), strings.ReplaceAll(mf.Buildpack.ID, "/", "_")))
 	ts.Setenv("CNB_APP", p.AppDir())
+}
+
+// cnbShared builds the lifecycle once per test cache, in
+// $CACHE/lifecycle, and returns it with the directory the scripts' platform
+// directories go into and the user the lifecycle runs as (nil: this one).
+func cnbShared(ts *testscript.TestScript) (bins lifecycle.Binaries, base string, user *syscall.Credential) {
+	var log strings.Builder
+	bins, err := lifecycle.Build(context.Background(), filepath.Join(ts.Getenv("CACHE"), "lifecycle"), &log)
+	if err != nil {
+		ts.Fatalf("%v\n%s", err, log.String())
+	}
+	base = filepath.Join(ts.Getenv("CACHE"), "cnb")
+	if os.Geteuid() == 0 {
+		user = lifecycle.Nobody
+		if lifecycle.Reachable(base, user) != nil {
+			base = filepath.Join(os.TempDir(), "gobuildpack-test-cnb")
+		}
+	}
+	return bins, base, user
+}
+
+// cnblifecycle: build the lifecycle as cnbplatform does, and set LIFECYCLE
+// to its directory and CNB_CACHE to a cache directory for this script
+// that the lifecycle's user can reach (for deploy --cnb --cache).
+func cmdCNBLifecycle(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: cnblifecycle")
+	}
+	bins, base, _ := cnbShared(ts)
+	ts.Setenv("LIFECYCLE", bins.Dir)
+	ts.Setenv("CNB_CACHE", filepath.Join(base, strings.TrimPrefix(filepath.Base(ts.Getenv("WORK")), "script-")))
 }
 
 func platform(ts *testscript.TestScript) *lifecycle.Platform {

@@ -13,7 +13,7 @@
 // Run in the buildpack's directory, it also deploys an app locally, as
 // Heroku would (see internal/deploy):
 //
-//	go run ./cmd/buildpack deploy [-e KEY=VALUE]... [--env-file FILE] [--cache DIR] [--slug FILE] [--no-run] [--port N] APPDIR
+//	go run ./cmd/buildpack deploy [--cnb [--lifecycle DIR]] [-e KEY=VALUE]... [--env-file FILE] [--cache DIR] [--slug FILE] [--no-run] [--port N] APPDIR
 package main
 
 import (
@@ -48,7 +48,7 @@ const usageText = `usage: buildpack compile BUILD_DIR CACHE_DIR [ENV_DIR]
        buildpack test BUILD_DIR [ENV_DIR]
        buildpack report BUILD_DIR [CACHE_DIR [ENV_DIR]]
        buildpack build LAYERS_DIR PLATFORM_DIR PLAN_PATH
-       buildpack deploy [-e KEY=VALUE]... [--env-file FILE] [--cache DIR] [--slug FILE] [--no-run] [--port N] APPDIR
+       buildpack deploy [--cnb [--lifecycle DIR]] [-e KEY=VALUE]... [--env-file FILE] [--cache DIR] [--slug FILE] [--no-run] [--port N] APPDIR
        buildpack bench [-warm N] [-cold N] [-buildpack DIR] [APP_DIR]
 `
 

@@ -93,6 +93,7 @@ func TestScript(t *testing.T) {
 			"encode":        cmdEncode,
 			"sbom":          cmdSBOM,
 			"cnbplatform":   cmdCNBPlatform,
+			"cnblifecycle":  cmdCNBLifecycle,
 			"cnbbuild":      cmdCNBBuild,
 			"cnbserve":      cmdCNBServe,
 			"cnbimage":      cmdCNBImage,

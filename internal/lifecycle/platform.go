@@ -144,6 +144,8 @@ const DetectFailed = 20
 // in vars, and exports the app image.
 func (p *Platform) Build(ctx context.Context, src string, vars map[string]string) error {
 	d := p.dirs()
+	// The config vars may hold secrets: they are gone once the build ends.
+	defer files.RemoveAll(filepath.Join(d.platform, "env"))
 	if err := p.prepare(d, src, vars); err != nil {
 		return err
 	}
@@ -191,10 +193,14 @@ func (p *Platform) prepare(d dirs, src string, vars map[string]string) error {
 	if err := files.RemoveAll(d.build); err != nil {
 		return fmt.Errorf("prepare the build: %w", err)
 	}
-	for _, dir := range []string{d.images, d.cache, d.layers, filepath.Join(d.platform, "env"), d.buildpacks, p.Home} {
+	for _, dir := range []string{d.images, d.cache, d.layers, d.buildpacks, p.Home} {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return fmt.Errorf("prepare the build: %w", err)
 		}
+	}
+	// Config vars are readable by the build's user only.
+	if err := os.MkdirAll(filepath.Join(d.platform, "env"), 0o700); err != nil {
+		return fmt.Errorf("prepare the build: %w", err)
 	}
 	if err := p.installLifecycle(d.lifecycle); err != nil {
 		return err
@@ -204,12 +210,15 @@ func (p *Platform) prepare(d dirs, src string, vars map[string]string) error {
 		return fmt.Errorf("copy the app: %w", err)
 	}
 	for k, v := range vars {
-		if err := os.WriteFile(filepath.Join(d.platform, "env", k), []byte(v), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(d.platform, "env", k), []byte(v), 0o600); err != nil {
 			return fmt.Errorf("write config var %s: %w", k, err)
 		}
 	}
+	// The buildpack as a builder image holds it: without its history and
+	// its test fixtures.
+	skipTests := func(rel string, e fs.DirEntry) bool { return rel == ".git" || rel == "testdata" }
 	bp := filepath.Join(d.buildpacks, strings.ReplaceAll(p.Buildpack.ID, "/", "_"), p.Buildpack.Version)
-	if err := files.CopyTree(p.Buildpack.Dir, bp, skipGit, false); err != nil {
+	if err := files.CopyTree(p.Buildpack.Dir, bp, skipTests, false); err != nil {
 		return fmt.Errorf("copy the buildpack: %w", err)
 	}
 	order := fmt.Sprintf("[[order]]\n\n  [[order.group]]\n    id = %q\n    version = %q\n", p.Buildpack.ID, p.Buildpack.Version)
