@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/BurntSushi/toml"
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/dyno"
@@ -161,6 +162,22 @@ func cmdCNBServe(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("%v:\n%s", err, out.String())
 	}
 	ts.Setenv("APP_URL", proc.URL())
+}
+
+// cnbbuildpack DIR: run the buildpack in DIR after this one, in the same
+// group, in the builds that follow.
+func cmdCNBBuildpack(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: cnbbuildpack DIR")
+	}
+	dir := ts.MkAbs(args[0])
+	var desc struct {
+		Buildpack struct{ ID, Version string } `toml:"buildpack"`
+	}
+	_, err := toml.DecodeFile(filepath.Join(dir, "buildpack.toml"), &desc)
+	ts.Check(err)
+	p := platform(ts)
+	p.Later = append(p.Later, lifecycle.Buildpack{Dir: dir, ID: desc.Buildpack.ID, Version: desc.Buildpack.Version})
 }
 
 // cnbimage PATH FILE: copy the file at PATH in the last exported image

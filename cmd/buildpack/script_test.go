@@ -97,6 +97,7 @@ func TestScript(t *testing.T) {
 			"cnbbuild":      cmdCNBBuild,
 			"cnbserve":      cmdCNBServe,
 			"cnbimage":      cmdCNBImage,
+			"cnbbuildpack":  cmdCNBBuildpack,
 			"cnbconfig":     cmdCNBConfig,
 			"deploy": func(ts *testscript.TestScript, neg bool, args []string) {
 				cmdDeploy(ts, neg, args, program)

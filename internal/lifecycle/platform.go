@@ -71,7 +71,9 @@ type Buildpack struct {
 type Platform struct {
 	Lifecycle Binaries
 	Buildpack Buildpack
-	Root      string
+	// Later are buildpacks that run after Buildpack, in the same group.
+	Later []Buildpack
+	Root  string
 	// Home is HOME for the phases and what they run (the buildpack builds
 	// its program with the go command's caches there).
 	Home string
@@ -217,11 +219,14 @@ func (p *Platform) prepare(d dirs, src string, vars map[string]string) error {
 	// The buildpack as a builder image holds it: without its history and
 	// its test fixtures.
 	skipTests := func(rel string, e fs.DirEntry) bool { return rel == ".git" || rel == "testdata" }
-	bp := filepath.Join(d.buildpacks, strings.ReplaceAll(p.Buildpack.ID, "/", "_"), p.Buildpack.Version)
-	if err := files.CopyTree(p.Buildpack.Dir, bp, skipTests, false); err != nil {
-		return fmt.Errorf("copy the buildpack: %w", err)
+	order := "[[order]]\n"
+	for _, b := range append([]Buildpack{p.Buildpack}, p.Later...) {
+		dst := filepath.Join(d.buildpacks, strings.ReplaceAll(b.ID, "/", "_"), b.Version)
+		if err := files.CopyTree(b.Dir, dst, skipTests, false); err != nil {
+			return fmt.Errorf("copy the buildpack %s: %w", b.ID, err)
+		}
+		order += fmt.Sprintf("\n  [[order.group]]\n    id = %q\n    version = %q\n", b.ID, b.Version)
 	}
-	order := fmt.Sprintf("[[order]]\n\n  [[order.group]]\n    id = %q\n    version = %q\n", p.Buildpack.ID, p.Buildpack.Version)
 	if err := os.WriteFile(d.order, []byte(order), 0o644); err != nil {
 		return fmt.Errorf("prepare the build: %w", err)
 	}
