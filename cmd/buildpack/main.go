@@ -33,6 +33,7 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/deploy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/herokuci"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/report"
 )
 
@@ -52,15 +53,12 @@ const usageText = `usage: buildpack compile BUILD_DIR CACHE_DIR [ENV_DIR]
        buildpack bench [-warm N] [-cold N] [-buildpack DIR] [APP_DIR]
 `
 
-// issuesURL is where users report bugs of the buildpack itself.
-const issuesURL = "https://github.com/gobuildpack/heroku-buildpack-go/issues"
-
 // run dispatches a phase and maps its result to an exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
 	log := output.New(stdout, stderr)
 	defer func() {
 		if p := recover(); p != nil {
-			log.Fail(fmt.Errorf("internal error in the Go buildpack: %v\n\nPlease report it with this build log at %s\n\n%s", p, issuesURL, debug.Stack()))
+			log.Fail(fmt.Errorf("internal error in the Go buildpack: %v\n\nPlease report it with this build log at %s\n\n%s", p, remedy.IssuesURL, debug.Stack()))
 			code = 3
 		}
 	}()

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/gomod"
 )
@@ -112,6 +113,9 @@ func Find(root, appDir, gowork string) (*App, error) {
 	}
 	a.Dir = filepath.Join(root, a.Rel)
 	if st, err := os.Stat(a.Dir); err != nil || !st.IsDir() {
+		if a.Found == "GOWORK" {
+			return nil, &SettingError{Var: "GOWORK", Value: gowork, Err: errors.New("no such file in the app")}
+		}
 		return nil, &SettingError{Var: "GO_APP_DIR", Value: appDir, Err: errors.New("no such directory in the app")}
 	}
 
@@ -156,6 +160,14 @@ func (e *SettingError) Error() string { return e.Var + "=" + e.Value + ": " + e.
 
 // Unwrap returns the underlying error.
 func (e *SettingError) Unwrap() error { return e.Err }
+
+// Fix says how to correct the config var at fault.
+func (e *SettingError) Fix() string {
+	if e.Var == "GOWORK" {
+		return "Set GOWORK to the path of a go.work in the app, relative to the repository root (e.g. heroku config:set GOWORK=ci/go.work), or to off; or unset it."
+	}
+	return "Set GO_APP_DIR to the directory of the app's go.mod, relative to the repository root."
+}
 
 // SeveralError reports several candidate modules and no way to choose.
 type SeveralError struct {
@@ -212,7 +224,7 @@ func inside(root, p string) (string, error) {
 	}
 	real, err := filepath.EvalSymlinks(filepath.Join(root, rel))
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 			return rel, nil
 		}
 		return "", err

@@ -145,6 +145,8 @@ func TestFindErrors(t *testing.T) {
 		{name: "GO_APP_DIR a file", files: []string{"go.mod", "README"}, appDir: "README", want: "GO_APP_DIR=README: no such directory"},
 		{name: "GO_APP_DIR without go.mod", files: []string{"go.mod", "docs/README"}, appDir: "docs", want: "GO_APP_DIR=docs: no go.mod in docs"},
 		{name: "GOWORK missing", files: []string{"go.mod"}, gowork: "ci/go.work", want: "GOWORK=ci/go.work: no such file"},
+		{name: "GOWORK missing without go.mod", files: []string{"README"}, gowork: "nope/go.work", want: "GOWORK=nope/go.work: no such file"},
+		{name: "GOWORK in a missing directory", files: []string{"README"}, gowork: "README/go.work", want: "GOWORK=README/go.work: no such file"},
 		{name: "GOWORK absolute", files: []string{"go.mod"}, gowork: filepath.Join(outside, "go.work"), want: "GOWORK=" + outside},
 		{name: "GOWORK ..", files: []string{"go.mod"}, gowork: "../go.work", want: "GOWORK=../go.work: leaves"},
 		{name: "GOWORK symlink out", files: []string{"go.mod"}, link: "ci", gowork: "ci/go.mod", want: "GOWORK=ci/go.mod: leaves the app's directory through a symlink"},
@@ -251,4 +253,25 @@ func TestFindIgnoresGoWorkOutsideRoot(t *testing.T) {
 			t.Errorf("Find(%q): WorkPath = %q, want none", appDir, a.WorkPath)
 		}
 	}
+}
+
+// TestSettingErrorFix: the fix names the config var at fault.
+func TestSettingErrorFix(t *testing.T) {
+	root := tree(t, "README")
+	_, err := Find(root, "", "nope/go.work")
+	var se *SettingError
+	if !errors.As(err, &se) || se.Var != "GOWORK" || !strings.HasPrefix(se.Fix(), "Set GOWORK") || strings.Contains(se.Fix(), "GO_APP_DIR") {
+		t.Errorf("Find with a missing GOWORK = %v; fix %q", err, fixOf(se))
+	}
+	_, err = Find(root, "nope", "")
+	if !errors.As(err, &se) || se.Var != "GO_APP_DIR" || !strings.HasPrefix(se.Fix(), "Set GO_APP_DIR") {
+		t.Errorf("Find with a missing GO_APP_DIR = %v; fix %q", err, fixOf(se))
+	}
+}
+
+func fixOf(se *SettingError) string {
+	if se == nil {
+		return ""
+	}
+	return se.Fix()
 }

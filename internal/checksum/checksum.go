@@ -47,20 +47,25 @@ type DB struct {
 	proxies []string // proxy base URLs to try for <proxy>/sumdb/<name>/
 	dir     string   // cache directory
 	get     Getter
+
+	check    Check    // how ForToolchains decided to check; CheckDB from New
+	settings Settings // what it decided from
+	log      Logger   // nil: no warnings
 }
 
 // New returns the database GOSUMDB names, reached through proxies (base
 // URLs from GOPROXY) when they support it, caching state in dir.
 //
-// GOSUMDB may be "", "off", "sum.golang.org", "name+key" or "name+key url".
-// As in the go command, "off" does not turn off verification of Go
-// toolchains: the default database is used.
+// GOSUMDB may be "", "off", "sum.golang.org", "name+key" or "name+key url";
+// errors never repeat it, as a URL may hold a password;
+// "off" gives the default database. ForToolchains decides whether a
+// toolchain is checked at all.
 func New(gosumdb string, proxies []string, dir string, get Getter) (*DB, error) {
 	db := &DB{proxies: proxies, dir: dir, get: get}
 	fields := strings.Fields(gosumdb)
 	switch {
 	case len(fields) > 2:
-		return nil, fmt.Errorf("invalid GOSUMDB %q: too many fields", gosumdb)
+		return nil, errors.New("invalid GOSUMDB: too many fields (want \"name+key [url]\")")
 	case len(fields) == 0 || fields[0] == "off":
 		db.Name, db.Key = DefaultName, DefaultKey
 	case fields[0] == DefaultName || fields[0] == "sum.golang.google.cn":
@@ -74,7 +79,7 @@ func New(gosumdb string, proxies []string, dir string, get Getter) (*DB, error) 
 		}
 	case strings.Contains(fields[0], "+"):
 		if _, err := note.NewVerifier(fields[0]); err != nil {
-			return nil, fmt.Errorf("invalid GOSUMDB %q: malformed key: %w", gosumdb, err)
+			return nil, fmt.Errorf("invalid GOSUMDB: malformed key: %w", err)
 		}
 		db.Key = fields[0]
 		db.Name, _, _ = strings.Cut(fields[0], "+")
@@ -82,7 +87,7 @@ func New(gosumdb string, proxies []string, dir string, get Getter) (*DB, error) 
 			db.url = strings.TrimRight(fields[1], "/")
 		}
 	default:
-		return nil, fmt.Errorf("invalid GOSUMDB %q: want a known database (sum.golang.org) or \"name+key [url]\"", gosumdb)
+		return nil, errors.New("invalid GOSUMDB: want a known database (sum.golang.org) or \"name+key [url]\"")
 	}
 	if db.url != "" && !strings.Contains(db.url, "://") {
 		db.url = "https://" + db.url
@@ -94,7 +99,12 @@ func New(gosumdb string, proxies []string, dir string, get Getter) (*DB, error) 
 // path@version. A different hash or an inconsistent log is a
 // *SecurityError; a database that cannot be reached is an ordinary error.
 // Either way the download must not be used.
+//
+// With CheckNone (see ForToolchains) it asks nothing and returns nil.
 func (db *DB) Verify(ctx context.Context, path, version, hash string) error {
+	if db.check == CheckNone {
+		return nil
+	}
 	ops := &ops{db: db, ctx: ctx}
 	client := sumdb.NewClient(ops)
 	lines, err := client.Lookup(path, version)
@@ -226,10 +236,16 @@ func (o *ops) ReadConfig(file string) ([]byte, error) {
 	}
 	// A tree head that no longer verifies (a damaged cache, or GOSUMDB now
 	// naming another key) is dropped: the client then starts afresh
-	// instead of failing every build until the cache is purged.
+	// instead of failing every build until the cache is purged. It is the
+	// anchor of fork detection, so the build log says so.
 	if verifier, verr := note.NewVerifier(o.db.Key); verr == nil {
 		if _, nerr := note.Open(data, note.VerifierList(verifier)); nerr != nil {
 			os.Remove(path)
+			if o.db.log != nil {
+				o.db.log.Warn("the cached tree head of the checksum database %s did not verify and was reset: "+
+					"this build starts the record that later builds check the database's log against. "+
+					"If this repeats, purge the build cache (heroku builds:cache:purge).", o.db.Name)
+			}
 			return nil, nil
 		}
 	}

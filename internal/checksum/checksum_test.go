@@ -49,14 +49,18 @@ func TestNew(t *testing.T) {
 const testKey = "sum.example+8d65d62c+AbkyghmF7YXi/7eEMdBGtTM5NsAv5SHPdnul/i5ht1Tn"
 
 func TestNewInvalid(t *testing.T) {
-	for _, gosumdb := range []string{"sum.example", "on", "a+b url extra", "sum.golang.org url extra", "sum.example+abcd1234+AAAA"} {
+	for _, gosumdb := range []string{"sum.example", "on", "a+b url extra", "sum.golang.org https://u:pw@db.example extra", "sum.example+abcd1234+AAAA"} {
 		db, err := New(gosumdb, nil, t.TempDir(), nil)
 		if err == nil {
 			t.Errorf("New(%q) = %+v, want error", gosumdb, db)
 			continue
 		}
-		if !strings.HasPrefix(err.Error(), "invalid GOSUMDB ") {
+		if !strings.HasPrefix(err.Error(), "invalid GOSUMDB: ") {
 			t.Errorf("New(%q) error = %q", gosumdb, err)
+		}
+		// A GOSUMDB URL may hold a password: the error never repeats it.
+		if strings.Contains(err.Error(), gosumdb) {
+			t.Errorf("New(%q) error %q repeats the value", gosumdb, err)
 		}
 	}
 }

@@ -204,7 +204,7 @@ func layOut(o Options, l *compile.Layout) error {
 	}
 	done()
 
-	if err := l.KeepSources("the app image"); err != nil {
+	if err := l.PruneSources("the app image"); err != nil {
 		return err
 	}
 

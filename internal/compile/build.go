@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -16,7 +17,6 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/hook"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/modcache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/shellwords"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/slug"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/sourcekey"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
@@ -59,7 +59,7 @@ func (r *run) downloadModules(ctx context.Context, g *goCommand, s *Settings, ap
 	err := g.Run(ctx, "mod", "download")
 	g.flush()
 	if err != nil {
-		return goError(err, "modules", "Check that go.mod and go.sum are committed and that `go mod download` works locally; for private modules see GO_NETRC.")
+		return g.failure(err, "modules", "Check that go.mod and go.sum are committed and that `go mod download` works locally; for private modules see GO_NETRC.")
 	}
 	after = modcache.CachedModules(r.cache.GOMODCACHE(), needed)
 	r.log.Detail("Fetched %s, reused %d from the cache", plural(after-have, "module"), have)
@@ -93,7 +93,7 @@ func (r *run) findMains(ctx context.Context, g *goCommand, s *Settings, app *app
 	}
 	mains, err := r.listMains(ctx, g, s, app, tc, patterns)
 	if err != nil {
-		return nil, goError(err, "what-gets-built", fmt.Sprintf("The go command could not load %s (from %s); its errors are above.", strings.Join(patterns, " "), from))
+		return nil, g.failure(err, "what-gets-built", fmt.Sprintf("The go command could not load %s (from %s); its errors are above.", strings.Join(patterns, " "), from))
 	}
 	if len(mains) == 0 {
 		return nil, remedy.Wrap(fmt.Errorf("no main package matches %s (from %s)", strings.Join(patterns, " "), from),
@@ -201,11 +201,11 @@ func (r *run) buildBinaries(ctx context.Context, g *goCommand, s *Settings, app 
 	}
 	args = append(args, "-o", out+string(filepath.Separator))
 	args = append(args, pkgs...)
-	r.log.Detail("go %s", shellwords.ShellJoin(args))
+	r.log.Detail("go %s", gocmd.LoggedArgs(args))
 	err = g.Run(ctx, args...)
 	g.flush()
 	if err != nil {
-		return nil, goError(err, "build-errors", "Fix the errors shown above; `go build ./...` reproduces them locally.")
+		return nil, g.failure(err, "build-errors", "Fix the errors shown above; `go build ./...` reproduces them locally.")
 	}
 	if err := slug.LinkApp(r.BuildDir, bins.Web.Name); err != nil {
 		return nil, remedy.Wrap(err, "what-gets-built", "Rename it.")
@@ -225,23 +225,66 @@ func (r *run) buildBinaries(ctx context.Context, g *goCommand, s *Settings, app 
 	return bins, nil
 }
 
-// goError explains a failed go command, recognizing the failures with a
-// known fix.
-func goError(err error, section, fix string) error {
+// failure explains a failed go command: a command line the go command
+// refused is the buildpack's fault unless the flag came from a config
+// var; other failures with a known fix get that fix; the rest get fix.
+func (g *goCommand) failure(err error, section, fix string) error {
 	var re *gocmd.RunError
-	if errors.As(err, &re) {
-		switch {
-		case strings.Contains(re.Stderr, "inconsistent vendoring"):
-			return remedy.Wrap(err, "vendoring", "vendor/ does not match go.mod: run `go mod vendor` (or `go work vendor`) and commit vendor/.")
-		case strings.Contains(re.Stderr, "missing go.sum entry"):
-			return remedy.Wrap(err, "modules", "go.sum is missing entries: run `go mod tidy` and commit go.sum.")
-		case strings.Contains(re.Stderr, "build constraints exclude all Go files") && strings.Contains(re.Stderr, "cgo"):
-			return remedy.Wrap(err, "cgo", "The package needs cgo: opt in with `heroku config:set CGO_ENABLED=1`.")
-		case strings.Contains(re.Stderr, "401 Unauthorized") || strings.Contains(re.Stderr, "403 Forbidden") || strings.Contains(re.Stderr, "terminal prompts disabled"):
-			return remedy.Wrap(err, "private-modules", "A private module needs credentials: set GO_NETRC (and GOPRIVATE for modules the public checksum database cannot know).")
+	if !errors.As(err, &re) {
+		return remedy.Wrap(err, section, "%s", fix)
+	}
+	if m := goflagsRejected.FindStringSubmatch(re.Stderr); m != nil {
+		return remedy.Wrap(fmt.Errorf("GOFLAGS config var: %s says: %s", g.version, m[1]), "config-vars",
+			"Fix or unset GOFLAGS (heroku config:unset GOFLAGS); %s reads it for every go command.", g.version)
+	}
+	if flag, ok := re.Rejected(); ok {
+		if name := g.flagOrigin(flag); name != "" {
+			return remedy.Wrap(fmt.Errorf("%s config var: %s does not know the flag %s", name, g.version, flag), "config-vars",
+				"Remove %s from %s, or build with a Go release that has it (see GOVERSION).", flag, name)
 		}
+		return remedy.Wrap(fmt.Errorf("%s refused a command the buildpack ran: go %s", g.version, gocmd.LoggedArgs(re.Args)), "buildpack-errors",
+			"This is a problem of the Go buildpack, not of your app. Please report it, with this build log, at %s", remedy.IssuesURL)
+	}
+	switch {
+	case strings.Contains(re.Stderr, "inconsistent vendoring"):
+		return remedy.Wrap(err, "vendoring", "vendor/ does not match go.mod: run `go mod vendor` (or `go work vendor`) and commit vendor/.")
+	case strings.Contains(re.Stderr, "missing go.sum entry"):
+		return remedy.Wrap(err, "modules", "go.sum is missing entries: run `go mod tidy` and commit go.sum.")
+	case strings.Contains(re.Stderr, "build constraints exclude all Go files") && strings.Contains(re.Stderr, "cgo"):
+		return remedy.Wrap(err, "cgo", "The package needs cgo: opt in with `heroku config:set CGO_ENABLED=1`.")
+	case strings.Contains(re.Stderr, "401 Unauthorized") || strings.Contains(re.Stderr, "403 Forbidden") || strings.Contains(re.Stderr, "terminal prompts disabled"):
+		return remedy.Wrap(err, "private-modules", "A private module needs credentials: set GO_NETRC (and GOPRIVATE for modules the public checksum database cannot know).")
+	case embedMissing.MatchString(re.Stderr):
+		if g.nodeApp {
+			return remedy.Wrap(err, "embed",
+				"The files a //go:embed pattern names are missing. The app has a package.json: if its Node build makes them, the Node.js buildpack must run before this one: heroku buildpacks:add --index 1 heroku/nodejs")
+		}
+		return remedy.Wrap(err, "embed", "The files a //go:embed pattern names are missing from the build: commit them, or generate them in bin/go-pre-compile.")
 	}
 	return remedy.Wrap(err, section, "%s", fix)
+}
+
+// goflagsRejected matches the go command's error for a GOFLAGS it cannot use.
+var goflagsRejected = regexp.MustCompile(`go: parsing \$GOFLAGS: ([^\n]+)`)
+
+// embedMissing matches the go command's error for a //go:embed pattern
+// that matches no file.
+var embedMissing = regexp.MustCompile(`pattern [^:\n]+: no matching files found`)
+
+// flagOrigin returns the config var that gave the go command flag, or ""
+// when the buildpack added it.
+func (g *goCommand) flagOrigin(flag string) string {
+	for _, src := range []struct {
+		name  string
+		words []string
+	}{{"GO_BUILD_FLAGS", g.config.Flags}, {"GOFLAGS", strings.Fields(g.config.Env["GOFLAGS"])}} {
+		for _, w := range src.words {
+			if w == flag || strings.HasPrefix(w, flag+"=") {
+				return src.name
+			}
+		}
+	}
+	return ""
 }
 
 // plural returns "1 module", "2 modules", "3 binaries".

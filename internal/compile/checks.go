@@ -16,7 +16,7 @@ import (
 func (r *run) checkApp(res *Result, pf *procfile.File, pfErr error) {
 	log, rep, vars := r.log, r.rep, res.Settings.Vars
 	app := os.DirFS(r.BuildDir)
-	misnamed := procfile.Misnamed(app)
+	misnamed := append(procfile.Misnamed(app), procfile.InSubdirectory(app, res.App.Rel)...)
 	aj, ajErr := appjson.Read(app)
 	var files []string
 	if pf != nil || pfErr != nil || len(misnamed) > 0 {

@@ -37,6 +37,10 @@ type Options struct {
 	// KeepToolchain puts the toolchain into the slug with go on PATH at
 	// runtime (Heroku CI's bin/test-compile, GO_INSTALL_TOOLS_IN_IMAGE).
 	KeepToolchain bool
+	// KeepSources leaves the app's sources in the build directory
+	// whatever GO_SLUG_KEEP says (Heroku CI's bin/test-compile: bin/test
+	// runs go test on them).
+	KeepSources bool
 	// Stall and Backoff, when not zero, replace the module proxy client's
 	// defaults: how long a response may send nothing, and the first wait
 	// before a retry.
@@ -91,10 +95,10 @@ func (l *Layout) Timed(name, format string, args ...any) (done func()) {
 	return l.r.timed(name, format, args...)
 }
 
-// KeepSources applies GO_SLUG_KEEP to the build directory: it removes the
-// sources but the files its patterns name, and says in the log that they
-// were removed from where ("the app image").
-func (l *Layout) KeepSources(where string) error { return l.r.keepSources(l.Settings, where) }
+// PruneSources applies GO_SLUG_KEEP to the build directory: it removes the
+// Go app's sources but the files its patterns name, and says in the log
+// that they were removed from where ("the app image").
+func (l *Layout) PruneSources(where string) error { return l.r.keepSources(l.Settings, where) }
 
 // RunWith is Run with layOut in place of the classic slug layout (nil for
 // the slug): the shared steps, layOut, then the Procfile and app.json

@@ -18,6 +18,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
@@ -695,6 +696,69 @@ func TestFaultForkedChecksumLog(t *testing.T) {
 	cached(t, a.cacheDir, goVersion)
 }
 
+// TestFaultFileProxySumDBOff: with a single file:// GOPROXY and
+// GOSUMDB=off, the go command installs a toolchain without asking a
+// checksum database, and so does the build, saying so. With a proxy list,
+// GOSUMDB=off still asks sum.golang.org.
+func TestFaultFileProxySumDBOff(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	dir := filepath.Join(t.TempDir(), "proxy")
+	at := filepath.Join(dir, toolchain.ModulePath, "@v")
+	if err := os.MkdirAll(at, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"list", f.mv + ".info", f.mv + ".mod", f.mv + ".zip"} {
+		resp, err := http.Get(f.srv.URL() + "/" + toolchain.ModulePath + "/@v/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %s, %v", name, resp.Status, err)
+		}
+		if err := os.WriteFile(filepath.Join(at, name), data, 0o666); err != nil {
+			t.Fatal(err)
+		}
+	}
+	vars := map[string]string{"GOPROXY": "file://" + dir, "GOSUMDB": "off", "GOVERSION": goVersion}
+	r := runCompile(t, context.Background(), f.cacheDir, vars)
+	r.ok(t)
+	r.says(t, "Not verified against a checksum database (hash h1:", "GOPROXY is a single file:// URL and GOSUMDB=off, as the go command allows")
+	if strings.Contains(r.log, "Verified h1:") {
+		t.Errorf("the log says the toolchain was verified:\n%s", r.log)
+	}
+	cached(t, f.cacheDir, goVersion)
+
+	// A list of proxies: sum.golang.org is asked, which only the real
+	// proxy serves, so this toolchain is refused.
+	vars["GOPROXY"] = f.srv.URL() + ",file://" + dir
+	f.srv.Inject("/sumdb/sum.golang.org/supported", proxytest.Always, proxytest.Fault{Status: http.StatusServiceUnavailable})
+	other := newCacheDir(t)
+	r = runCompile(t, context.Background(), other, vars)
+	r.failed(t, "checksum database sum.golang.org")
+	notCached(t, other, goVersion)
+}
+
+// TestFaultDamagedTreeHead: a cached tree head that no longer verifies is
+// reset with a warning, since it anchors fork detection.
+func TestFaultDamagedTreeHead(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.run(context.Background()).ok(t)
+	head := filepath.Join(f.cacheDir, "go", "sumdb", "config", proxytest.DBName, "latest")
+	if err := os.WriteFile(head, []byte("damaged\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(f.cacheDir, "go", "toolchains")); err != nil {
+		t.Fatal(err)
+	}
+	r := f.run(context.Background())
+	r.ok(t)
+	r.says(t, "WARNING: the cached tree head of the checksum database "+proxytest.DBName+" did not verify and was reset")
+}
+
 // Cache damage.
 
 func TestFaultCacheToolchainWithoutMarker(t *testing.T) {
@@ -990,8 +1054,8 @@ func TestFaultConcurrentBuilds(t *testing.T) {
 
 // Secrets.
 
-// TestFaultSecretsNeverLeak builds with a proxy password in GOPROXY and a
-// GO_NETRC, then looks for either secret in the log, the error, the build
+// TestFaultSecretsNeverLeak builds with a proxy password in GOPROXY, a
+// GO_NETRC and GO_GIT_CRED__ vars, then looks for any secret in the log, the error, the build
 // report and every file the build could write: the build directory, the
 // cache (but the shared GOCACHE) and the temp directory, where the private
 // HOME with the .netrc lives during the build.
@@ -999,6 +1063,8 @@ func TestFaultSecretsNeverLeak(t *testing.T) {
 	const (
 		proxyPassword = "proxy-s3cret-7f3a9"
 		netrcPassword = "netrc-s3cret-b41c2"
+		gitCredToken  = "gitcred-s3cret-0d9e7"
+		httpToken     = "gitcred-http-s3cret-5a11c"
 	)
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp) // the subtests' directories are in it too
@@ -1007,13 +1073,15 @@ func TestFaultSecretsNeverLeak(t *testing.T) {
 	srv.RequireBasicAuth("deploy", proxyPassword)
 	authURL := strings.Replace(srv.URL(), "://", "://deploy:"+proxyPassword+"@", 1)
 	vars := map[string]string{
-		"GOPROXY":   authURL,
-		"GOSUMDB":   srv.Key(), // through the proxy, with its credentials
-		"GOVERSION": goVersion,
-		"GO_NETRC":  "machine git.example.com login deploy password " + netrcPassword,
-		"GOPRIVATE": "git.example.com",
+		"GOPROXY":                              authURL,
+		"GOSUMDB":                              srv.Key(), // through the proxy, with its credentials
+		"GOVERSION":                            goVersion,
+		"GO_NETRC":                             "machine git.example.com login deploy password " + netrcPassword,
+		"GOPRIVATE":                            "git.example.com",
+		"GO_GIT_CRED__HTTPS__GITHUB__COM":      gitCredToken,
+		"GO_GIT_CRED__HTTP__GIT__EXAMPLE__COM": "deploy:" + httpToken,
 	}
-	secrets := []string{proxyPassword, netrcPassword}
+	secrets := []string{proxyPassword, netrcPassword, gitCredToken, httpToken}
 
 	check := func(t *testing.T, r result) {
 		t.Helper()
@@ -1062,7 +1130,8 @@ func TestFaultSecretsNeverLeak(t *testing.T) {
 	t.Run("success", func(t *testing.T) {
 		r := runCompile(t, context.Background(), newCacheDir(t), vars)
 		r.ok(t)
-		r.says(t, "Credentials for private hosts: from GO_NETRC")
+		r.says(t, "Credentials for private hosts: from GO_NETRC, GO_GIT_CRED__HTTPS__GITHUB__COM (HTTPS only)")
+		r.says(t, "the GO_GIT_CRED__HTTP__GIT__EXAMPLE__COM config var is ignored: credentials are sent over HTTPS only")
 		check(t, r)
 	})
 	t.Run("failure", func(t *testing.T) {

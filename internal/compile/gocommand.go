@@ -2,13 +2,16 @@ package compile
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/appdir"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/config"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/envdir"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/gocmd"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/goproxy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/netrc"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/slug"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
 )
 
@@ -27,6 +30,10 @@ type GoEnv struct {
 	Home *netrc.Home
 	// DefaultProxy, when set, is GOPROXY unless a config var sets it.
 	DefaultProxy string
+	// GOBIN, when set, is where `go install` puts commands, and is on PATH
+	// after the toolchain: the slug's bin/ for build hooks, so a tool a
+	// hook installs ships with the app.
+	GOBIN string
 }
 
 // Settings returns the gocmd settings: the Go config vars, the workspace,
@@ -43,6 +50,9 @@ func (e GoEnv) Settings() gocmd.Settings {
 		vars["GOWORK"] = e.App.WorkPath
 	} else {
 		vars["GOWORK"] = "off"
+	}
+	if e.GOBIN != "" {
+		vars["GOBIN"] = e.GOBIN
 	}
 	if e.Home != nil {
 		vars["HOME"] = e.Home.Dir
@@ -80,20 +90,23 @@ func (e GoEnv) Go() *gocmd.Go {
 func (e GoEnv) AppEnv() []string { return gocmd.Env(os.Environ(), e.Settings()) }
 
 // CredentialsHome writes the app's credentials for private hosts
-// (GO_NETRC) into a private temporary HOME for the go command and git, or
-// returns nil when the app has none. The caller removes it.
-func CredentialsHome(vars envdir.Vars) (*netrc.Home, error) {
-	data := vars.Get("GO_NETRC")
-	if data == "" {
+// (GO_NETRC, GO_GIT_CRED__ vars) into a private temporary HOME for the go
+// command and git, or returns nil when the app has none. The caller
+// removes it.
+func CredentialsHome(creds []netrc.Line, proxy *goproxy.Client) (*netrc.Home, error) {
+	if len(creds) == 0 {
 		return nil, nil
 	}
-	return netrc.NewHome(os.TempDir(), data)
+	return netrc.NewHome(os.TempDir(), netrc.Format(creds, proxyURLs(proxy)))
 }
 
 // goCommand is the go command of the build and the environment its hooks run in.
 type goCommand struct {
 	*gocmd.Go
 	hookEnv []string
+	version string         // the toolchain's release, for messages
+	config  *config.Config // where the user's flags come from
+	nodeApp bool           // the app has a package.json at its root
 }
 
 // prepareGo sets up the environment the go command and the hooks run in.
@@ -108,9 +121,10 @@ func (r *run) prepareGo(s *Settings, app *appdir.App, tc toolchain.Toolchain) (*
 		Config:     s.Config,
 		Vars:       s.Vars,
 		App:        app,
+		GOBIN:      filepath.Join(r.BuildDir, slug.BinDir),
 	}
 	cleanup := func() {}
-	home, err := CredentialsHome(s.Vars)
+	home, err := CredentialsHome(s.Creds, s.Proxy)
 	if err != nil {
 		return nil, cleanup, err
 	}
@@ -120,7 +134,8 @@ func (r *run) prepareGo(s *Settings, app *appdir.App, tc toolchain.Toolchain) (*
 	}
 	g := env.Go()
 	g.Stdout, g.Stderr = r.log.Indented(), r.log.IndentedErr()
-	return &goCommand{Go: g, hookEnv: env.AppEnv()}, cleanup, nil
+	return &goCommand{Go: g, hookEnv: env.AppEnv(), version: tc.Version, config: s.Config,
+		nodeApp: exists(filepath.Join(r.BuildDir, "package.json"))}, cleanup, nil
 }
 
 // flush prints what the go command left on a partial line.
@@ -130,4 +145,9 @@ func (g *goCommand) flush() {
 			f.Flush()
 		}
 	}
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }

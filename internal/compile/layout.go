@@ -61,12 +61,16 @@ func (r *run) layOutSlug(res *Result, pf *procfile.File) error {
 	return nil
 }
 
-// keepSources applies GO_SLUG_KEEP: it removes the app's files but the
-// binaries, .profile.d, .heroku, Procfile, app.json and those its patterns
-// name. where names what the files are removed from, for the log.
+// keepSources applies GO_SLUG_KEEP: it removes the Go app's sources but
+// those its patterns name (not under Options.KeepSources). where names what
+// the files are removed from, for the log.
 func (r *run) keepSources(s *Settings, where string) error {
 	keep := s.Vars.Get("GO_SLUG_KEEP")
 	if keep == "" {
+		return nil
+	}
+	if r.KeepSources {
+		r.log.Detail("GO_SLUG_KEEP is not applied: bin/test runs go test on the sources")
 		return nil
 	}
 	pats, err := slug.ParseKeep(keep)

@@ -22,7 +22,7 @@ type Settings struct {
 	Manifest *manifest.Manifest
 	Vars     envdir.Vars
 	Config   *config.Config
-	Creds    []netrc.Line    // from GO_NETRC; nil when unset
+	Creds    []netrc.Line    // from GO_NETRC and GO_GIT_CRED__ vars; nil without any
 	Proxy    *goproxy.Client // the module proxies, with the credentials
 	// KeepToolchain is true when the toolchain goes into the slug.
 	KeepToolchain bool
@@ -45,13 +45,13 @@ func (r *run) readSettings() (*Settings, error) {
 	if err != nil {
 		return nil, remedy.Wrap(err, "config-vars", "Fix or unset the config var: heroku config:unset NAME.")
 	}
-	var creds []netrc.Line
-	if data := vars.Get("GO_NETRC"); data != "" {
-		creds, err = netrc.Parse(data)
-		if err != nil {
-			return nil, remedy.Wrap(fmt.Errorf("GO_NETRC config var: %w", err), "private-modules",
-				"GO_NETRC holds the content of a .netrc file: machine HOST login USER password TOKEN.")
-		}
+	creds, err := netrc.FromVars(vars)
+	for _, w := range creds.Warnings {
+		r.log.Warn("%s", w)
+	}
+	if err != nil {
+		return nil, remedy.Wrap(err, "private-modules",
+			"GO_NETRC holds the content of a .netrc file: machine HOST login USER password TOKEN.")
 	}
 	proxy, err := goproxy.New(vars.Get("GOPROXY"))
 	if err != nil {
@@ -64,15 +64,15 @@ func (r *run) readSettings() (*Settings, error) {
 	if r.Backoff > 0 {
 		proxy.Backoff = r.Backoff
 	}
-	if creds != nil {
-		proxy.Credentials = func(host string) (string, string, bool) { return netrc.Lookup(creds, host) }
-		r.log.Detail("Credentials for private hosts: from GO_NETRC (HTTPS only)")
+	if len(creds.Lines) > 0 {
+		proxy.Credentials = func(host string) (string, string, bool) { return netrc.Lookup(creds.Lines, host) }
+		r.log.Detail("Credentials for private hosts: from %s (HTTPS only)", strings.Join(creds.Sources, ", "))
 	}
 	return &Settings{
 		Manifest:      mf,
 		Vars:          vars,
 		Config:        cfg,
-		Creds:         creds,
+		Creds:         creds.Lines,
 		Proxy:         proxy,
 		KeepToolchain: r.KeepToolchain || vars.Get("GO_INSTALL_TOOLS_IN_IMAGE") == "true",
 	}, nil
@@ -90,7 +90,7 @@ func (r *run) findApp(s *Settings) (*appdir.App, error) {
 	case errors.As(err, &several):
 		return nil, remedy.Wrap(err, "app-dir", "Set GO_APP_DIR to the one to build, e.g. heroku config:set GO_APP_DIR=%s", several.Dirs[0])
 	case errors.As(err, &setting):
-		return nil, remedy.Wrap(err, "app-dir", "Set GO_APP_DIR to the directory of the app's go.mod, relative to the repository root.")
+		return nil, remedy.Wrap(err, "app-dir", "%s", setting.Fix())
 	case err != nil:
 		return nil, remedy.Wrap(err, "go-mod-errors", "Fix the file at the line shown (`go mod tidy` checks go.mod locally), commit, and deploy again.")
 	}

@@ -131,7 +131,7 @@ func (r *run) installGo(ctx context.Context, s *Settings, choice goChoice) (tool
 		tcCache.Touch(v)
 		return tc, nil
 	}
-	db, err := checksum.New(s.Vars.Get("GOSUMDB"), proxyURLs(s.Proxy), r.cache.SumDB(), s.Proxy)
+	db, err := checksum.ForToolchains(checksum.SettingsFrom(s.Vars), proxyURLs(s.Proxy), r.cache.SumDB(), s.Proxy, r.log)
 	if err != nil {
 		return toolchain.Toolchain{}, remedy.Wrap(fmt.Errorf("GOSUMDB config var: %w", err), "config-vars", "Unset GOSUMDB, or set it to \"name+key url\" of a checksum database.")
 	}

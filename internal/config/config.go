@@ -75,6 +75,8 @@ func ParseConfig(vars map[string]string, sourceVersion string) (*Config, error) 
 			applied[name] = true
 		case ownVars[name]:
 			applied[name] = true
+		case strings.HasPrefix(name, "GO_GIT_CRED__"):
+			applied[name] = true
 		case setVars[name] != "":
 			c.Ignored[name] = setVars[name]
 		}
@@ -90,28 +92,14 @@ func ParseConfig(vars map[string]string, sourceVersion string) (*Config, error) 
 
 	// Tags may come from GOFLAGS and GO_BUILD_FLAGS; a -tags on the
 	// command line would replace the one in GOFLAGS, so both are merged.
-	// The go command splits GOFLAGS on spaces, honouring quotes.
 	if gf, ok := vars["GOFLAGS"]; ok {
-		words, err := shellwords.SplitWords(gf)
-		if err != nil {
-			return nil, fmt.Errorf("GOFLAGS config var: %w", err)
-		}
-		rest, tags, err := extractTags(words)
+		rest, tags, ld, err := parseGOFLAGS(gf)
 		if err != nil {
 			return nil, fmt.Errorf("GOFLAGS config var: %w", err)
 		}
 		c.Tags = appendNew(c.Tags, tags...)
-		rest, ld, err := extractLDFlags(rest)
-		if err != nil {
-			return nil, fmt.Errorf("GOFLAGS config var: %w", err)
-		}
 		c.LDFlags = append(c.LDFlags, ld...)
-		for i, w := range rest {
-			if strings.ContainsAny(w, " \t'\"") {
-				rest[i], _ = quoteLinkerArg(w)
-			}
-		}
-		c.Env["GOFLAGS"] = strings.Join(rest, " ")
+		c.Env["GOFLAGS"] = rest
 	}
 	if bf := vars["GO_BUILD_FLAGS"]; bf != "" {
 		words, err := shellwords.SplitWords(bf)
@@ -169,6 +157,56 @@ func (c *Config) BuildArgs() []string {
 	return append(args, c.Flags...)
 }
 
+// parseGOFLAGS splits GOFLAGS as the go command does
+// (cmd/go/internal/base.InitGOFLAGS), with its rule that each word is a
+// flag of its own, -flag or -flag=value. It takes out the -tags and
+// -ldflags flags and returns their values, and the other flags as the
+// GOFLAGS to pass on. Errors never repeat a word, which may hold a secret
+// (-ldflags=-X main.key=...).
+func parseGOFLAGS(s string) (rest string, tags, ld []string, err error) {
+	words, err := shellwords.SplitGo(s)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	var kept []string
+	for i, w := range words {
+		if !isFlag(w) {
+			return "", nil, nil, fmt.Errorf("non-flag word %d (the go command takes each word as -flag or -flag=value; "+
+				"quote a whole word that holds spaces: '-ldflags=-X main.v=1 -s')", i+1)
+		}
+		name, val, hasVal := strings.Cut(strings.TrimPrefix(w[1:], "-"), "=")
+		switch name {
+		case "tags":
+			if !hasVal {
+				return "", nil, nil, errors.New("-tags needs a value, e.g. -tags=netgo")
+			}
+			tags = appendNew(tags, splitTags(val)...)
+		case "ldflags":
+			if !hasVal {
+				return "", nil, nil, errors.New("-ldflags needs a value, e.g. '-ldflags=-X main.v=1'")
+			}
+			ld = append(ld, val)
+		default:
+			kept = append(kept, w)
+		}
+	}
+	rest, err = shellwords.JoinGo(kept)
+	return rest, tags, ld, err
+}
+
+// isFlag reports whether the go command takes w as a flag in GOFLAGS:
+// -x, --x, -x=value or --x=value.
+func isFlag(w string) bool {
+	return strings.HasPrefix(w, "-") && w != "-" && w != "--" && !strings.HasPrefix(w, "---") &&
+		!strings.HasPrefix(w, "-=") && !strings.HasPrefix(w, "--=")
+}
+
+// splitTags splits a -tags value: comma-separated, or space-separated as
+// older go commands wrote it.
+func splitTags(val string) []string {
+	return strings.FieldsFunc(val, func(r rune) bool { return r == ',' || r == ' ' })
+}
+
 // extractTags removes -tags flags from args and returns their tags.
 func extractTags(args []string) (rest, tags []string, err error) {
 	for i := 0; i < len(args); i++ {
@@ -185,9 +223,7 @@ func extractTags(args []string) (rest, tags []string, err error) {
 			i++
 			val = args[i]
 		}
-		for _, t := range strings.FieldsFunc(val, func(r rune) bool { return r == ',' || r == ' ' }) {
-			tags = appendNew(tags, t)
-		}
+		tags = appendNew(tags, splitTags(val)...)
 	}
 	return rest, tags, nil
 }

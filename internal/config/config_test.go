@@ -28,10 +28,22 @@ func TestParseConfig(t *testing.T) {
 		},
 		{
 			name: "GOFLAGS only tags",
-			vars: map[string]string{"GOFLAGS": "--tags heroku,a"},
+			vars: map[string]string{"GOFLAGS": "--tags=heroku,a"},
 			want: Config{
 				Env:     map[string]string{"CGO_ENABLED": "0", "GOFLAGS": ""},
 				Tags:    []string{"heroku", "a"},
+				Applied: []string{"GOFLAGS"},
+			},
+		},
+		{
+			// Quotes count only around a whole word, as in the go command;
+			// no word is lost on the way to the go command's GOFLAGS.
+			name: "GOFLAGS quoting",
+			vars: map[string]string{"GOFLAGS": `-x=a'b"c -v "-gcflags=all=-N -l" '-ldflags=-X main.a=b c' -toolexec="x"`},
+			want: Config{
+				Env:     map[string]string{"CGO_ENABLED": "0", "GOFLAGS": `-x=a'b"c -v '-gcflags=all=-N -l' -toolexec="x"`},
+				Tags:    []string{"heroku"},
+				LDFlags: []string{"-X main.a=b c"},
 				Applied: []string{"GOFLAGS"},
 			},
 		},
@@ -121,7 +133,7 @@ func TestParseConfig(t *testing.T) {
 			name: "applied, ignored and unrelated vars",
 			vars: map[string]string{
 				"GOPROXY": "https://proxy.example", "GOVERSION": "1.22", "GO_APP_DIR": "api", "GOWORK": "off",
-				"GO_NETRC": "machine x", "GO_INSTALL_PACKAGE_SPEC": "./...", "GO_INSTALL_TOOLS_IN_IMAGE": "true",
+				"GO_NETRC": "machine x", "GO_GIT_CRED__HTTPS__GITHUB__COM": "t", "GO_INSTALL_PACKAGE_SPEC": "./...", "GO_INSTALL_TOOLS_IN_IMAGE": "true",
 				"CC": "clang", "PKG_CONFIG": "pkgconf", "GODEBUG": "x=1",
 				"GOROOT": "/go", "GOTOOLCHAIN": "go1.22.0", "GOOS": "windows", "GOARCH": "arm", "GOPATH": "/p",
 				"GOCACHE": "/c", "GOMODCACHE": "/m", "GOENV": "/e", "GOBIN": "/b",
@@ -133,7 +145,7 @@ func TestParseConfig(t *testing.T) {
 					"PKG_CONFIG": "pkgconf", "GODEBUG": "x=1",
 				},
 				Tags: []string{"heroku"},
-				Applied: []string{"CC", "GODEBUG", "GOPROXY", "GOVERSION", "GOWORK", "GO_APP_DIR",
+				Applied: []string{"CC", "GODEBUG", "GOPROXY", "GOVERSION", "GOWORK", "GO_APP_DIR", "GO_GIT_CRED__HTTPS__GITHUB__COM",
 					"GO_INSTALL_PACKAGE_SPEC", "GO_INSTALL_TOOLS_IN_IMAGE", "GO_NETRC", "PKG_CONFIG"},
 				Ignored: map[string]string{
 					"GOROOT": setVars["GOROOT"], "GOTOOLCHAIN": setVars["GOTOOLCHAIN"], "GOOS": setVars["GOOS"],
@@ -196,6 +208,18 @@ func TestParseConfigErrors(t *testing.T) {
 		{"CGO_ENABLED=yes", map[string]string{"CGO_ENABLED": "yes"}, `CGO_ENABLED config var: "yes" is neither 0 nor 1`},
 		{"CGO_ENABLED=true", map[string]string{"CGO_ENABLED": "true"}, "CGO_ENABLED config var"},
 		{"GOFLAGS -tags at the end", map[string]string{"GOFLAGS": "-mod=mod -tags"}, "GOFLAGS config var: -tags needs a value"},
+		// Each GOFLAGS word is a flag of its own: -tags=x, not -tags x.
+		{"GOFLAGS -tags and a value", map[string]string{"GOFLAGS": "-tags x -v"}, "GOFLAGS config var: -tags needs a value"},
+		{"GOFLAGS -ldflags and a value", map[string]string{"GOFLAGS": "-ldflags -s"}, "GOFLAGS config var: -ldflags needs a value"},
+		{"GOFLAGS non-flag", map[string]string{"GOFLAGS": "-mod=mod main.key=SECRET"}, "GOFLAGS config var: non-flag word 2 (the go command takes each word as -flag or -flag=value"},
+		{"GOFLAGS quote inside a word", map[string]string{"GOFLAGS": "-tags='a b'"}, "GOFLAGS config var: non-flag word 2"},
+		{"GOFLAGS -", map[string]string{"GOFLAGS": "-"}, "GOFLAGS config var: non-flag word 1"},
+		{"GOFLAGS --", map[string]string{"GOFLAGS": "-v --"}, "GOFLAGS config var: non-flag word 2"},
+		{"GOFLAGS ---x", map[string]string{"GOFLAGS": "---x"}, "GOFLAGS config var: non-flag word 1"},
+		{"GOFLAGS -=x", map[string]string{"GOFLAGS": "-=x"}, "GOFLAGS config var: non-flag word 1"},
+		{"GOFLAGS --=x", map[string]string{"GOFLAGS": "--=x"}, "GOFLAGS config var: non-flag word 1"},
+		{"GOFLAGS empty word", map[string]string{"GOFLAGS": "-v ''"}, "GOFLAGS config var: non-flag word 2"},
+		{"GOFLAGS unterminated", map[string]string{"GOFLAGS": `-v "-x=1`}, `GOFLAGS config var: unterminated " string`},
 		{"GO_BUILD_FLAGS quote", map[string]string{"GO_BUILD_FLAGS": `-ldflags "-s`}, "GO_BUILD_FLAGS config var: unterminated"},
 		{"GO_BUILD_FLAGS -tags at the end", map[string]string{"GO_BUILD_FLAGS": "-tags"}, "GO_BUILD_FLAGS config var: -tags needs"},
 		{"GO_BUILD_FLAGS -ldflags at the end", map[string]string{"GO_BUILD_FLAGS": "-v -ldflags"}, "GO_BUILD_FLAGS config var: -ldflags needs"},
@@ -209,6 +233,9 @@ func TestParseConfigErrors(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("ParseConfig error = %q, want %q in it", err, tt.want)
+			}
+			if strings.Contains(err.Error(), "SECRET") {
+				t.Errorf("ParseConfig error %q repeats the value", err)
 			}
 		})
 	}

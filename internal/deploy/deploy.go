@@ -102,8 +102,15 @@ func Run(ctx context.Context, o Options) error {
 
 	// The build, as on Heroku.
 	done := log.Timed("Copying %s into %s", app, buildDir)
-	if err := copyApp(app, buildDir); err != nil {
+	ignored, warnings, err := copyApp(app, buildDir)
+	if err != nil {
 		return err
+	}
+	for _, w := range warnings {
+		log.Warn("%s", w)
+	}
+	if ignored > 0 {
+		log.Detail("left out %d paths that .slugignore names, as Heroku removes them before the build", ignored)
 	}
 	if err := writeEnvDir(envDir, o.Vars); err != nil {
 		return err

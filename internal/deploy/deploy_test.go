@@ -124,8 +124,8 @@ func TestCopyAppAndSlug(t *testing.T) {
 		t.Fatal(err)
 	}
 	build := filepath.Join(t.TempDir(), "build")
-	if err := copyApp(app, build); err != nil {
-		t.Fatal(err)
+	if n, warnings, err := copyApp(app, build); err != nil || n != 0 || warnings != nil {
+		t.Fatalf("copyApp = %d, %q, %v", n, warnings, err)
 	}
 	if _, err := os.Stat(filepath.Join(build, ".git")); !os.IsNotExist(err) {
 		t.Errorf(".git was copied into the build dir")
@@ -185,6 +185,51 @@ func TestCopyAppAndSlug(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("slug holds\n%q\nwant\n%q", got, want)
+	}
+}
+
+// TestCopyAppSlugignore: the files .slugignore names are left out before
+// the build, as Heroku removes them before any buildpack runs.
+func TestCopyAppSlugignore(t *testing.T) {
+	app := t.TempDir()
+	for name, body := range map[string]string{
+		".slugignore":         "# not in the slug\n*.psd\n/docs\ntestdata/\n!keep.psd\n",
+		"go.mod":              "module example.com/x\n",
+		"main.go":             "package main\n",
+		"art/logo.psd":        "psd",
+		"keep.psd":            "psd",
+		"docs/guide.md":       "guide",
+		"internal/docs/x.go":  "package docs\n",
+		"internal/testdata/a": "a",
+		"static/testdata":     "a file, not a directory",
+		"static/app.css":      "body{}",
+	} {
+		path := filepath.Join(app, name)
+		os.MkdirAll(filepath.Dir(path), 0o755)
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	build := filepath.Join(t.TempDir(), "build")
+	n, warnings, err := copyApp(app, build)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 4 {
+		t.Errorf("copyApp left out %d paths, want 4 (art/logo.psd, keep.psd, docs, internal/testdata)", n)
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], ".slugignore:5: !keep.psd: Heroku does not support negated patterns") {
+		t.Errorf("warnings = %q", warnings)
+	}
+	for _, name := range []string{"art/logo.psd", "keep.psd", "docs", "internal/testdata"} {
+		if _, err := os.Lstat(filepath.Join(build, name)); !os.IsNotExist(err) {
+			t.Errorf("%s was copied: %v", name, err)
+		}
+	}
+	for _, name := range []string{".slugignore", "go.mod", "main.go", "art", "internal/docs/x.go", "static/testdata", "static/app.css"} {
+		if _, err := os.Lstat(filepath.Join(build, name)); err != nil {
+			t.Errorf("%s was not copied: %v", name, err)
+		}
 	}
 }
 

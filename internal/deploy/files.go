@@ -3,6 +3,7 @@ package deploy
 import (
 	"archive/tar"
 	"compress/gzip"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -12,16 +13,37 @@ import (
 	"strings"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/slugignore"
 )
 
 // copyApp copies the app into the build directory as Heroku checks it
-// out: without .git, with file modes and symbolic links kept.
-func copyApp(src, dst string) error {
-	skipGit := func(rel string, d fs.DirEntry) bool { return rel == ".git" }
-	if err := files.CopyTree(src, dst, skipGit, false); err != nil {
-		return fmt.Errorf("copy the app: %w", err)
+// out: without .git, with file modes and symbolic links kept, and without
+// what its .slugignore names (Heroku removes those before any buildpack
+// runs). It returns how many paths .slugignore left out, and warnings
+// about the lines it ignored.
+func copyApp(src, dst string) (ignored int, warnings []string, err error) {
+	var ig *slugignore.Ignore
+	data, err := os.ReadFile(filepath.Join(src, ".slugignore"))
+	switch {
+	case err == nil:
+		ig, warnings = slugignore.Parse(string(data))
+	case !errors.Is(err, fs.ErrNotExist):
+		return 0, nil, fmt.Errorf("copy the app: %w", err)
 	}
-	return nil
+	skip := func(rel string, d fs.DirEntry) bool {
+		if rel == ".git" {
+			return true
+		}
+		if ig.Match(filepath.ToSlash(rel), d.IsDir()) {
+			ignored++
+			return true
+		}
+		return false
+	}
+	if err := files.CopyTree(src, dst, skip, false); err != nil {
+		return 0, nil, fmt.Errorf("copy the app: %w", err)
+	}
+	return ignored, warnings, nil
 }
 
 // writeEnvDir writes the config vars as Heroku hands them to

@@ -26,6 +26,10 @@ type Vars map[string]string
 
 var validName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
+// gitCredName matches the GO_GIT_CRED__ config vars, whose names spell a
+// host name and so may hold hyphens. They are read, never exported.
+var gitCredName = regexp.MustCompile(`^GO_GIT_CRED__[A-Za-z0-9_-]*$`)
+
 // Read returns the config vars in dir. A missing or empty dir name gives no
 // vars. Files whose names are not valid variable names are skipped and
 // reported in skipped; a value is used as written, without trailing
@@ -44,7 +48,7 @@ func Read(dir string) (vars Vars, skipped []string, err error) {
 	}
 	for _, e := range entries {
 		name := e.Name()
-		if !validName.MatchString(name) {
+		if !validName.MatchString(name) && !gitCredName.MatchString(name) {
 			skipped = append(skipped, name)
 			continue
 		}
@@ -99,9 +103,11 @@ var neverExported = map[string]bool{
 }
 
 // Exportable reports whether a config var may be set in the environment
-// of the build's processes (hooks, the go command).
+// of the build's processes (hooks, the go command): never one that would
+// change how the machine runs programs, nor a name that is not a shell
+// variable's.
 func Exportable(name string) bool {
-	return !neverExported[name] && !strings.HasPrefix(name, "LD_") && !strings.HasPrefix(name, "GIT_CONFIG_")
+	return validName.MatchString(name) && !neverExported[name] && !strings.HasPrefix(name, "LD_") && !strings.HasPrefix(name, "GIT_CONFIG_")
 }
 
 // Exported returns the vars that may be exported, as KEY=VALUE pairs.

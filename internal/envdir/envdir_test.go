@@ -32,6 +32,10 @@ func TestRead(t *testing.T) {
 		"with.dot":    "x",
 		".hidden":     "x",
 		"GOPRIVATE_2": "example.com/*",
+		// A host name may hold a hyphen, and so may the config var
+		// that gives its credentials.
+		"GO_GIT_CRED__HTTPS__MY-GIT__EXAMPLE__COM": "token",
+		"GO_GIT_CRED__HTTPS__A.B":                  "x",
 	})
 	if err := os.Mkdir(filepath.Join(dir, "ADIR"), 0o777); err != nil {
 		t.Fatal(err)
@@ -49,11 +53,12 @@ func TestRead(t *testing.T) {
 		"_under":      "ok",
 		"SPACES":      "  padded  ",
 		"GOPRIVATE_2": "example.com/*",
+		"GO_GIT_CRED__HTTPS__MY-GIT__EXAMPLE__COM": "token",
 	}
 	if !reflect.DeepEqual(vars, want) {
 		t.Errorf("Read vars =\n%q\nwant\n%q", vars, want)
 	}
-	wantSkipped := []string{".hidden", "1BAD", "ADIR", "BAD-NAME", "with.dot"}
+	wantSkipped := []string{".hidden", "1BAD", "ADIR", "BAD-NAME", "GO_GIT_CRED__HTTPS__A.B", "with.dot"}
 	if !reflect.DeepEqual(skipped, wantSkipped) {
 		t.Errorf("Read skipped = %q, want %q", skipped, wantSkipped)
 	}

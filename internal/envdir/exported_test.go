@@ -36,6 +36,8 @@ func TestExportable(t *testing.T) {
 		{"XLD_PRELOAD", true},
 		{"GIT_AUTHOR_NAME", true},
 		{"MY_PATH", true},
+		{"GO_GIT_CRED__HTTPS__GITHUB__COM", true},
+		{"GO_GIT_CRED__HTTPS__MY-GIT__EXAMPLE__COM", false}, // not a shell name
 	}
 	for _, tt := range tests {
 		if got := Exportable(tt.name); got != tt.want {

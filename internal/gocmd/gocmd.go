@@ -5,11 +5,13 @@ package gocmd
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -61,6 +63,9 @@ func Env(base []string, s Settings) []string {
 		}
 	}
 	path := filepath.Join(s.GOROOT, "bin")
+	if gobin := s.Vars["GOBIN"]; gobin != "" {
+		path += string(os.PathListSeparator) + gobin
+	}
 	if p := set["PATH"]; p != "" {
 		path += string(os.PathListSeparator) + p
 	}
@@ -135,7 +140,8 @@ type RunError struct {
 	Stderr string
 }
 
-// Error describes the failure.
+// Error describes the failure, with the command line as the build log
+// shows it (LoggedArgs) and long or multi-line arguments elided.
 func (e *RunError) Error() string {
 	args := make([]string, 0, len(e.Args))
 	for _, a := range e.Args {
@@ -144,8 +150,28 @@ func (e *RunError) Error() string {
 		}
 		args = append(args, a)
 	}
-	return fmt.Sprintf("go %s: %v", strings.Join(args, " "), e.Err)
+	return fmt.Sprintf("go %s: %v", LoggedArgs(args), e.Err)
 }
+
+// Rejected reports whether the go command refused the command line itself
+// (exit status 2 with a usage message) rather than failing at its work,
+// and returns the flag it did not know, if that was the reason
+// ("-trimpath" for "flag provided but not defined: -trimpath").
+func (e *RunError) Rejected() (flag string, ok bool) {
+	var exit *exec.ExitError
+	if !errors.As(e.Err, &exit) || exit.ExitCode() != 2 {
+		return "", false
+	}
+	if m := unknownFlag.FindStringSubmatch(e.Stderr); m != nil {
+		return m[1], true
+	}
+	return "", usage.MatchString(e.Stderr)
+}
+
+var (
+	unknownFlag = regexp.MustCompile(`(?m)^flag provided but not defined: (-\S+)`)
+	usage       = regexp.MustCompile(`(?m)^(usage: go \S+|go \S+: unknown command)`)
+)
 
 // Unwrap returns the process error.
 func (e *RunError) Unwrap() error { return e.Err }

@@ -126,6 +126,43 @@ func TestGoRunError(t *testing.T) {
 	}
 }
 
+// TestRunErrorRejected runs the real go command with command lines it
+// refuses, and with one it accepts that fails at its work.
+func TestRunErrorRejected(t *testing.T) {
+	dir := t.TempDir()
+	for name, data := range map[string]string{
+		"go.mod":  "module example.com/app\n\ngo 1.22\n",
+		"main.go": "package main\n\nfunc main() { undefined() }\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	g := goCommand(t, dir)
+	tests := []struct {
+		args     []string
+		rejected bool
+		flag     string
+	}{
+		{[]string{"build", "-notaflag", "."}, true, "-notaflag"},
+		{[]string{"build", "-o"}, true, ""},
+		{[]string{"nosuchcommand"}, true, ""},
+		{[]string{"build", "-o", os.DevNull, "."}, false, ""},
+		{[]string{"list", "-f", "{{.Nope}}", "."}, false, ""},
+	}
+	for _, tt := range tests {
+		err := g.Run(context.Background(), tt.args...)
+		var re *RunError
+		if !errors.As(err, &re) {
+			t.Fatalf("go %v: error = %v, want *RunError", tt.args, err)
+		}
+		flag, rejected := re.Rejected()
+		if rejected != tt.rejected || flag != tt.flag {
+			t.Errorf("go %v: Rejected() = %q, %v; want %q, %v (stderr %q)", tt.args, flag, rejected, tt.flag, tt.rejected, re.Stderr)
+		}
+	}
+}
+
 func TestRunErrorElidesLongArgs(t *testing.T) {
 	long := strings.Repeat("x", 201)
 	err := &RunError{Args: []string{"list", "-f", "{{.A}}\n{{.B}}", long, strings.Repeat("y", 200)}, Err: errors.New("exit status 1")}

@@ -26,6 +26,9 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/config"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/envdir"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/gocmd"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/goproxy"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/netrc"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/slug"
@@ -50,7 +53,7 @@ type caches struct {
 // kept, then put this program and the cache locations where bin/test
 // finds them (bin/test gets no CACHE_DIR).
 func TestCompile(ctx context.Context, o compile.Options) error {
-	o.KeepToolchain = true
+	o.KeepToolchain, o.KeepSources = true, true
 	if err := compile.Run(ctx, o); err != nil {
 		return err
 	}
@@ -125,7 +128,15 @@ func Test(ctx context.Context, o TestOptions) error {
 		App:          app,
 		DefaultProxy: DefaultProxy,
 	}
-	home, err := compile.CredentialsHome(vars)
+	creds, err := netrc.FromVars(vars)
+	if err != nil {
+		return remedy.Wrap(err, "private-modules", "GO_NETRC holds the content of a .netrc file: machine HOST login USER password TOKEN.")
+	}
+	proxy, err := goproxy.New(vars.Get("GOPROXY"))
+	if err != nil {
+		return remedy.Wrap(fmt.Errorf("GOPROXY config var: %w", err), "config-vars", "Set GOPROXY to one or more proxy URLs separated by commas, or unset it.")
+	}
+	home, err := compile.CredentialsHome(creds.Lines, proxy)
 	if err != nil {
 		return err
 	}
@@ -137,7 +148,7 @@ func Test(ctx context.Context, o TestOptions) error {
 	args := []string{"test", "-json", "-trimpath", "-tags=" + strings.Join(cfg.Tags, ",")}
 	args = append(args, cfg.Flags...)
 	args = append(args, app.Patterns()...)
-	done := log.Timed("Running go %s (TAP on stdout, go test's output on stderr)", strings.Join(args, " "))
+	done := log.Timed("Running go %s (TAP on stdout, go test's output on stderr)", gocmd.LoggedArgs(args))
 	cmd := exec.CommandContext(ctx, filepath.Join(goroot, "bin", "go"), args...)
 	cmd.Dir = app.Dir
 	cmd.Env = goEnv.AppEnv()

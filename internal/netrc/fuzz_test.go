@@ -1,28 +1,57 @@
 package netrc
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
 
-// FuzzParse checks that no .netrc content makes Parse panic and that
-// errors never repeat a password.
+// FuzzParse checks that no .netrc content makes Parse panic, that errors
+// and notes never repeat a password, that every entry is complete, and
+// that the file written for the go command and git reads back as the
+// same entries, with no default entry.
 func FuzzParse(f *testing.F) {
 	f.Add("machine a.example login u password p\n", "a.example")
 	f.Add("default login u password p", "b.example:443")
 	f.Add("machine", "")
 	f.Add("machine h login\tpassword", "h")
+	f.Add("macdef m\nmachine x login y password z\n\nmachine h login u password p default", "h")
 	f.Fuzz(func(t *testing.T, data, host string) {
-		lines, err := Parse(data)
+		lines, notes, err := Parse(data)
+		said := strings.Join(notes, "\n")
 		if err != nil {
-			for _, l := range parsedPasswords(data) {
-				if len(l) > 3 && strings.Contains(err.Error(), l) {
-					t.Fatalf("error %q repeats the password %q", err, l)
-				}
+			said += err.Error()
+		}
+		for _, p := range parsedPasswords(data) {
+			if len(p) > 3 && strings.Contains(said, p) {
+				t.Fatalf("error or notes %q repeat the password %q", said, p)
 			}
+		}
+		if err != nil {
 			return
 		}
-		Lookup(lines, host)
+		for _, l := range lines {
+			if l.Machine == "" || l.Login == "" || l.Password == "" {
+				t.Fatalf("incomplete entry %+v", l)
+			}
+		}
+		file := Format(lines, nil)
+		back, _, err := Parse(file)
+		if err != nil || !reflect.DeepEqual(back, lines) {
+			t.Fatalf("Parse(Format(%+v)) = %+v, %v", lines, back, err)
+		}
+		if strings.HasPrefix(file, "default") || strings.Contains(file, "\ndefault") {
+			t.Fatalf("Format wrote a default entry:\n%s", file)
+		}
+		if login, pass, ok := Lookup(lines, host); ok {
+			found := false
+			for _, l := range lines {
+				found = found || (strings.EqualFold(l.Machine, host) && l.Login == login && l.Password == pass)
+			}
+			if !found {
+				t.Fatalf("Lookup(%q) = %q, %q from no entry naming it", host, login, pass)
+			}
+		}
 	})
 }
 

@@ -116,6 +116,24 @@ func Misnamed(fsys fs.FS) []Warning {
 	return ws
 }
 
+// InSubdirectory returns a warning when the app's directory dir (relative
+// to the repository root, e.g. "services/api") holds a Procfile: Heroku
+// reads process types only from the Procfile at the root.
+func InSubdirectory(fsys fs.FS, dir string) []Warning {
+	if dir == "." || dir == "" {
+		return nil
+	}
+	file := path.Join(dir, Name)
+	if info, err := fs.Stat(fsys, file); err != nil || info.IsDir() {
+		return nil
+	}
+	msg := fmt.Sprintf("Heroku reads process types only from the Procfile at the root of the repository, not from %s; move it to the root (its commands run there, where ./app and bin/ are)", file)
+	if _, err := fs.Stat(fsys, Name); err == nil {
+		msg = fmt.Sprintf("Heroku reads process types only from the root Procfile; %s is not read: merge its lines into the root Procfile and remove it", file)
+	}
+	return []Warning{{File: file, Message: msg}}
+}
+
 // whyIgnored says why a line does not match Heroku's pattern.
 func whyIgnored(text string) string {
 	trimmed := strings.TrimSpace(text)

@@ -271,3 +271,31 @@ func lines(ws []Warning) string {
 	}
 	return b.String()
 }
+
+func TestInSubdirectory(t *testing.T) {
+	tests := []struct {
+		name string
+		fsys fstest.MapFS
+		dir  string
+		want string
+	}{
+		{"root app", fstest.MapFS{"Procfile": {Data: []byte("web: ./app\n")}}, ".", ""},
+		{"no Procfile below", fstest.MapFS{"services/api/go.mod": {}}, "services/api", ""},
+		{"only below", fstest.MapFS{"services/api/Procfile": {Data: []byte("web: ./app\n")}}, "services/api",
+			"services/api/Procfile: Heroku reads process types only from the Procfile at the root of the repository, not from services/api/Procfile; move it to the root"},
+		{"both", fstest.MapFS{"Procfile": {}, "services/api/Procfile": {}}, "services/api",
+			"services/api/Procfile: Heroku reads process types only from the root Procfile; services/api/Procfile is not read"},
+		{"a directory named Procfile", fstest.MapFS{"services/api/Procfile/x": {}}, "services/api", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ws := InSubdirectory(tt.fsys, tt.dir)
+			switch {
+			case tt.want == "" && len(ws) > 0:
+				t.Errorf("got %v, want none", ws)
+			case tt.want != "" && (len(ws) != 1 || !strings.HasPrefix(ws[0].String(), tt.want)):
+				t.Errorf("got %v, want one starting %q", ws, tt.want)
+			}
+		})
+	}
+}

@@ -14,6 +14,9 @@ import (
 // DocsURL is where the README sections named by errors live.
 const DocsURL = "https://github.com/gobuildpack/heroku-buildpack-go#"
 
+// IssuesURL is where users report problems of the buildpack itself.
+const IssuesURL = "https://github.com/gobuildpack/heroku-buildpack-go/issues"
+
 // Error is an error with a fix the user can apply.
 type Error struct {
 	Err     error  // what went wrong

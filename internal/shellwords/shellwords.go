@@ -1,9 +1,11 @@
-// Package shellwords splits config var values into words as a POSIX shell
-// would, and joins words back into a command line for the log.
+// Package shellwords splits config var values into words: as a POSIX shell
+// would (GO_BUILD_FLAGS), or as the go command splits GOFLAGS; and joins
+// words back into a command line.
 package shellwords
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 )
 
@@ -75,4 +77,61 @@ func SplitWords(s string) ([]string, error) {
 		words = append(words, cur.String())
 	}
 	return words, nil
+}
+
+// goSpace reports whether c separates fields for the go command.
+func goSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// SplitGo splits s into fields as the go command splits GOFLAGS
+// (cmd/internal/quoted): space, tab, CR and LF separate fields; a field
+// that starts with ' or " runs to the next such quote and is taken as it
+// is, with no escapes; quotes anywhere else are ordinary characters.
+func SplitGo(s string) ([]string, error) {
+	var fields []string
+	for i := 0; i < len(s); {
+		for i < len(s) && goSpace(s[i]) {
+			i++
+		}
+		if i == len(s) {
+			break
+		}
+		if q := s[i]; q == '\'' || q == '"' {
+			j := strings.IndexByte(s[i+1:], q)
+			if j < 0 {
+				return nil, fmt.Errorf("unterminated %c string", q)
+			}
+			fields = append(fields, s[i+1:i+1+j])
+			i += j + 2
+			continue
+		}
+		j := i
+		for j < len(s) && !goSpace(s[j]) {
+			j++
+		}
+		fields = append(fields, s[i:j])
+		i = j
+	}
+	return fields, nil
+}
+
+// JoinGo joins fields so that SplitGo gives them back, quoting only a
+// field that is empty, holds a separator or starts with a quote. A field
+// that needs quoting and holds both quotes cannot be written: that is an
+// error, never a dropped field.
+func JoinGo(fields []string) (string, error) {
+	out := make([]string, len(fields))
+	for i, f := range fields {
+		needs := f == "" || f[0] == '\'' || f[0] == '"' || strings.ContainsAny(f, " \t\n\r")
+		switch {
+		case !needs:
+			out[i] = f
+		case !strings.Contains(f, "'"):
+			out[i] = "'" + f + "'"
+		case !strings.Contains(f, `"`):
+			out[i] = `"` + f + `"`
+		default:
+			return "", fmt.Errorf("word %d needs quotes (it is empty, holds white space or starts with a quote) but holds both ' and \", which the go command cannot split", i+1)
+		}
+	}
+	return strings.Join(out, " "), nil
 }

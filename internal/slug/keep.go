@@ -1,6 +1,7 @@
 package slug
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -38,50 +39,163 @@ func ParseKeep(value string) ([]string, error) {
 	return pats, nil
 }
 
-// Prune removes from the build directory every file that neither a keep
-// pattern nor the slug itself (binaries, .profile.d, .heroku, Procfile,
-// app.json) needs, then the directories left empty. It returns how many
-// files it removed and their size. Symlinks are removed, never followed.
+// goSourceExts are the extensions of the files the go command builds a
+// package from (go/build), which the binaries no longer need.
+var goSourceExts = map[string]bool{
+	".go": true, ".s": true, ".S": true, ".sx": true,
+	".c": true, ".cc": true, ".cpp": true, ".cxx": true, ".h": true, ".hh": true, ".hpp": true, ".hxx": true,
+	".m": true, ".f": true, ".F": true, ".for": true, ".f90": true,
+	".swig": true, ".swigcxx": true, ".syso": true,
+}
+
+// goFiles are the Go module and workspace files.
+var goFiles = map[string]bool{"go.mod": true, "go.sum": true, "go.work": true, "go.work.sum": true}
+
+// GoSource reports whether rel (slash-separated, relative to the build
+// directory) is a file of the Go app's sources that the slug does not
+// need: a Go source file (by extension), or go.mod, go.sum, go.work,
+// go.work.sum. Vendored modules are found by Prune.
+func GoSource(rel string) bool {
+	name := path.Base(rel)
+	return goFiles[name] || goSourceExts[path.Ext(name)]
+}
+
+// protected reports whether rel (slash-separated, relative to the build
+// directory) is never pruned, nor anything under it: what earlier
+// buildpacks and the slug itself keep there. Every entry at the root whose
+// name starts with a dot (.profile, .profile.d, .heroku, ...), bin/, and
+// any node_modules.
+func protected(rel string) bool {
+	first, _, _ := strings.Cut(rel, "/")
+	return strings.HasPrefix(first, ".") || first == BinDir || path.Base(rel) == "node_modules"
+}
+
+// Prune removes the Go app's sources from the build directory, which the
+// binaries no longer need, and nothing else: Go source files and the
+// module files (see GoSource), and in a Go vendor directory (vendor/ with
+// a modules.txt, next to a go.mod or go.work) modules.txt and the trees
+// of the modules it lists. It never touches what earlier buildpacks or
+// the slug keep: entries at the root whose names start with a dot, bin/,
+// ./app, node_modules directories, and vendor directories or parts of
+// them that are not Go's (vendor/bundle). Files matching a keep pattern,
+// or under a directory that does, stay. Directories that removing files
+// left empty are removed. It returns how many files it removed and their
+// size. Symlinks are removed, never followed.
 func Prune(buildDir string, keep []string) (files int, bytes int64, err error) {
-	var dirs []string
+	// Find everything first: whether a vendor directory is Go's depends
+	// on the go.mod next to it, which is pruned too.
+	var doomed []string
+	seen := map[string]bool{} // a module tree may hold another's
+	add := func(p, rel string) {
+		if !seen[p] && !kept(rel, keep) {
+			seen[p] = true
+			doomed = append(doomed, p)
+		}
+	}
 	err = filepath.WalkDir(buildDir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		rel, _ := filepath.Rel(buildDir, p)
 		rel = filepath.ToSlash(rel)
-		if rel == "." {
-			return nil
-		}
-		if kept(rel, keep) {
+		switch {
+		case rel == ".":
+		case protected(rel) || (d.IsDir() && kept(rel, keep)):
 			if d.IsDir() {
 				return filepath.SkipDir
 			}
-			return nil
+		case d.IsDir() && d.Name() == "vendor":
+			// Only Go's vendored modules; the rest of a vendor
+			// directory is another buildpack's (vendor/bundle).
+			for _, sub := range goVendored(p) {
+				if err := walkTree(filepath.Join(p, filepath.FromSlash(sub)), buildDir, add); err != nil {
+					return err
+				}
+			}
+			return filepath.SkipDir
+		case !d.IsDir() && rel != AppBinary && GoSource(rel):
+			add(p, rel)
 		}
-		if d.IsDir() {
-			dirs = append(dirs, p)
-			return nil
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		if err := os.Remove(p); err != nil {
-			return err
-		}
-		files++
-		bytes += info.Size()
 		return nil
 	})
 	if err != nil {
-		return files, bytes, fmt.Errorf("prune slug: %w", err)
+		return 0, 0, fmt.Errorf("prune slug: %w", err)
+	}
+	emptied := map[string]bool{}
+	for _, p := range doomed {
+		info, err := os.Lstat(p)
+		if err != nil {
+			return files, bytes, fmt.Errorf("prune slug: %w", err)
+		}
+		if err := os.Remove(p); err != nil {
+			return files, bytes, fmt.Errorf("prune slug: %w", err)
+		}
+		files++
+		bytes += info.Size()
+		for dir := filepath.Dir(p); dir != buildDir && strings.HasPrefix(dir, buildDir); dir = filepath.Dir(dir) {
+			emptied[dir] = true
+		}
+	}
+	dirs := make([]string, 0, len(emptied))
+	for d := range emptied {
+		dirs = append(dirs, d)
 	}
 	sort.Sort(sort.Reverse(sort.StringSlice(dirs)))
 	for _, d := range dirs {
 		os.Remove(d) // only succeeds when empty
 	}
 	return files, bytes, nil
+}
+
+// goVendored returns what Go put in the vendor directory dir, relative to
+// it: modules.txt and the module trees it lists, when dir is a Go vendor
+// directory (it holds modules.txt and its parent a go.mod or go.work);
+// else nothing.
+func goVendored(dir string) []string {
+	data, err := os.ReadFile(filepath.Join(dir, "modules.txt"))
+	if err != nil {
+		return nil
+	}
+	parent := filepath.Dir(dir)
+	if !isFile(filepath.Join(parent, "go.mod")) && !isFile(filepath.Join(parent, "go.work")) {
+		return nil
+	}
+	out := []string{"modules.txt"}
+	for _, line := range strings.Split(string(data), "\n") {
+		// "# example.com/m v1.2.3 [=> replacement]" names a module;
+		// "## explicit" lines and package lines do not.
+		f := strings.Fields(line)
+		if len(f) < 2 || f[0] != "#" {
+			continue
+		}
+		p := path.Clean(f[1])
+		if p == "." || p == ".." || strings.HasPrefix(p, "../") || strings.HasPrefix(p, "/") || p == "modules.txt" {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// walkTree calls add for every file and symlink at or under p, which may
+// not exist, never following a symlink.
+func walkTree(p, buildDir string, add func(p, rel string)) error {
+	if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return filepath.WalkDir(p, func(q string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(buildDir, q)
+		add(q, filepath.ToSlash(rel))
+		return nil
+	})
+}
+
+func isFile(p string) bool {
+	info, err := os.Stat(p)
+	return err == nil && info.Mode().IsRegular()
 }
 
 // kept reports whether rel (slash-separated, relative to the root) is kept.

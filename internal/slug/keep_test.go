@@ -193,111 +193,149 @@ func tree(t *testing.T, dir string) []string {
 	return out
 }
 
+func TestGoSource(t *testing.T) {
+	for rel, want := range map[string]bool{
+		"main.go": true, "internal/db/db_test.go": true, "asm_amd64.s": true, "x/y.c": true, "y.h": true,
+		"lib.cc": true, "rsrc.syso": true, "go.mod": true, "api/go.sum": true, "go.work": true, "go.work.sum": true,
+		"README.md": false, "go.mod.bak": false, "templates/page.html": false, "static/app.js": false,
+		"gomod": false, "Makefile": false, "main.go.tmpl": false, "Dockerfile": false,
+	} {
+		if got := GoSource(rel); got != want {
+			t.Errorf("GoSource(%q) = %v, want %v", rel, got, want)
+		}
+	}
+}
+
+// TestPrune: only the Go app's sources go; what earlier buildpacks left
+// (a Node or Python app, Ruby gems, .profile) and the app's other files stay.
 func TestPrune(t *testing.T) {
 	files := map[string]string{
-		"bin/web":                 "web binary",
-		"bin/worker":              "worker binary",
-		"app":                     "web binary",
-		".profile.d/go.sh":        "export PATH",
-		".heroku/go/release.yml":  "---",
-		"Procfile":                "web: ./app",
-		"app.json":                "{}",
-		"main.go":                 "package main",
-		"go.mod":                  "module example.com/app",
-		"internal/db/db.go":       "package db",
-		"internal/db/db_test.go":  "package db",
-		"config/app.yml":          "a: 1",
-		"config/app.toml":         "a = 1",
-		"config/sub/deep.yml":     "b: 2",
-		"templates/index.html":    "<html>",
-		"templates/partials/a.go": "package partials",
-		"templates/x/y/b.html":    "<b>",
-		".git/HEAD":               "ref: refs/heads/main",
-		"README.md":               "# app",
+		"bin/web":                                 "web binary",
+		"bin/worker":                              "worker binary",
+		"bin/go-pre-compile":                      "#!/bin/sh",
+		"app":                                     "web binary",
+		".profile":                                "export X=1",
+		".profile.d/go.sh":                        "export PATH",
+		".profile.d/nodejs.sh":                    "export NODE_HOME",
+		".heroku/go/release.yml":                  "---",
+		".heroku/node/bin/node":                   "node binary",
+		".heroku/python/x.c":                      "int x;",
+		".hidden.go":                              "package main",
+		"Procfile":                                "web: ./app",
+		"app.json":                                "{}",
+		"main.go":                                 "package main",
+		"go.mod":                                  "module example.com/app",
+		"go.sum":                                  "x v1 h1:",
+		"asm_amd64.s":                             "TEXT",
+		"internal/db/db.go":                       "package db",
+		"internal/db/db_test.go":                  "package db",
+		"internal/db/schema.sql":                  "create table",
+		"config/app.yml":                          "a: 1",
+		"templates/index.html":                    "<html>",
+		"templates/partials/a.go":                 "package partials",
+		"node_modules/x/index.js":                 "module.exports",
+		"node_modules/x/src/x.c":                  "int x;",
+		"web/node_modules/y/y.go":                 "package y",
+		"package.json":                            "{}",
+		"README.md":                               "# app",
+		"vendor/modules.txt":                      "# github.com/a/b v1.0.0\n## explicit; go 1.21\ngithub.com/a/b\n# github.com/a/b/sub v1.0.0\ngithub.com/a/b/sub\n# example.com/c v0.1.0 => ./c\nexample.com/c\n",
+		"vendor/github.com/a/b/b.go":              "package b",
+		"vendor/github.com/a/b/LICENSE":           "MIT",
+		"vendor/github.com/a/b/sub/s.go":          "package sub",
+		"vendor/example.com/c/c.go":               "package c",
+		"vendor/bundle/ruby/3.3.0/gems/g/ext/g.c": "int g;",
+		"services/api/go.mod":                     "module example.com/api",
+		"services/api/main.go":                    "package main",
+		"services/api/vendor/modules.txt":         "# example.com/d v1.0.0\n",
+		"services/api/vendor/example.com/d/d.go":  "package d",
+		"php/vendor/autoload.php":                 "<?php",
+		"php/vendor/lib/ext.c":                    "int e;",
 	}
-	all := []string{
-		".git/", ".git/HEAD",
-		".heroku/", ".heroku/go/", ".heroku/go/release.yml",
-		".profile.d/", ".profile.d/go.sh",
-		"Procfile", "README.md", "app", "app.json",
-		"bin/", "bin/web", "bin/worker",
-		"config/", "config/app.toml", "config/app.yml", "config/sub/", "config/sub/deep.yml",
-		"go.mod",
-		"internal/", "internal/db/", "internal/db/db.go", "internal/db/db_test.go",
-		"main.go",
-		"templates/", "templates/index.html", "templates/partials/", "templates/partials/a.go",
-		"templates/x/", "templates/x/y/", "templates/x/y/b.html",
+	removed := []string{
+		"main.go", "go.mod", "go.sum", "asm_amd64.s", "internal/db/db.go", "internal/db/db_test.go",
+		"templates/partials/a.go",
+		"vendor/modules.txt", "vendor/github.com/a/b/b.go", "vendor/github.com/a/b/LICENSE", "vendor/github.com/a/b/sub/s.go", "vendor/example.com/c/c.go",
+		"services/api/go.mod", "services/api/main.go", "services/api/vendor/modules.txt", "services/api/vendor/example.com/d/d.go",
 	}
-	slugOnly := []string{
-		".heroku/", ".heroku/go/", ".heroku/go/release.yml",
-		".profile.d/", ".profile.d/go.sh",
-		"Procfile", "app", "app.json",
-		"bin/", "bin/web", "bin/worker",
+	emptiedDirs := []string{
+		"templates/partials/", "vendor/github.com/", "vendor/github.com/a/", "vendor/github.com/a/b/", "vendor/github.com/a/b/sub/",
+		"vendor/example.com/", "vendor/example.com/c/", "services/", "services/api/", "services/api/vendor/",
+		"services/api/vendor/example.com/", "services/api/vendor/example.com/d/",
 	}
 	tests := []struct {
-		name  string
-		keep  []string
-		want  []string
-		files int
+		name string
+		keep []string
+		stay []string // of removed, what the patterns keep
 	}{
-		{
-			name:  "nothing kept but the slug",
-			want:  slugOnly,
-			files: 12,
-		},
-		{
-			name: "patterns",
-			keep: []string{"config/*.yml", "**/*.html"},
-			want: append(append([]string(nil), slugOnly...),
-				"config/", "config/app.yml",
-				"templates/", "templates/index.html", "templates/x/", "templates/x/y/", "templates/x/y/b.html"),
-			files: 9,
-		},
-		{
-			name: "a kept directory keeps everything under it",
-			keep: []string{"templates", "config/sub"},
-			want: append(append([]string(nil), slugOnly...),
-				"config/", "config/sub/", "config/sub/deep.yml",
-				"templates/", "templates/index.html", "templates/partials/", "templates/partials/a.go",
-				"templates/x/", "templates/x/y/", "templates/x/y/b.html"),
-			files: 8,
-		},
-		{
-			name:  "everything",
-			keep:  []string{"**"},
-			want:  all,
-			files: 0,
-		},
+		{name: "only Go sources"},
+		{name: "patterns keep Go sources", keep: []string{"**/*_test.go", "vendor/github.com/**", "services"}, stay: []string{
+			"internal/db/db_test.go", "vendor/github.com/a/b/b.go", "vendor/github.com/a/b/LICENSE", "vendor/github.com/a/b/sub/s.go",
+			"services/api/go.mod", "services/api/main.go", "services/api/vendor/modules.txt", "services/api/vendor/example.com/d/d.go",
+		}},
+		{name: "everything", keep: []string{"**"}, stay: removed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			var bytes int64
 			for name, content := range files {
 				writeFile(t, filepath.Join(dir, name), content, 0o644)
 			}
-			if got := tree(t, dir); !reflect.DeepEqual(got, all) {
-				t.Fatalf("tree before Prune = %q", got)
+			if err := os.MkdirAll(filepath.Join(dir, "tmp/empty"), 0o755); err != nil { // another buildpack's empty dir
+				t.Fatal(err)
 			}
-			wantLeft := map[string]bool{}
-			for _, p := range tt.want {
-				wantLeft[p] = true
+			before := tree(t, dir)
+			stay := map[string]bool{}
+			for _, p := range tt.stay {
+				stay[p] = true
 			}
-			for name, content := range files {
-				if !wantLeft[name] {
-					bytes += int64(len(content))
+			gone := map[string]bool{}
+			var bytes int64
+			for _, p := range removed {
+				if !stay[p] {
+					gone[p] = true
+					bytes += int64(len(files[p]))
 				}
+			}
+			var want []string
+			for _, p := range before {
+				if !gone[p] {
+					want = append(want, p)
+				}
+			}
+			if len(tt.stay) == 0 {
+				drop := map[string]bool{}
+				for _, d := range emptiedDirs {
+					drop[d] = true
+				}
+				var w []string
+				for _, p := range want {
+					if !drop[p] {
+						w = append(w, p)
+					}
+				}
+				want = w
 			}
 			n, size, err := Prune(dir, tt.keep)
 			if err != nil {
 				t.Fatalf("Prune: %v", err)
 			}
-			if n != tt.files || size != bytes {
-				t.Errorf("Prune = %d files, %d bytes; want %d, %d", n, size, tt.files, bytes)
+			if n != len(gone) || size != bytes {
+				t.Errorf("Prune = %d files, %d bytes; want %d, %d", n, size, len(gone), bytes)
 			}
-			sort.Strings(tt.want)
-			if got := tree(t, dir); !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("left after Prune:\n%q\nwant\n%q", got, tt.want)
+			got := tree(t, dir)
+			if tt.name == "patterns keep Go sources" {
+				// Directories emptied by the removal are removed; the rest stay.
+				for _, d := range []string{"templates/partials/", "vendor/example.com/", "vendor/example.com/c/"} {
+					for i, p := range want {
+						if p == d {
+							want = append(want[:i], want[i+1:]...)
+							break
+						}
+					}
+				}
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("left after Prune:\n%q\nwant\n%q", got, want)
 			}
 		})
 	}
@@ -305,14 +343,14 @@ func TestPrune(t *testing.T) {
 
 func TestPruneEmptyDirs(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "a/b/c/file"), "x", 0o644)
+	writeFile(t, filepath.Join(dir, "a/b/c/file.go"), "x", 0o644)
 	writeFile(t, filepath.Join(dir, "a/keep.txt"), "x", 0o644)
 	for _, d := range []string{"empty/deeper", "bin/empty"} {
 		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
-	n, _, err := Prune(dir, []string{"a/*.txt"})
+	n, _, err := Prune(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -320,14 +358,14 @@ func TestPruneEmptyDirs(t *testing.T) {
 		t.Errorf("Prune removed %d files, want 1", n)
 	}
 	// a/b/c and a/b are left empty and removed; a still holds keep.txt;
-	// the empty dirs under bin/ are part of the slug.
-	want := []string{"a/", "a/keep.txt", "bin/", "bin/empty/"}
+	// directories that were empty before (another buildpack's) stay.
+	want := []string{"a/", "a/keep.txt", "bin/", "bin/empty/", "empty/", "empty/deeper/"}
 	if got := tree(t, dir); !reflect.DeepEqual(got, want) {
 		t.Errorf("left after Prune = %q, want %q", got, want)
 	}
 	// The build directory itself is never removed, even when emptied.
 	empty := t.TempDir()
-	writeFile(t, filepath.Join(empty, "x/y"), "z", 0o644)
+	writeFile(t, filepath.Join(empty, "x/y.go"), "z", 0o644)
 	if _, _, err := Prune(empty, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -341,17 +379,18 @@ func TestPruneEmptyDirs(t *testing.T) {
 
 func TestPruneSymlinks(t *testing.T) {
 	outside := t.TempDir()
-	writeFile(t, filepath.Join(outside, "secret"), "do not touch", 0o644)
-	writeFile(t, filepath.Join(outside, "dir/file"), "do not touch", 0o644)
+	writeFile(t, filepath.Join(outside, "secret.go"), "do not touch", 0o644)
+	writeFile(t, filepath.Join(outside, "dir/file.go"), "do not touch", 0o644)
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "config/app.yml"), "a: 1", 0o644)
+	writeFile(t, filepath.Join(dir, "config/app.go"), "package config", 0o644)
 	links := map[string]string{
-		"link-file":         filepath.Join(outside, "secret"),
-		"link-dir":          filepath.Join(outside, "dir"),
-		"sub/link-relative": "../../" + filepath.Base(outside) + "/secret",
-		"dangling":          filepath.Join(outside, "missing"),
-		"config/kept.yml":   filepath.Join(outside, "secret"), // matches a pattern: kept
-		"bin/tool":          filepath.Join(outside, "secret"), // in bin/: kept
+		"link-file.go":         filepath.Join(outside, "secret.go"),
+		"link-dir.go":          filepath.Join(outside, "dir"),
+		"link-dir":             filepath.Join(outside, "dir"),
+		"sub/link-relative.go": "../../" + filepath.Base(outside) + "/secret.go",
+		"dangling.go":          filepath.Join(outside, "missing"),
+		"config/kept.go":       filepath.Join(outside, "secret.go"), // matches a pattern: kept
+		"bin/tool.go":          filepath.Join(outside, "secret.go"), // in bin/: kept
 	}
 	for name, target := range links {
 		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
@@ -361,24 +400,32 @@ func TestPruneSymlinks(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	n, _, err := Prune(dir, []string{"config/*.yml"})
+	// A vendor directory whose module tree is a symlink out of the app.
+	writeFile(t, filepath.Join(dir, "go.mod"), "module x", 0o644)
+	writeFile(t, filepath.Join(dir, "vendor/modules.txt"), "# example.com/m v1.0.0\n", 0o644)
+	if err := os.Symlink(filepath.Join(outside, "dir"), filepath.Join(dir, "vendor/example.com")); err != nil {
+		t.Fatal(err)
+	}
+	n, _, err := Prune(dir, []string{"config/*.go"})
 	if err != nil {
 		t.Fatalf("Prune: %v", err)
 	}
-	if n != 4 {
-		t.Errorf("Prune removed %d files, want the 4 links", n)
+	if n != 6 {
+		t.Errorf("Prune removed %d files, want the 4 .go links, go.mod and modules.txt", n)
 	}
 	want := []string{
-		"bin/", "bin/tool -> " + links["bin/tool"],
-		"config/", "config/app.yml", "config/kept.yml -> " + links["config/kept.yml"],
+		"bin/", "bin/tool.go -> " + links["bin/tool.go"],
+		"config/", "config/app.go", "config/kept.go -> " + links["config/kept.go"],
+		"link-dir -> " + links["link-dir"],
+		"vendor/", "vendor/example.com -> " + filepath.Join(outside, "dir"),
 	}
 	if got := tree(t, dir); !reflect.DeepEqual(got, want) {
 		t.Errorf("left after Prune = %q, want %q", got, want)
 	}
-	if got := tree(t, outside); !reflect.DeepEqual(got, []string{"dir/", "dir/file", "secret"}) {
+	if got := tree(t, outside); !reflect.DeepEqual(got, []string{"dir/", "dir/file.go", "secret.go"}) {
 		t.Errorf("outside after Prune = %q", got)
 	}
-	for _, f := range []string{"secret", "dir/file"} {
+	for _, f := range []string{"secret.go", "dir/file.go"} {
 		if data, err := os.ReadFile(filepath.Join(outside, f)); err != nil || string(data) != "do not touch" {
 			t.Errorf("outside %s = %q, %v", f, data, err)
 		}

@@ -64,6 +64,12 @@ type Verifier interface {
 	Verify(ctx context.Context, path, version, hash string) error
 }
 
+// Describer is a Verifier that says, for the build log, what it checked
+// a hash against, or why it asked no database.
+type Describer interface {
+	Describe(hash string) string
+}
+
 // Logger receives detail lines about the install.
 type Logger interface {
 	Detail(format string, args ...any)
@@ -191,7 +197,11 @@ func (i *Installer) Install(ctx context.Context, v string) (Toolchain, error) {
 	if err != nil {
 		return Toolchain{}, fmt.Errorf("install %s: %w", v, err)
 	}
-	i.Log.Detail("Verified %s against the checksum database", hash)
+	line := fmt.Sprintf("Verified %s against the checksum database", hash)
+	if d, ok := i.Verify.(Describer); ok {
+		line = d.Describe(hash)
+	}
+	i.Log.Detail("%s", line)
 	if unzipErr != nil {
 		return Toolchain{}, fmt.Errorf("install %s: unpack: %w", v, unzipErr)
 	}

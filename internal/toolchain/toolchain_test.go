@@ -169,7 +169,7 @@ func TestInstall(t *testing.T) {
 	}
 	for _, line := range []string{
 		"       Fetching golang.org/toolchain@" + modVer + "\n",
-		"       Verified " + e.s.Sum(ModulePath, modVer) + " against the checksum database\n",
+		"       Verified " + e.s.Sum(ModulePath, modVer) + " against the checksum database " + proxytest.DBName + "\n",
 		"       Unpacked in ",
 	} {
 		if !strings.Contains(e.log.String(), line) {

@@ -1,0 +1,3 @@
+module example.com/hooktool
+
+go 1.22
