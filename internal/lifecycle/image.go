@@ -166,6 +166,50 @@ func (l layerBlob) file(name string) ([]byte, bool, error) {
 	}
 }
 
+// PruneBlobs removes the blobs of the OCI image layout at dir that its
+// index does not reach (what the images exported before it left), so the
+// layout holds one image.
+func PruneBlobs(dir string) error {
+	keep := map[string]bool{}
+	var index struct {
+		Manifests []descriptor `json:"manifests"`
+	}
+	if err := readJSON(filepath.Join(dir, "index.json"), &index); err != nil {
+		return fmt.Errorf("prune image %s: %w", dir, err)
+	}
+	for _, m := range index.Manifests {
+		mp, err := blobPath(dir, m.Digest)
+		if err != nil {
+			return err
+		}
+		var manifest struct {
+			Config descriptor   `json:"config"`
+			Layers []descriptor `json:"layers"`
+		}
+		if err := readJSON(mp, &manifest); err != nil {
+			return fmt.Errorf("prune image %s: manifest: %w", dir, err)
+		}
+		keep[m.Digest] = true
+		keep[manifest.Config.Digest] = true
+		for _, l := range manifest.Layers {
+			keep[l.Digest] = true
+		}
+	}
+	blobs := filepath.Join(dir, "blobs", "sha256")
+	entries, err := os.ReadDir(blobs)
+	if err != nil {
+		return fmt.Errorf("prune image %s: %w", dir, err)
+	}
+	for _, e := range entries {
+		if !keep["sha256:"+e.Name()] {
+			if err := os.Remove(filepath.Join(blobs, e.Name())); err != nil {
+				return fmt.Errorf("prune image %s: %w", dir, err)
+			}
+		}
+	}
+	return nil
+}
+
 // WriteRunImage writes the run image into the OCI image layout at dir: a
 // stand-in for a stack's run image that carries what the lifecycle reads
 // from one, the target (linux and this machine's architecture), the user

@@ -108,6 +108,31 @@ func TestImageFile(t *testing.T) {
 	}
 }
 
+// PruneBlobs removes what the index no longer reaches, and keeps the image.
+func TestPruneBlobs(t *testing.T) {
+	dir := t.TempDir()
+	if err := WriteRunImage(dir, 1, 1); err != nil {
+		t.Fatal(err)
+	}
+	addLayer(t, dir, map[string]string{"a": "1"})
+	before, _ := os.ReadDir(filepath.Join(dir, "blobs", "sha256"))
+	if err := PruneBlobs(dir); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := os.ReadDir(filepath.Join(dir, "blobs", "sha256"))
+	// The run image's manifest was replaced by addLayer's.
+	if len(before) != 5 || len(after) != 4 {
+		t.Errorf("%d blobs before, %d after; want 5 and 4", len(before), len(after))
+	}
+	img, err := ReadImage(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if data, err := img.File("/a"); err != nil || string(data) != "1" {
+		t.Errorf("File after pruning = %q, %v", data, err)
+	}
+}
+
 func TestReadImageRefusesBadLayouts(t *testing.T) {
 	dir := t.TempDir()
 	if _, err := ReadImage(dir); err == nil {

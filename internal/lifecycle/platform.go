@@ -157,7 +157,9 @@ func (p *Platform) Build(ctx context.Context, src string, vars map[string]string
 			return err
 		}
 	}
-	return nil
+	// The layout keeps what earlier exports wrote; only this image is
+	// needed, as the previous image of the next build.
+	return PruneBlobs(p.ImageDir())
 }
 
 // headings announce the phases in the log, as pack does.
