@@ -62,9 +62,6 @@ func runCNB(ctx context.Context, log *output.Log, o Options, app, bp string) err
 			return remedy.Wrap(fmt.Errorf("detect: the Go buildpack does not build %s", app), "no-go-mod",
 				"A Go app has go.mod in its root directory: create it with `go mod init example.com/yourapp`.")
 		}
-		if ctx.Err() != nil {
-			return nil
-		}
 		return fmt.Errorf("build the app: %w (the build log above says why)", err)
 	}
 
