@@ -5,13 +5,15 @@
 //	buildpack test-compile BUILD_DIR CACHE_DIR [ENV_DIR]
 //	buildpack test BUILD_DIR [ENV_DIR]
 //	buildpack report BUILD_DIR [CACHE_DIR [ENV_DIR]]
+//	buildpack build LAYERS_DIR PLATFORM_DIR PLAN_PATH
 //
-// BUILDPACK_DIR names the buildpack's own directory (buildpack.toml).
+// build is the Cloud Native Buildpack build phase (internal/cnb), run in
+// the app's directory by bin/build. BUILDPACK_DIR names the buildpack's own directory (buildpack.toml).
 //
 // Run in the buildpack's directory, it also deploys an app locally, as
 // Heroku would (see internal/deploy):
 //
-//	go run ./cmd/buildpack deploy [-e KEY=VALUE]... [--env-file FILE] [--cache DIR] [--slug FILE] [--no-run] [--port N] APPDIR
+//	go run ./cmd/buildpack deploy [--cnb [--lifecycle DIR]] [-e KEY=VALUE]... [--env-file FILE] [--cache DIR] [--slug FILE] [--no-run] [--port N] APPDIR
 package main
 
 import (
@@ -26,6 +28,7 @@ import (
 	"syscall"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/bench"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/cnb"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/compile"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/deploy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/herokuci"
@@ -45,7 +48,8 @@ const usageText = `usage: buildpack compile BUILD_DIR CACHE_DIR [ENV_DIR]
        buildpack test-compile BUILD_DIR CACHE_DIR [ENV_DIR]
        buildpack test BUILD_DIR [ENV_DIR]
        buildpack report BUILD_DIR [CACHE_DIR [ENV_DIR]]
-       buildpack deploy [-e KEY=VALUE]... [--env-file FILE] [--cache DIR] [--slug FILE] [--no-run] [--port N] APPDIR
+       buildpack build LAYERS_DIR PLATFORM_DIR PLAN_PATH
+       buildpack deploy [--cnb [--lifecycle DIR]] [-e KEY=VALUE]... [--env-file FILE] [--cache DIR] [--slug FILE] [--no-run] [--port N] APPDIR
        buildpack bench [-warm N] [-cold N] [-buildpack DIR] [APP_DIR]
 `
 
@@ -87,6 +91,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 			err = herokuci.TestCompile(ctx, o)
 		} else {
 			err = compile.Run(ctx, o)
+		}
+	case "build":
+		if len(args) != 4 {
+			return usage()
+		}
+		o := cnb.Options{LayersDir: args[1], PlatformDir: args[2], BuildpackDir: os.Getenv("BUILDPACK_DIR"), Log: log}
+		if o.AppDir, err = os.Getwd(); err == nil {
+			if err = absPaths(&o.LayersDir, &o.PlatformDir); err == nil {
+				err = cnb.Build(ctx, o)
+			}
 		}
 	case "bench":
 		err = runBench(ctx, args[1:], stdout, stderr)

@@ -63,6 +63,7 @@ func TestScript(t *testing.T) {
 		RequireUniqueNames:  true,
 		Setup: func(env *testscript.Env) error {
 			env.Values[deployKey{}] = &deploySlot{}
+			env.Values[platformKey{}] = &platformSlot{}
 			env.Setenv("BUILDPACK", repoRoot)
 			env.Setenv("CACHE", cache)
 			env.Setenv("APPS", filepath.Join(repoRoot, "testdata", "apps"))
@@ -82,17 +83,25 @@ func TestScript(t *testing.T) {
 			"fileproxy": func(ts *testscript.TestScript, neg bool, args []string) {
 				cmdFileProxy(t, ts, neg, args)
 			},
-			"app":        cmdApp,
-			"configvar":  cmdConfigVar,
-			"seedcache":  cmdSeedCache,
-			"lscache":    cmdLsCache,
-			"serve":      cmdServe,
-			"get":        cmdGet,
-			"tamperzip":  cmdTamperZip,
-			"countproxy": cmdCountProxy,
-			"nogopath":   cmdNoGoPath,
-			"bootstrapv": cmdBootstrapVersion,
-			"encode":     cmdEncode,
+			"app":          cmdApp,
+			"configvar":    cmdConfigVar,
+			"seedcache":    cmdSeedCache,
+			"lscache":      cmdLsCache,
+			"serve":        cmdServe,
+			"get":          cmdGet,
+			"tamperzip":    cmdTamperZip,
+			"countproxy":   cmdCountProxy,
+			"nogopath":     cmdNoGoPath,
+			"bootstrapv":   cmdBootstrapVersion,
+			"encode":       cmdEncode,
+			"sbom":         cmdSBOM,
+			"cnbplatform":  cmdCNBPlatform,
+			"cnblifecycle": cmdCNBLifecycle,
+			"cnbbuild":     cmdCNBBuild,
+			"cnbserve":     cmdCNBServe,
+			"cnbimage":     cmdCNBImage,
+			"cnbbuildpack": cmdCNBBuildpack,
+			"cnbconfig":    cmdCNBConfig,
 			"deploy": func(ts *testscript.TestScript, neg bool, args []string) {
 				cmdDeploy(ts, neg, args, program)
 			},

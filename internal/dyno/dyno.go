@@ -167,12 +167,25 @@ func Start(c Config) (*Process, error) {
 	cmd := exec.Command(bash, "-c", Script(c.Command))
 	cmd.Dir = c.Dir
 	cmd.Env = Env(c.Dir, typ, port, c.Vars)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Stdout, cmd.Stderr = c.Stdout, c.Stderr
+	return StartCmd(cmd, typ, c.Command, port)
+}
+
+// StartCmd starts cmd as the process of type typ listening on port
+// (command describes it in errors) in its own process group, so that Stop
+// and Kill reach all its processes; other process attributes of cmd (the
+// user it runs as) are kept. Its output goes to cmd.Stdout and cmd.Stderr.
+// It does not wait for it to listen.
+func StartCmd(cmd *exec.Cmd, typ, command string, port int) (*Process, error) {
+	if cmd.SysProcAttr == nil {
+		cmd.SysProcAttr = &syscall.SysProcAttr{}
+	}
+	cmd.SysProcAttr.Setpgid = true
 	// The output is read through pipes of the dyno's own until every
 	// process holding them is gone, not only the shell: on SIGTERM the
 	// shell dies at once, while the app may take the grace period to shut
 	// down, writing as it goes.
-	out, err := newOutput(c.Stdout, c.Stderr)
+	out, err := newOutput(cmd.Stdout, cmd.Stderr)
 	if err != nil {
 		return nil, fmt.Errorf("start %s process: %w", typ, err)
 	}
@@ -182,7 +195,7 @@ func Start(c Config) (*Process, error) {
 	if err != nil {
 		return nil, fmt.Errorf("start %s process: %w", typ, err)
 	}
-	p := &Process{Port: port, Command: c.Command, cmd: cmd, exited: make(chan struct{}), gone: make(chan struct{}), done: make(chan struct{})}
+	p := &Process{Port: port, Command: command, cmd: cmd, exited: make(chan struct{}), gone: make(chan struct{}), done: make(chan struct{})}
 	go func() {
 		p.err = cmd.Wait()
 		close(p.exited)

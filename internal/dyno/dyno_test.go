@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"reflect"
@@ -349,4 +350,54 @@ func (w *watchWriter) String() string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.buf.String()
+}
+
+// StartCmd runs a command as given (no bash, no .profile.d), in its own
+// process group, and the waiting helpers work on it as on a dyno.
+func TestStartCmd(t *testing.T) {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	port, err := FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe)
+	cmd.Dir = t.TempDir()
+	cmd.Env = []string{"DYNO_TEST_SERVE=1", fmt.Sprintf("PORT=%d", port), "PATH=/launcher/path"}
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	p, err := StartCmd(cmd, "web", "launcher web", port)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Kill()
+	if err := p.WaitListening(context.Background(), 20*time.Second); err != nil {
+		t.Fatalf("WaitListening: %v\n%s", err, out.String())
+	}
+	resp, err := http.Get(p.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), "PATH=/launcher/path\n") || !strings.Contains(string(body), "DYNO=\n") {
+		t.Errorf("the process saw\n%s\nwant its own environment, untouched", body)
+	}
+	if pgid, _ := syscall.Getpgid(cmd.Process.Pid); pgid != cmd.Process.Pid {
+		t.Errorf("process group %d, want its own (%d)", pgid, cmd.Process.Pid)
+	}
+	p.Stop(5 * time.Second)
+
+	// A process that exits before listening is reported as such.
+	cmd = exec.Command("false")
+	p, err = StartCmd(cmd, "web", "false", port)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var exit *ExitError
+	if err := p.WaitListening(context.Background(), 20*time.Second); !errors.As(err, &exit) || !exit.BeforeListening {
+		t.Errorf("WaitListening of a process that exits = %v, want an ExitError before listening", err)
+	}
 }
