@@ -82,7 +82,7 @@ func cmdDeploy(ts *testscript.TestScript, neg bool, args []string, program strin
 		if (d.err == nil) == neg {
 			ts.Fatalf("deploy: exit status %v", d.err)
 		}
-	case <-time.After(3 * time.Minute):
+	case <-time.After(3 * time.Minute): // turns a hang into a failure; the build decides when it serves
 		ts.Fatalf("deploy did not serve within 3 minutes:\n%s%s", d.stdout.String(), d.stderr.String())
 	}
 }
@@ -99,12 +99,43 @@ func cmdCtrlC(ts *testscript.TestScript, neg bool, args []string) {
 	syscall.Kill(-d.cmd.Process.Pid, syscall.SIGINT)
 	select {
 	case <-d.exited:
-	case <-time.After(time.Minute):
+	case <-time.After(time.Minute): // longer than the grace period: turns a hang into a failure
 		ts.Fatalf("deploy did not exit within a minute of Ctrl-C")
 	}
 	d.show(ts)
 	if d.err != nil {
 		ts.Fatalf("deploy after Ctrl-C: %v", d.err)
+	}
+}
+
+// interrupt: press Ctrl-C on the running deploy once, and go on while it
+// stops the web process.
+func cmdInterrupt(ts *testscript.TestScript, neg bool, args []string) {
+	d := ts.Value(deployKey{}).(*deploySlot).cur
+	if neg || len(args) != 0 || d == nil {
+		ts.Fatalf("usage: interrupt (after deploy)")
+	}
+	syscall.Kill(-d.cmd.Process.Pid, syscall.SIGINT)
+}
+
+// deployout REGEXP: wait until the running deploy prints a line matching
+// REGEXP, e.g. what its web process says when it gets a signal.
+func cmdDeployOut(ts *testscript.TestScript, neg bool, args []string) {
+	d := ts.Value(deployKey{}).(*deploySlot).cur
+	if neg || len(args) != 1 || d == nil {
+		ts.Fatalf("usage: deployout REGEXP (after deploy)")
+	}
+	re, err := regexp.Compile(args[0])
+	ts.Check(err)
+	// The deadline only turns a line that never comes into a failure
+	// rather than a hang.
+	select {
+	case <-d.stdout.when(re):
+	case <-d.exited:
+		d.show(ts)
+		ts.Fatalf("deploy exited before printing a line matching %s", args[0])
+	case <-time.After(time.Minute):
+		ts.Fatalf("deploy printed no line matching %s within a minute:\n%s", args[0], d.stdout.String())
 	}
 }
 
@@ -142,22 +173,53 @@ func (d *deployState) stop() {
 	syscall.Kill(-d.cmd.Process.Pid, syscall.SIGINT)
 	select {
 	case <-d.exited:
-	case <-time.After(40 * time.Second):
+	case <-time.After(40 * time.Second): // past the grace period, a deploy that hangs is killed
 		syscall.Kill(-d.cmd.Process.Pid, syscall.SIGKILL)
 		<-d.exited
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for concurrent use.
+// syncBuffer is a bytes.Buffer safe for concurrent use, which tells when
+// a line it holds matches a regexp.
 type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	watches []lineWatch
+}
+
+type lineWatch struct {
+	re *regexp.Regexp
+	ch chan struct{}
 }
 
 func (b *syncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.buf.Write(p)
+	n, err := b.buf.Write(p)
+	b.check()
+	return n, err
+}
+
+// when returns a channel closed once a line matches re.
+func (b *syncBuffer) when(re *regexp.Regexp) <-chan struct{} {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	w := lineWatch{re, make(chan struct{})}
+	b.watches = append(b.watches, w)
+	b.check()
+	return w.ch
+}
+
+func (b *syncBuffer) check() {
+	kept := b.watches[:0]
+	for _, w := range b.watches {
+		if w.re.Match(b.buf.Bytes()) {
+			close(w.ch)
+		} else {
+			kept = append(kept, w)
+		}
+	}
+	b.watches = kept
 }
 
 func (b *syncBuffer) String() string {

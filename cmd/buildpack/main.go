@@ -5,13 +5,15 @@
 //	buildpack test-compile BUILD_DIR CACHE_DIR [ENV_DIR]
 //	buildpack test BUILD_DIR [ENV_DIR]
 //	buildpack report BUILD_DIR [CACHE_DIR [ENV_DIR]]
+//	buildpack build LAYERS_DIR PLATFORM_DIR PLAN_PATH
 //
-// BUILDPACK_DIR names the buildpack's own directory (buildpack.toml).
+// build is the Cloud Native Buildpack build phase (internal/cnb), run in
+// the app's directory by bin/build. BUILDPACK_DIR names the buildpack's own directory (buildpack.toml).
 //
 // Run in the buildpack's directory, it also deploys an app locally, as
 // Heroku would (see internal/deploy):
 //
-//	go run ./cmd/buildpack deploy [-e KEY=VALUE]... [--env-file FILE] [--cache DIR] [--slug FILE] [--no-run] [--port N] APPDIR
+//	go run ./cmd/buildpack deploy [--cnb [--lifecycle DIR]] [-e KEY=VALUE]... [--env-file FILE] [--cache DIR] [--slug FILE] [--no-run] [--port N] APPDIR
 //
 // It builds the release binaries of the program and pins them in
 // buildpack.toml, or checks the pins (see internal/prebuilt):
@@ -31,6 +33,7 @@ import (
 	"syscall"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/bench"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/cnb"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/compile"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/deploy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/herokuci"
@@ -51,7 +54,8 @@ const usageText = `usage: buildpack compile BUILD_DIR CACHE_DIR [ENV_DIR]
        buildpack test-compile BUILD_DIR CACHE_DIR [ENV_DIR]
        buildpack test BUILD_DIR [ENV_DIR]
        buildpack report BUILD_DIR [CACHE_DIR [ENV_DIR]]
-       buildpack deploy [-e KEY=VALUE]... [--env-file FILE] [--cache DIR] [--slug FILE] [--no-run] [--port N] APPDIR
+       buildpack build LAYERS_DIR PLATFORM_DIR PLAN_PATH
+       buildpack deploy [--cnb [--lifecycle DIR]] [-e KEY=VALUE]... [--env-file FILE] [--cache DIR] [--slug FILE] [--no-run] [--port N] APPDIR
        buildpack bench [-warm N] [-cold N] [-buildpack DIR] [-release-cache DIR] [APP_DIR]
        buildpack release [-check] [-out DIR] [-cache DIR] [-buildpack DIR]
 `
@@ -97,6 +101,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 		}
 		if self, serr := os.Executable(); serr == nil {
 			prebuilt.TrimCache(o.CacheDir, self)
+		}
+	case "build":
+		if len(args) != 4 {
+			return usage()
+		}
+		o := cnb.Options{LayersDir: args[1], PlatformDir: args[2], BuildpackDir: os.Getenv("BUILDPACK_DIR"), Log: log}
+		if o.AppDir, err = os.Getwd(); err == nil {
+			if err = absPaths(&o.LayersDir, &o.PlatformDir); err == nil {
+				err = cnb.Build(ctx, o)
+			}
+		}
+		// bin/build keeps the program in the cache layer LAYERS_DIR/program.
+		if self, serr := os.Executable(); serr == nil {
+			prebuilt.TrimCache(filepath.Join(o.LayersDir, "program"), self)
 		}
 	case "bench":
 		err = runBench(ctx, args[1:], stdout, stderr)

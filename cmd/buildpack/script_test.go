@@ -68,6 +68,7 @@ func TestScript(t *testing.T) {
 		RequireUniqueNames:  true,
 		Setup: func(env *testscript.Env) error {
 			env.Values[deployKey{}] = &deploySlot{}
+			env.Values[platformKey{}] = &platformSlot{}
 			env.Setenv("BUILDPACK", repoRoot)
 			env.Setenv("CACHE", cache)
 			env.Setenv("APPS", filepath.Join(repoRoot, "testdata", "apps"))
@@ -89,26 +90,39 @@ func TestScript(t *testing.T) {
 				cmdPrivateProxy(t, ts, neg, args)
 			},
 			"buildpackcopy": cmdBuildpackCopy,
-			"app":           cmdApp,
-			"configvar":     cmdConfigVar,
-			"seedcache":     cmdSeedCache,
-			"lscache":       cmdLsCache,
-			"serve":         cmdServe,
-			"get":           cmdGet,
-			"tamperzip":     cmdTamperZip,
-			"countproxy":    cmdCountProxy,
-			"nogopath":      cmdNoGoPath,
-			"bootstrapv":    cmdBootstrapVersion,
-			"unpin":         cmdUnpin,
-			"sourcekey":     cmdSourceKey,
-			"servedir":      cmdServeDir,
-			"tamperfile":    cmdTamperFile,
-			"encode":        cmdEncode,
+			"fileproxy": func(ts *testscript.TestScript, neg bool, args []string) {
+				cmdFileProxy(t, ts, neg, args)
+			},
+			"app":          cmdApp,
+			"configvar":    cmdConfigVar,
+			"seedcache":    cmdSeedCache,
+			"lscache":      cmdLsCache,
+			"serve":        cmdServe,
+			"get":          cmdGet,
+			"tamperzip":    cmdTamperZip,
+			"countproxy":   cmdCountProxy,
+			"nogopath":     cmdNoGoPath,
+			"bootstrapv":   cmdBootstrapVersion,
+			"encode":       cmdEncode,
+			"unpin":        cmdUnpin,
+			"sourcekey":    cmdSourceKey,
+			"servedir":     cmdServeDir,
+			"tamperfile":   cmdTamperFile,
+			"sbom":         cmdSBOM,
+			"cnbplatform":  cmdCNBPlatform,
+			"cnblifecycle": cmdCNBLifecycle,
+			"cnbbuild":     cmdCNBBuild,
+			"cnbserve":     cmdCNBServe,
+			"cnbimage":     cmdCNBImage,
+			"cnbbuildpack": cmdCNBBuildpack,
+			"cnbconfig":    cmdCNBConfig,
 			"deploy": func(ts *testscript.TestScript, neg bool, args []string) {
 				cmdDeploy(ts, neg, args, program)
 			},
-			"ctrlc":    cmdCtrlC,
-			"waitglob": cmdWaitGlob,
+			"ctrlc":     cmdCtrlC,
+			"interrupt": cmdInterrupt,
+			"deployout": cmdDeployOut,
+			"holdproxy": cmdHoldProxy,
 			"sigterm": func(ts *testscript.TestScript, neg bool, args []string) {
 				for _, cmd := range ts.BackgroundCmds() {
 					cmd.Process.Signal(syscall.SIGTERM)
@@ -390,6 +404,30 @@ func cmdPrivateProxy(t *testing.T, ts *testscript.TestScript, neg bool, args []s
 	ts.Setenv("SSL_CERT_FILE", cert)
 }
 
+// fileproxy DIR: write a module proxy tree into DIR, for a file://
+// GOPROXY, that serves example.com/private/greeting@v1.0.0 and nothing
+// else (no Go toolchain), as a directory of an app's private modules does.
+func cmdFileProxy(t *testing.T, ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: fileproxy DIR")
+	}
+	s := proxytest.New(t)
+	s.AddModule("example.com/private/greeting", "v1.0.0", privateModule)
+	at := filepath.Join(ts.MkAbs(args[0]), "example.com", "private", "greeting", "@v")
+	ts.Check(os.MkdirAll(at, 0o777))
+	for _, name := range []string{"list", "v1.0.0.info", "v1.0.0.mod", "v1.0.0.zip"} {
+		resp, err := http.Get(s.URL() + "/example.com/private/greeting/@v/" + name)
+		ts.Check(err)
+		data, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		ts.Check(err)
+		if resp.StatusCode != http.StatusOK {
+			ts.Fatalf("GET %s: %s", name, resp.Status)
+		}
+		ts.Check(os.WriteFile(filepath.Join(at, name), data, 0o666))
+	}
+}
+
 // buildpackcopy [DIR]: copy the buildpack to DIR (default
 // $WORK/buildpack) and point BUILDPACK at it, for tests that change the
 // buildpack or look at what compile writes into its own directory.
@@ -419,22 +457,38 @@ func cmdBuildpackCopy(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Setenv("BUILDPACK", dst)
 }
 
-// waitglob PATTERN: wait up to a minute until a path matches PATTERN, for
-// tests that act on a background build at a given step.
-func cmdWaitGlob(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 1 {
-		ts.Fatalf("usage: waitglob PATTERN")
+// holdproxy: start a loopback proxy in front of the real GOPROXY that
+// holds every toolchain zip request, never answering it, and set
+// HOLD_PROXY to its URL. `waitheld` waits until a request is held: a
+// build then stands still while it downloads the toolchain, until it is
+// stopped.
+func cmdHoldProxy(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: holdproxy")
 	}
-	deadline := time.Now().Add(time.Minute)
-	for {
-		if m, _ := filepath.Glob(ts.MkAbs(args[0])); len(m) > 0 {
-			return
+	held := make(chan string, 16)
+	url := forwardingProxy(ts, func(w http.ResponseWriter, r *http.Request) bool {
+		if !strings.Contains(r.URL.Path, "/golang.org/toolchain/@v/") || !strings.HasSuffix(r.URL.Path, ".zip") {
+			return false
 		}
-		if time.Now().After(deadline) {
-			ts.Fatalf("nothing matched %s within a minute", args[0])
+		held <- r.URL.Path
+		<-r.Context().Done() // the client gave up, or the proxy stopped
+		return true
+	})
+	ts.Setenv("HOLD_PROXY", url)
+	ts.SetCmd("waitheld", func(ts *testscript.TestScript, neg bool, args []string) {
+		if neg || len(args) != 0 {
+			ts.Fatalf("usage: waitheld")
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		// The deadline only turns a build that never downloads into a
+		// failure rather than a hang; a held request ends the wait.
+		select {
+		case path := <-held:
+			fmt.Fprintf(ts.Stdout(), "held %s\n", path)
+		case <-time.After(3 * time.Minute):
+			ts.Fatalf("no toolchain download reached the proxy within 3 minutes")
+		}
+	})
 }
 
 // unpin: make $BUILDPACK a buildpack whose sources match no pin, as a

@@ -78,7 +78,18 @@ func (a *App) Patterns() []string {
 }
 
 // ErrNoGoMod reports that the build directory holds no Go module at all.
+// An app that uses a dependency manager from before Go modules, or the
+// GOPATH layout, gets a *LegacyError, which matches it.
 var ErrNoGoMod = errors.New("no go.mod in the app's root directory")
+
+// noGoMod returns the error for a build directory without a module: a
+// *LegacyError when it shows what it used instead, else ErrNoGoMod.
+func noGoMod(root string) error {
+	if e := Legacy(root, "."); e != nil {
+		return e
+	}
+	return ErrNoGoMod
+}
 
 // Find locates the app in root. appDir is the GO_APP_DIR config var and
 // gowork the GOWORK config var ("" when unset).
@@ -104,7 +115,7 @@ func Find(root, appDir, gowork string) (*App, error) {
 		mods := search(root)
 		switch len(mods) {
 		case 0:
-			return nil, ErrNoGoMod
+			return nil, noGoMod(root)
 		case 1:
 			a.Rel, a.Found = mods[0], "the only go.mod in the app"
 		default:
@@ -141,9 +152,12 @@ func Find(root, appDir, gowork string) (*App, error) {
 	}
 	if a.Mod == nil && a.Work == nil {
 		if appDir != "" {
+			if e := Legacy(a.Dir, a.Rel); e != nil {
+				return nil, e
+			}
 			return nil, &SettingError{Var: "GO_APP_DIR", Value: appDir, Err: fmt.Errorf("no go.mod in %s", a.Rel)}
 		}
-		return nil, ErrNoGoMod
+		return nil, noGoMod(root)
 	}
 	return a, nil
 }

@@ -49,7 +49,7 @@ func TestListMains(t *testing.T) {
 		}
 	}
 	g := goCommand(t, dir)
-	got, err := ListMains(context.Background(), g, []string{"./..."})
+	got, err := ListMains(context.Background(), g, nil, []string{"./..."})
 	if err != nil {
 		t.Fatalf("ListMains: %v", err)
 	}

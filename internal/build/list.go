@@ -27,10 +27,12 @@ const listFormat = `{{if and (not .DepOnly) (eq .Name "main")}}M	{{.ImportPath}}
 {{end}}`
 
 // ListMains returns the main packages that patterns match, with the
-// packages among their dependencies that use cgo. It lists with cgo
+// packages among their dependencies that use cgo. flags are extra go list
+// flags (-mod=vendor). It lists with cgo
 // enabled so that packages which only build with cgo show up.
-func ListMains(ctx context.Context, g *gocmd.Go, patterns []string) ([]Main, error) {
-	out, err := g.With("CGO_ENABLED", "1").Output(ctx, append([]string{"list", "-deps", "-f", listFormat}, patterns...)...)
+func ListMains(ctx context.Context, g *gocmd.Go, flags, patterns []string) ([]Main, error) {
+	args := append(append([]string{"list", "-deps"}, flags...), "-f", listFormat)
+	out, err := g.With("CGO_ENABLED", "1").Output(ctx, append(args, patterns...)...)
 	if err != nil {
 		return nil, err
 	}

@@ -267,6 +267,12 @@ func (o *ops) WriteConfig(file string, old, new []byte) error {
 	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
 		return err
 	}
+	// A build killed while it wrote here left its temp file; every writer
+	// holds the lock, so none is being written now.
+	leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-*"))
+	for _, f := range leftovers {
+		os.Remove(f)
+	}
 	cur, err := os.ReadFile(path)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err

@@ -316,3 +316,26 @@ func TestVerifyRepairsCorruptTreeHead(t *testing.T) {
 		t.Errorf("tree head after repair = %q, %v; want a signed note from %s", data, err, f.s.Name())
 	}
 }
+
+// TestVerifyRemovesKilledWrite finds the temp file a build killed while it
+// saved the tree head left behind: the next build that saves one removes it.
+func TestVerifyRemovesKilledWrite(t *testing.T) {
+	f := newFixture(t)
+	db := f.db(t, f.s.GOSUMDB())
+	leftover := filepath.Join(filepath.Dir(db.configPath(db.Name+"/latest")), ".tmp-latest-123456")
+	if err := os.MkdirAll(filepath.Dir(leftover), 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(leftover, []byte("go.sum database tree\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Verify(context.Background(), modPath, modVer, f.s.Sum(modPath, modVer)); err != nil {
+		t.Fatalf("Verify: %v", err)
+	}
+	if _, err := os.Stat(db.configPath(db.Name + "/latest")); err != nil {
+		t.Fatalf("no tree head saved: %v", err)
+	}
+	if _, err := os.Stat(leftover); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the killed build's temp file is still there: %v", err)
+	}
+}

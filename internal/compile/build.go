@@ -14,6 +14,7 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/build"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/gocmd"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/goversion"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/hook"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/modcache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
@@ -143,7 +144,7 @@ func (r *run) listMains(ctx context.Context, g *goCommand, s *Settings, app *app
 			return mains, nil
 		}
 	}
-	mains, lerr := build.ListMains(ctx, g.Go, patterns)
+	mains, lerr := build.ListMains(ctx, g.Go, g.modVendor, patterns)
 	g.flush()
 	if lerr != nil {
 		return nil, lerr
@@ -190,22 +191,17 @@ func (r *run) buildBinaries(ctx context.Context, g *goCommand, s *Settings, app 
 		what = fmt.Sprintf("%d packages", len(pkgs))
 	}
 	done := r.timed("build", "Building %s", what)
-	args := []string{"build", "-trimpath", build.VCSFlag(app.Dir)}
-	if vendored(app) && !strings.Contains(s.Config.Env["GOFLAGS"], "-mod=") {
-		args = append(args, "-mod=vendor")
-	}
-	args = append(args, s.Config.BuildArgs()...)
 	out, err := filepath.Rel(app.Dir, binDir)
 	if err != nil {
 		return nil, err
 	}
-	args = append(args, "-o", out+string(filepath.Separator))
-	args = append(args, pkgs...)
-	r.log.Detail("go %s", gocmd.LoggedArgs(args))
-	err = g.Run(ctx, args...)
-	g.flush()
-	if err != nil {
-		return nil, g.failure(err, "build-errors", "Fix the errors shown above; `go build ./...` reproduces them locally.")
+	for _, args := range buildCommands(g.features, app, s, g.modVendor, out, bins.Mains) {
+		r.log.Detail("go %s", gocmd.LoggedArgs(args))
+		err = g.Run(ctx, args...)
+		g.flush()
+		if err != nil {
+			return nil, g.failure(err, "build-errors", "Fix the errors shown above; `go build ./...` reproduces them locally.")
+		}
 	}
 	if err := slug.LinkApp(r.BuildDir, bins.Web.Name); err != nil {
 		return nil, remedy.Wrap(err, "what-gets-built", "Rename it.")
@@ -223,6 +219,35 @@ func (r *run) buildBinaries(ctx context.Context, g *goCommand, s *Settings, app 
 	r.rep.Binaries = append([]string{slug.AppBinary}, binPaths(names)...)
 	done()
 	return bins, nil
+}
+
+// buildCommands returns the go build command lines that compile mains
+// into the directory out (relative to the app), with only the flags the
+// release f knows: one command with -o out/ from go1.13, one per package
+// with -o out/NAME before.
+func buildCommands(f goversion.Features, app *appdir.App, s *Settings, modVendor []string, out string, mains []build.Main) [][]string {
+	flags := []string{"build"}
+	if f.Trimpath {
+		flags = append(flags, "-trimpath")
+	}
+	if f.BuildVCS {
+		flags = append(flags, build.VCSFlag(app.Dir))
+	}
+	flags = append(flags, modVendor...)
+	flags = append(flags, s.Config.BuildArgs(f)...)
+	if f.OutputDir {
+		args := append(flags, "-o", out+string(filepath.Separator))
+		for _, m := range mains {
+			args = append(args, m.ImportPath)
+		}
+		return [][]string{args}
+	}
+	var cmds [][]string
+	for _, m := range mains {
+		args := append(append([]string(nil), flags...), "-o", filepath.Join(out, m.Name), m.ImportPath)
+		cmds = append(cmds, args)
+	}
+	return cmds
 }
 
 // failure explains a failed go command: a command line the go command

@@ -48,6 +48,10 @@ type Options struct {
 	// Cache, when not nil, says where the cache's directories are instead
 	// of CacheDir (a Cloud Native Buildpack's layers).
 	Cache *cache.Dir
+	// Installed, when not nil, is called with the toolchain the build uses
+	// once it is installed, before the go command first runs: a Cloud
+	// Native Buildpack drops the layers built with another Go release.
+	Installed func(toolchain.Toolchain) error
 }
 
 // run is what every step of one build shares.
@@ -66,9 +70,40 @@ type Result struct {
 	Binaries  *Binaries
 }
 
-// Run compiles the app in o.BuildDir, then saves the build's facts for
-// bin/report.
-func Run(ctx context.Context, o Options) (err error) {
+// Run compiles the app in o.BuildDir into a slug, then saves the build's
+// facts for bin/report.
+func Run(ctx context.Context, o Options) error {
+	return RunWith(ctx, o, nil)
+}
+
+// Layout is what a layout step gets: what the shared steps built, the
+// Procfile (nil when the app has none), and the steps every layout may
+// use.
+type Layout struct {
+	*Result
+	Procfile *procfile.File
+	r        *run
+}
+
+// LayOutFunc lays out what the shared steps built for the platform that
+// runs the app.
+type LayOutFunc func(l *Layout) error
+
+// Timed begins a step of the build log and report and returns the
+// function that ends it, printing how long it took.
+func (l *Layout) Timed(name, format string, args ...any) (done func()) {
+	return l.r.timed(name, format, args...)
+}
+
+// PruneSources applies GO_SLUG_KEEP to the build directory: it removes the
+// Go app's sources but the files its patterns name, and says in the log
+// that they were removed from where ("the app image").
+func (l *Layout) PruneSources(where string) error { return l.r.keepSources(l.Settings, where) }
+
+// RunWith is Run with layOut in place of the classic slug layout (nil for
+// the slug): the shared steps, layOut, then the Procfile and app.json
+// checks and the cache bounds, as Run does.
+func RunWith(ctx context.Context, o Options, layOut LayOutFunc) (err error) {
 	r := &run{Options: o, log: o.Log, cache: cache.New(o.CacheDir), rep: report.New()}
 	if o.Cache != nil {
 		r.cache = *o.Cache
@@ -97,7 +132,12 @@ func Run(ctx context.Context, o Options) (err error) {
 	}
 	// The Procfile is read once, after the hooks (which may write it).
 	pf, pfErr := procfile.Read(os.DirFS(r.BuildDir))
-	if err := r.layOutSlug(res, pf); err != nil {
+	if layOut == nil {
+		err = r.layOutSlug(res, pf)
+	} else {
+		err = layOut(&Layout{Result: res, Procfile: pf, r: r})
+	}
+	if err != nil {
 		return err
 	}
 	r.checkApp(res, pf, pfErr)
@@ -127,6 +167,12 @@ func (r *run) build(ctx context.Context) (res *Result, cleanup func(), err error
 	tc, err := r.installGo(ctx, s, choice)
 	if err != nil {
 		return nil, cleanup, err
+	}
+	r.warnUnsupported(ctx, s, choice, tc)
+	if r.Installed != nil {
+		if err := r.Installed(tc); err != nil {
+			return nil, cleanup, err
+		}
 	}
 	goCmd, cleanup, err := r.prepareGo(s, app, tc)
 	if err != nil {

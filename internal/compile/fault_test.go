@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -43,11 +44,9 @@ import (
 // appOutput is what the app built by every test prints.
 const appOutput = "fault app ok"
 
-// Timeouts of the module proxy client in these tests.
-const (
-	stall   = 300 * time.Millisecond
-	backoff = 10 * time.Millisecond
-)
+// backoff is the module proxy client's first wait before a retry: short,
+// so that retries are fast. No test depends on how long it is.
+const backoff = 10 * time.Millisecond
 
 var (
 	// goVersion names the fake toolchain like the go command it runs.
@@ -113,6 +112,8 @@ type fixture struct {
 	mv       string // module version of the toolchain served
 	cacheDir string
 	vars     map[string]string
+	app      map[string]string // files of the app beside (or instead of) the default ones
+	stall    time.Duration     // the proxy client's stall timeout; 0 for its default
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -143,22 +144,37 @@ type result struct {
 	log      string // stdout then stderr, ending with the error as bin/compile prints it
 	buildDir string
 	envDir   string
-	elapsed  time.Duration
 }
 
 func (f *fixture) run(ctx context.Context) result {
 	f.t.Helper()
-	return runCompile(f.t, ctx, f.cacheDir, f.vars)
+	return <-f.start(ctx, nil).done
 }
 
-// dirs are the directories of one build.
+// start starts a build in the background, with the app's files and
+// extra ones, e.g. a hook for this build only.
+func (f *fixture) start(ctx context.Context, extra map[string]string) *running {
+	f.t.Helper()
+	app := maps.Clone(f.app)
+	if app == nil {
+		app = map[string]string{}
+	}
+	maps.Copy(app, extra)
+	d := newDirs(f.t, f.cacheDir, f.vars, app)
+	d.Stall = f.stall
+	return startCompile(ctx, d)
+}
+
+// dirs are the directories and settings of one build.
 type dirs struct {
 	BuildDir, CacheDir, EnvDir, BuildpackDir string
+	Stall                                    time.Duration
 }
 
-// newDirs writes the app, the config vars and buildpack.toml into new
-// directories for a build that uses cacheDir.
-func newDirs(t *testing.T, cacheDir string, vars map[string]string) dirs {
+// newDirs writes the app (with the files of app added to or replacing the
+// default ones), the config vars and buildpack.toml into new directories
+// for a build that uses cacheDir.
+func newDirs(t *testing.T, cacheDir string, vars, app map[string]string) dirs {
 	t.Helper()
 	root := t.TempDir()
 	d := dirs{
@@ -171,8 +187,17 @@ func newDirs(t *testing.T, cacheDir string, vars map[string]string) dirs {
 		filepath.Join(d.BuildDir, "go.mod"):  "module example.com/fault\n\ngo 1.22\n",
 		filepath.Join(d.BuildDir, "main.go"): "package main\n\nfunc main() { println(\"" + appOutput + "\") }\n",
 	}
+	for name, content := range app {
+		files[filepath.Join(d.BuildDir, filepath.FromSlash(name))] = content
+	}
 	for k, v := range vars {
 		files[filepath.Join(d.EnvDir, k)] = v
+	}
+	// The loopback proxies stand for GOPROXY: a toolchain they do not
+	// serve must not come from the real proxy instead, unless a test says
+	// where it may come from.
+	if _, ok := vars["GO_TOOLCHAIN_PROXY"]; !ok {
+		files[filepath.Join(d.EnvDir, "GO_TOOLCHAIN_PROXY")] = "off"
 	}
 	manifest, err := os.ReadFile(filepath.Join("..", "..", "buildpack.toml"))
 	if err != nil {
@@ -200,43 +225,91 @@ func (d dirs) options(log *output.Log) compile.Options {
 		EnvDir:       d.EnvDir,
 		BuildpackDir: d.BuildpackDir,
 		Log:          log,
-		Stall:        stall,
+		Stall:        d.Stall,
 		Backoff:      backoff,
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+// watchLog is a log safe for concurrent writes that tells a test when it
+// says something: the build's own account of where it is.
+type watchLog struct {
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	watches []logWatch
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
+type logWatch struct {
+	cond func(string) bool
+	ch   chan struct{}
 }
 
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+func (l *watchLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.buf.Write(p)
+	l.check()
+	return len(p), nil
+}
+
+// when returns a channel closed once the log meets cond.
+func (l *watchLog) when(cond func(log string) bool) <-chan struct{} {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	w := logWatch{cond, make(chan struct{})}
+	l.watches = append(l.watches, w)
+	l.check()
+	return w.ch
+}
+
+// says returns a channel closed once the log holds s.
+func (l *watchLog) says(s string) <-chan struct{} {
+	return l.when(func(log string) bool { return strings.Contains(log, s) })
+}
+
+func (l *watchLog) check() {
+	kept := l.watches[:0]
+	for _, w := range l.watches {
+		if w.cond(l.buf.String()) {
+			close(w.ch)
+		} else {
+			kept = append(kept, w)
+		}
+	}
+	l.watches = kept
+}
+
+func (l *watchLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+// running is a build running in the background.
+type running struct {
+	log  *watchLog // stdout and stderr as they come
+	done chan result
+}
+
+// startCompile starts compile.Run on the directories d.
+func startCompile(ctx context.Context, d dirs) *running {
+	r := &running{log: &watchLog{}, done: make(chan result, 1)}
+	var stdout, stderr watchLog
+	log := output.New(io.MultiWriter(&stdout, r.log), io.MultiWriter(&stderr, r.log))
+	go func() {
+		err := compile.Run(ctx, d.options(log))
+		if err != nil {
+			log.Fail(err)
+		}
+		r.done <- result{err: err, log: stdout.String() + stderr.String(), buildDir: d.BuildDir, envDir: d.EnvDir}
+	}()
+	return r
 }
 
 // runCompile builds the test app in a new build directory with cacheDir
 // and the config vars.
 func runCompile(t *testing.T, ctx context.Context, cacheDir string, vars map[string]string) result {
 	t.Helper()
-	d := newDirs(t, cacheDir, vars)
-	var stdout, stderr syncBuffer
-	log := output.New(&stdout, &stderr)
-	start := time.Now()
-	err := compile.Run(ctx, d.options(log))
-	elapsed := time.Since(start)
-	if err != nil {
-		log.Fail(err)
-	}
-	return result{err: err, log: stdout.String() + stderr.String(), buildDir: d.BuildDir, envDir: d.EnvDir, elapsed: elapsed}
+	return <-startCompile(ctx, newDirs(t, cacheDir, vars, nil)).done
 }
 
 // ok fails the test unless the build succeeded and its app runs.
@@ -372,17 +445,22 @@ func TestFaultProxy5xxThenRecovers(t *testing.T) {
 	cached(t, f.cacheDir, goVersion)
 }
 
+// TestFaultProxyHangs serves the toolchain zip's first half, then nothing
+// more: the stall timeout fires because no byte ever comes, however busy
+// the machine. It is long enough that every request reaches the proxy
+// before it fires; the zip requests are the only ones the build makes.
 func TestFaultProxyHangs(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
+	f.stall = time.Second
 	f.srv.Inject(".zip", proxytest.Always, proxytest.Fault{Hang: true})
 	r := f.run(context.Background())
-	r.failed(t, "no data received for "+stall.String(), "gave up after 4 attempts", "GOPROXY="+f.srv.URL())
+	r.failed(t, "no data received for 1s", "gave up after 4 attempts", "GOPROXY="+f.srv.URL())
 	if n := f.srv.RequestCount(".zip"); n != 4 {
 		t.Errorf("%d zip requests, want 4", n)
 	}
-	if r.elapsed > 4*stall+5*time.Second {
-		t.Errorf("the build took %s to give up on a hung proxy", r.elapsed)
+	if reqs := f.srv.Requests(); len(reqs) != 4 {
+		t.Errorf("requests %q, want only the 4 zip requests", reqs)
 	}
 	notCached(t, f.cacheDir, goVersion)
 }
@@ -410,56 +488,44 @@ func TestFaultTruncatedZip(t *testing.T) {
 	})
 }
 
+// TestFaultWrongContentLength serves the toolchain zip with a false
+// Content-Length. A longer one means the body ends early, which the client
+// sees: the download is retried, and succeeds when the proxy answers
+// right. A shorter one means a zip cut short where no client can tell: the
+// download succeeds, the zip cannot be hashed, and nothing is installed;
+// retrying would not help a proxy that answers so, and the error says to
+// retry the build if it was a one-off.
 func TestFaultWrongContentLength(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
-		name  string
-		n     int   // faulty answers
-		delta int64 // Content-Length minus the true length
+		name     string
+		n        int   // faulty answers
+		delta    int64 // Content-Length minus the true length
+		requests int   // zip requests the build makes
+		fail     []string
 	}{
-		{"longer always", proxytest.Always, 1000},
-		{"longer once", 1, 1000},
-		{"shorter always", proxytest.Always, -100},
-		{"shorter once", 1, -100},
+		{"longer always", proxytest.Always, 1000, 4, []string{"unexpected EOF", "gave up after 4 attempts", "The module proxy could not be reached"}},
+		{"longer once", 1, 1000, 2, nil},
+		{"shorter always", proxytest.Always, -100, 1, []string{"not a valid module zip", "damaged or hostile zip"}},
+		{"shorter once", 1, -100, 1, []string{"not a valid module zip", "damaged or hostile zip"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
 			size := int64(len(f.srv.Zip(toolchain.ModulePath, f.mv)))
 			f.srv.Inject(".zip", tt.n, proxytest.Fault{Length: size + tt.delta})
 			r := f.run(context.Background())
-			// Either outcome may be right; a broken toolchain never is.
-			if r.err == nil {
+			if n := f.srv.RequestCount(".zip"); n != tt.requests {
+				t.Errorf("%d zip requests, want %d", n, tt.requests)
+			}
+			if tt.fail == nil {
 				r.ok(t)
 				cached(t, f.cacheDir, goVersion)
 				return
 			}
-			if tt.n == 1 {
-				t.Errorf("one wrong Content-Length failed the build: %v\n%s", r.err, r.log)
-			}
+			r.failed(t, tt.fail...)
 			notCached(t, f.cacheDir, goVersion)
 		})
 	}
-}
-
-// TestFaultShortZip serves a zip cut short with a Content-Length that
-// matches, which no client can tell from a whole one: the hash cannot be
-// computed, and nothing is installed.
-func TestFaultShortZip(t *testing.T) {
-	t.Parallel()
-	f := newFixture(t) // its checksum database records the whole zip
-	whole := f.srv.Zip(toolchain.ModulePath, f.mv)
-	short := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasSuffix(r.URL.Path, ".zip") {
-			http.NotFound(w, r)
-			return
-		}
-		w.Write(whole[:len(whole)-100])
-	}))
-	t.Cleanup(short.Close)
-	f.vars["GOPROXY"] = short.URL
-	r := f.run(context.Background())
-	r.failed(t, "not a valid module zip", "damaged or hostile zip")
-	notCached(t, f.cacheDir, goVersion)
 }
 
 func TestFaultVersionNotAvailable(t *testing.T) {
@@ -541,7 +607,12 @@ func TestFaultProxyDownToolchainCached(t *testing.T) {
 	})
 	t.Run("line, no release list cached", func(t *testing.T) {
 		f := newFixture(t)
-		f.run(context.Background()).ok(t) // exact: no release list
+		f.run(context.Background()).ok(t)
+		// The install listed the releases (for the end-of-life check):
+		// forget the list.
+		if err := os.Remove(filepath.Join(f.cacheDir, "go", "state", "versions")); err != nil {
+			t.Fatal(err)
+		}
 		f.srv.Inject("", proxytest.Always, proxytest.Fault{Status: 503})
 		f.vars["GOVERSION"] = lang()
 		r := f.run(context.Background())
@@ -836,9 +907,20 @@ func TestFaultCacheOtherArchitecture(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// A line request must not take the foreign toolchain either, online or off.
+	// A line request must not take the foreign toolchain either, off line
+	// (the build fails: no toolchain of its own satisfies the request)...
 	f.vars["GOVERSION"] = lang()
-	r := f.run(context.Background())
+	dead := httptest.NewServer(nil)
+	dead.Close()
+	offline := maps.Clone(f.vars)
+	offline["GOPROXY"] = dead.URL
+	r := runCompile(t, context.Background(), f.cacheDir, offline)
+	r.failed(t, "list versions of golang.org/toolchain", "The module proxy could not be reached")
+	if strings.Contains(r.log, "from the cache") {
+		t.Errorf("an offline build used a cached toolchain:\n%s", r.log)
+	}
+	// ... or on line.
+	r = f.run(context.Background())
 	r.ok(t)
 	r.says(t, "Installing "+goVersion)
 	if have := checkCache(t, f.cacheDir, foreign); len(have) != 1 || have[0] != goVersion {
@@ -908,86 +990,186 @@ func TestFaultCacheToolchainsIsAFile(t *testing.T) {
 	r.says(t, "WARNING: the build cache cannot be used", "this build uses an empty temporary cache")
 }
 
-// TestFaultCancel stops builds at several points, then builds again with
-// the same cache: in-process by cancelling the context (what SIGTERM does
-// in bin/compile), and by SIGKILL of a build in another process, which
-// runs no cleanup at all. A slow download makes sure some stops land
-// while the toolchain is being fetched into its temp dir.
+// toolchainMV is the module version of the toolchain the fixtures serve.
+var toolchainMV = toolchain.ModuleVersion(goVersion, runtime.GOOS, runtime.GOARCH)
+
+// blockingGo makes the fixture serve a toolchain whose go command, while
+// the file it returns exists, prints "fault: go CMD blocks" on stderr and
+// blocks, for `go CMD ...`: a build that stands still at a step until the
+// test stops it.
+func (f *fixture) blockingGo(cmd string) (flag string) {
+	f.t.Helper()
+	flag = filepath.Join(f.t.TempDir(), "block-go-"+cmd)
+	files := proxytest.ToolchainFiles(goVersion, runtime.GOOS, runtime.GOARCH)
+	files["bin/go"] = "#!/bin/sh\n" +
+		"if [ \"$1\" = " + cmd + " ] && [ -e '" + flag + "' ]; then echo 'fault: go " + cmd + " blocks' >&2; exec sleep 600; fi\n" +
+		"exec '" + realGo + "' \"$@\"\n"
+	f.srv.AddModule(toolchain.ModulePath, f.mv, files)
+	if err := os.WriteFile(flag, nil, 0o666); err != nil {
+		f.t.Fatal(err)
+	}
+	return flag
+}
+
+// withDependency makes the app require a module the fixture's proxy serves.
+func (f *fixture) withDependency() {
+	f.srv.AddModule("example.com/dep", "v1.0.0", map[string]string{"dep.go": "package dep\n"})
+	f.app = map[string]string{
+		"go.mod": "module example.com/fault\n\ngo 1.22\n\nrequire example.com/dep v1.0.0\n",
+		"go.sum": f.srv.GoSum("example.com/dep", "v1.0.0"),
+	}
+}
+
+// A hook that runs a command that does not end until it is stopped, as a
+// hook's `npm install` or `make` could, and says so once it runs.
+const blockingHook = "sleep 600 &\necho 'fault: hook started'\nwait\necho 'fault: hook ended'\n"
+
+// TestFaultCancel stops builds at each step that can take long, then builds
+// again with the same cache: in-process by cancelling the context (what
+// SIGTERM does in bin/compile), and by SIGKILL of a build in another
+// process, which runs no cleanup at all. Each build is stopped while it
+// stands still at its step: a proxy request held at a gate, or a hook or
+// go command that said it started and never ends. So the stop hits that
+// step, and the test shows the build never got past it.
 func TestFaultCancel(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
-		after    time.Duration
-		slowZip  bool
-		kill     bool
-		leftover bool // a kill that must leave a temp dir for the next build
+		step string
+		kill bool
+		// setup arranges for the build to stand still at the step; it
+		// returns files for the stopped build's app only, and the flag file
+		// of a blocking go command, removed before the next build.
+		setup func(f *fixture) (once map[string]string, flag string)
+		hold  string // path suffix of the proxy request held at the step, or
+		line  string // what the build prints at the step before it blocks
+		next  string // what the log says once the step is done
+		// installed: the toolchain is in the cache when the build stops.
+		// Else a kill leaves the install's temp dir, for the next build to
+		// remove, when leftover.
+		installed, leftover bool
 	}{
-		{after: 5 * time.Millisecond},
-		{after: 20 * time.Millisecond},
-		{after: 50 * time.Millisecond},
-		{after: 100 * time.Millisecond},
-		{after: 150 * time.Millisecond},
-		{after: 200 * time.Millisecond},
-		{after: 400 * time.Millisecond},
-		{after: 100 * time.Millisecond, slowZip: true},
-		{after: 10 * time.Millisecond, kill: true},
-		{after: 50 * time.Millisecond, kill: true},
-		{after: 100 * time.Millisecond, kill: true},
-		{after: 200 * time.Millisecond, kill: true},
-		{after: 300 * time.Millisecond, kill: true},
-		{after: 300 * time.Millisecond, kill: true, slowZip: true, leftover: true},
+		{step: "listing Go releases", hold: "/golang.org/toolchain/@v/list", next: "-----> Using go",
+			setup: func(f *fixture) (map[string]string, string) { f.vars["GOVERSION"] = lang(); return nil, "" }},
+		{step: "downloading the toolchain", hold: "/golang.org/toolchain/@v/" + toolchainMV + ".zip", next: "Fetched "},
+		{step: "verifying the toolchain", hold: "/lookup/golang.org/toolchain@" + toolchainMV, next: "Verified h1:"},
+		{step: "downloading modules", hold: "/example.com/dep/@v/v1.0.0.zip", next: "Fetched 1 module", installed: true,
+			setup: func(f *fixture) (map[string]string, string) { f.withDependency(); return nil, "" }},
+		{step: "running bin/go-pre-compile", line: "fault: hook started", next: "-----> Building", installed: true,
+			setup: func(f *fixture) (map[string]string, string) {
+				return map[string]string{"bin/go-pre-compile": blockingHook}, ""
+			}},
+		{step: "listing packages", line: "fault: go list blocks", next: "-----> Building", installed: true,
+			setup: func(f *fixture) (map[string]string, string) { return nil, f.blockingGo("list") }},
+		{step: "building", line: "fault: go build blocks", next: "./app is bin/fault", installed: true,
+			setup: func(f *fixture) (map[string]string, string) { return nil, f.blockingGo("build") }},
+		{step: "running bin/go-post-compile", line: "fault: hook started", next: "Default process types", installed: true,
+			setup: func(f *fixture) (map[string]string, string) {
+				return map[string]string{"bin/go-post-compile": blockingHook}, ""
+			}},
+
+		{step: "listing Go releases", kill: true, hold: "/golang.org/toolchain/@v/list", next: "-----> Using go",
+			setup: func(f *fixture) (map[string]string, string) { f.vars["GOVERSION"] = lang(); return nil, "" }},
+		{step: "downloading the toolchain", kill: true, hold: "/golang.org/toolchain/@v/" + toolchainMV + ".zip", next: "Fetched ", leftover: true},
+		{step: "verifying the toolchain", kill: true, hold: "/lookup/golang.org/toolchain@" + toolchainMV, next: "Verified h1:", leftover: true},
+		{step: "downloading modules", kill: true, hold: "/example.com/dep/@v/v1.0.0.zip", next: "Fetched 1 module", installed: true,
+			setup: func(f *fixture) (map[string]string, string) { f.withDependency(); return nil, "" }},
+		{step: "listing packages", kill: true, line: "fault: go list blocks", next: "-----> Building", installed: true,
+			setup: func(f *fixture) (map[string]string, string) { return nil, f.blockingGo("list") }},
+		{step: "building", kill: true, line: "fault: go build blocks", next: "./app is bin/fault", installed: true,
+			setup: func(f *fixture) (map[string]string, string) { return nil, f.blockingGo("build") }},
 	} {
-		name := fmt.Sprintf("cancel after %s", tt.after)
+		name := "cancel while " + tt.step
 		if tt.kill {
-			name = fmt.Sprintf("kill after %s", tt.after)
-		}
-		if tt.slowZip {
-			name += " while downloading"
+			name = "kill while " + tt.step
 		}
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			f := newFixture(t)
-			if tt.slowZip {
-				f.srv.Inject(".zip", 1, proxytest.Fault{Delay: 2 * time.Second})
+			var once map[string]string
+			var flag string
+			if tt.setup != nil {
+				once, flag = tt.setup(f)
 			}
-			if tt.kill {
-				killed := runKilled(t, newDirs(t, f.cacheDir, f.vars), tt.after)
-				if !killed {
-					t.Logf("the build finished in under %s", tt.after)
+			var gate *proxytest.Gate
+			if tt.hold != "" {
+				gate = proxytest.NewGate() // never opened
+				f.srv.Inject(tt.hold, 1, proxytest.Fault{Gate: gate})
+			}
+			// reached is closed when the build stands still at the step.
+			reached := func(log *watchLog) <-chan struct{} {
+				if gate != nil {
+					return gate.Reached()
 				}
-				if tt.leftover {
-					tmps, _ := filepath.Glob(filepath.Join(toolchainCache(f.cacheDir).Dir, ".tmp-*"))
-					if len(tmps) == 0 {
-						t.Errorf("a build killed while downloading left no temp dir: the test tests nothing")
-					}
+				return log.says(tt.line)
+			}
+
+			var log string
+			if tt.kill {
+				app := maps.Clone(f.app)
+				if app == nil {
+					app = map[string]string{}
+				}
+				maps.Copy(app, once)
+				log = runKilled(t, newDirs(t, f.cacheDir, f.vars, app), reached)
+				tmps, _ := filepath.Glob(filepath.Join(toolchainCache(f.cacheDir).Dir, ".tmp-*"))
+				if tt.leftover && len(tmps) == 0 {
+					t.Errorf("a build killed while %s left no temp dir", tt.step)
+				}
+				if !tt.leftover && len(tmps) > 0 {
+					t.Errorf("a build killed while %s left %q", tt.step, tmps)
 				}
 			} else {
 				ctx, cancel := context.WithCancel(context.Background())
-				time.AfterFunc(tt.after, cancel)
-				r := f.run(ctx)
-				cancel()
-				if r.err != nil {
-					r.says(t, "the build was stopped")
-				} else {
-					t.Logf("the build finished in under %s", tt.after)
+				defer cancel()
+				b := f.start(ctx, once)
+				select {
+				case <-reached(b.log):
+				case r := <-b.done:
+					t.Fatalf("the build ended before %s: %v\n%s", tt.step, r.err, r.log)
 				}
+				cancel()
+				r := <-b.done
+				r.failed(t, "ERROR: the build was stopped (context canceled)")
+				log = r.log
 				checkCache(t, f.cacheDir) // a cancelled build cleans up after itself
+			}
+			if strings.Contains(log, tt.next) {
+				t.Errorf("the build stopped while %s says %q:\n%s", tt.step, tt.next, log)
+			}
+			if tt.installed {
+				cached(t, f.cacheDir, goVersion)
+			} else if !tt.kill {
+				notCached(t, f.cacheDir, goVersion)
+			}
+
+			if flag != "" {
+				if err := os.Remove(flag); err != nil {
+					t.Fatal(err)
+				}
 			}
 			r := f.run(context.Background())
 			r.ok(t)
+			if tt.installed {
+				r.says(t, "Reusing "+goVersion+" from the cache")
+			} else {
+				r.says(t, "Installing "+goVersion)
+			}
 			cached(t, f.cacheDir, goVersion)
 		})
 	}
 }
 
-// runKilled runs a build in a child process and kills its process group
-// with SIGKILL after d. It reports whether the build was still running.
-func runKilled(t *testing.T, d dirs, after time.Duration) bool {
+// runKilled runs a build in another process and kills its process group
+// with SIGKILL once reached (given the build's output) is closed. It
+// fails the test if the build ends before. It returns the build's output.
+func runKilled(t *testing.T, d dirs, reached func(*watchLog) <-chan struct{}) string {
 	t.Helper()
 	spec, _ := json.Marshal(d)
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), helperEnv+"="+string(spec))
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+	out := &watchLog{}
+	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -995,15 +1177,16 @@ func runKilled(t *testing.T, d dirs, after time.Duration) bool {
 	go func() { done <- cmd.Wait() }()
 	select {
 	case err := <-done:
-		if err != nil {
-			t.Fatalf("the build to kill failed on its own: %v\n%s", err, out.String())
-		}
-		return false
-	case <-time.After(after):
-		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		<-done
-		return true
+		t.Fatalf("the build to kill ended first: %v\n%s", err, out)
+	case <-reached(out):
 	}
+	syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	err := <-done
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+		t.Fatalf("the build ended with %v, want killed by SIGKILL\n%s", err, out)
+	}
+	return out.String()
 }
 
 // helperMain runs the build described by spec, for runKilled.
@@ -1023,31 +1206,39 @@ func helperMain(spec string) int {
 
 // Concurrency.
 
+// TestFaultConcurrentBuilds runs two builds with one cache at once. The
+// toolchain download is held until the other build says it waits for the
+// install, so they overlap: one installs, the other reuses what it
+// installed.
 func TestFaultConcurrentBuilds(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	// Slow the download, so the second build comes while the first installs.
-	f.srv.Inject(".zip", 1, proxytest.Fault{Delay: 150 * time.Millisecond}) // within the stall timeout
-	results := make([]result, 2)
-	var wg sync.WaitGroup
-	for i := range results {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			results[i] = f.run(context.Background())
-		}()
+	gate := proxytest.NewGate()
+	f.srv.Inject(".zip", 1, proxytest.Fault{Gate: gate})
+	builds := []*running{f.start(context.Background(), nil), f.start(context.Background(), nil)}
+	waiting := "Waiting for another build to finish installing " + goVersion
+	select {
+	case <-builds[0].log.says(waiting):
+	case <-builds[1].log.says(waiting):
+	case r := <-builds[0].done:
+		t.Fatalf("a build ended while the download was held: %v\n%s", r.err, r.log)
+	case r := <-builds[1].done:
+		t.Fatalf("a build ended while the download was held: %v\n%s", r.err, r.log)
 	}
-	wg.Wait()
-	unpacked := 0
-	for _, r := range results {
+	<-gate.Reached()
+	gate.Open()
+	unpacked, waited := 0, 0
+	for _, b := range builds {
+		r := <-b.done
 		r.ok(t)
 		unpacked += strings.Count(r.log, "Unpacked in")
+		waited += strings.Count(r.log, waiting)
 	}
 	if n := f.srv.RequestCount(".zip"); n != 1 {
 		t.Errorf("%d zip downloads, want 1", n)
 	}
-	if unpacked != 1 {
-		t.Errorf("%d extractions, want 1", unpacked)
+	if unpacked != 1 || waited != 1 {
+		t.Errorf("%d extractions and %d builds waiting, want 1 of each", unpacked, waited)
 	}
 	cached(t, f.cacheDir, goVersion)
 }
@@ -1139,5 +1330,60 @@ func TestFaultSecretsNeverLeak(t *testing.T) {
 		r := runCompile(t, context.Background(), newCacheDir(t), vars)
 		r.failed(t, "deploy:xxxxx@")
 		check(t, r)
+	})
+}
+
+// TestFaultToolchainFallback: a GOPROXY that serves the app's modules but
+// not Go toolchains (answering 404) gets them from GO_TOOLCHAIN_PROXY,
+// verified there, and the log says so. With GO_TOOLCHAIN_PROXY=off the
+// build says the proxy does not serve toolchains; a proxy that cannot be
+// reached is not a reason to fall back, and the error says it was not
+// reached.
+func TestFaultToolchainFallback(t *testing.T) {
+	t.Parallel()
+	private := proxytest.New(t) // serves no toolchain
+	f := newFixture(t)          // f.srv: the toolchains' proxy
+	f.vars["GOPROXY"] = private.URL()
+	f.vars["GO_TOOLCHAIN_PROXY"] = f.srv.URL()
+	f.vars["GOVERSION"] = lang()
+
+	r := f.run(context.Background())
+	r.ok(t)
+	r.says(t, "GOPROXY="+private.URL()+" does not serve golang.org/toolchain: fetching Go toolchains from "+f.srv.URL()+" instead (GO_TOOLCHAIN_PROXY=off turns this off)",
+		"Verified h1:")
+	cached(t, f.cacheDir, goVersion)
+	if n := private.RequestCount("/golang.org/toolchain/@v/list"); n != 1 {
+		t.Errorf("GOPROXY was asked for the release list %d times, want 1", n)
+	}
+
+	t.Run("off", func(t *testing.T) {
+		vars := maps.Clone(f.vars)
+		vars["GO_TOOLCHAIN_PROXY"] = "off"
+		other := newCacheDir(t)
+		r := runCompile(t, context.Background(), other, vars)
+		r.failed(t, "The module proxy was reached but does not serve Go toolchains (golang.org/toolchain). Unset GO_TOOLCHAIN_PROXY")
+		notCached(t, other, goVersion)
+	})
+	t.Run("exact release, off", func(t *testing.T) {
+		vars := maps.Clone(f.vars)
+		vars["GO_TOOLCHAIN_PROXY"] = "off"
+		vars["GOVERSION"] = goVersion
+		other := newCacheDir(t)
+		r := runCompile(t, context.Background(), other, vars)
+		r.failed(t, goVersion+" (from the GOVERSION config var: "+goVersion+") is not available from GOPROXY="+private.URL()+" for "+runtime.GOOS+"/"+runtime.GOARCH)
+		notCached(t, other, goVersion)
+	})
+	t.Run("unreachable", func(t *testing.T) {
+		dead := httptest.NewServer(http.NotFoundHandler())
+		dead.Close()
+		vars := maps.Clone(f.vars)
+		vars["GOPROXY"] = dead.URL
+		other := newCacheDir(t)
+		before := len(f.srv.Requests())
+		r := runCompile(t, context.Background(), other, vars)
+		r.failed(t, "connection refused", "The module proxy could not be reached.")
+		if got := f.srv.Requests()[before:]; len(got) > 0 {
+			t.Errorf("an unreachable GOPROXY made the build fall back: %q", got)
+		}
 	})
 }

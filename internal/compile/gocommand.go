@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,17 +10,20 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/config"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/envdir"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/gocmd"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/goproxy"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/goversion"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/modcache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/netrc"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/slug"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
 )
 
 // GoEnv describes the environment of every process the build runs with
 // the app's toolchain: the go command, the build hooks, and (in Heroku CI)
-// the app's tests. It is the one place that environment is decided.
+// the app's tests. It is the one place that environment is decided, for
+// what the toolchain's release supports.
 type GoEnv struct {
-	Toolchain  toolchain.Toolchain
+	Toolchain  toolchain.Toolchain // its Version says what the go command supports
 	GOCACHE    string
 	GOMODCACHE string
 	GOPATH     string
@@ -41,10 +45,17 @@ type GoEnv struct {
 func (e GoEnv) Settings() gocmd.Settings {
 	vars := map[string]string{}
 	for k, v := range e.Config.Env {
+		// As with the classic Go buildpack, ${build_dir} in a cgo setting
+		// is the build directory (CGO_CFLAGS='-I${build_dir}/include').
+		if strings.HasPrefix(k, "CGO_") {
+			v = strings.ReplaceAll(v, "${build_dir}", e.App.Root)
+		}
 		vars[k] = v
 	}
-	if _, ok := e.Vars.Lookup("GOPROXY"); !ok && e.DefaultProxy != "" {
-		vars["GOPROXY"] = e.DefaultProxy
+	// Old releases need GO111MODULE=on and a GOPROXY they can read.
+	extra, _ := e.Features().Env(e.goproxy())
+	for k, v := range extra {
+		vars[k] = v
 	}
 	if e.App.WorkPath != "" {
 		vars["GOWORK"] = e.App.WorkPath
@@ -77,6 +88,66 @@ func (e GoEnv) Settings() gocmd.Settings {
 	}
 }
 
+// Features says what the toolchain's go command supports.
+func (e GoEnv) Features() goversion.Features { return goversion.FeaturesOf(e.Toolchain.Version) }
+
+// goproxy is the GOPROXY the go command gets before its release is taken
+// into account: the config var, else DefaultProxy ("" for the go
+// command's default).
+func (e GoEnv) goproxy() string {
+	if v, ok := e.Vars.Lookup("GOPROXY"); ok {
+		return v
+	}
+	return e.DefaultProxy
+}
+
+// Notes says, for the log, what the release needed changed in the
+// environment (a GOPROXY list for a release that takes one URL).
+func (e GoEnv) Notes() []string {
+	_, notes := e.Features().Env(e.goproxy())
+	return notes
+}
+
+// Prepare readies GOPATH for the release: before go1.15, which ignores
+// GOMODCACHE, GOPATH/pkg/mod becomes a link to the module cache.
+func (e GoEnv) Prepare() error {
+	if e.Features().GOMODCACHE {
+		return nil
+	}
+	if err := modcache.LinkGOPATH(e.GOPATH, e.GOMODCACHE); err != nil {
+		return fmt.Errorf("link the module cache into GOPATH for %s: %w", e.Toolchain.Version, err)
+	}
+	return nil
+}
+
+// CheckFlags refuses the flags of GOFLAGS and GO_BUILD_FLAGS that the
+// release does not know, naming the config var: in GOFLAGS such a flag
+// would fail every go command.
+func (e GoEnv) CheckFlags() error {
+	f := e.Features()
+	for _, src := range []struct {
+		name  string
+		words []string
+	}{{"GOFLAGS", strings.Fields(e.Config.Env["GOFLAGS"])}, {"GO_BUILD_FLAGS", e.Config.Flags}} {
+		if bad := f.UnsupportedFlags(src.words); len(bad) > 0 {
+			return remedy.Wrap(fmt.Errorf("%s config var: %w", src.name, bad[0]), "config-vars",
+				"Remove %s from %s, or build with %s or newer (see GOVERSION).", bad[0].Flag, src.name, bad[0].Since)
+		}
+	}
+	return nil
+}
+
+// ModVendor returns the flag that makes the go command build from
+// vendor/: -mod=vendor when the app vendors its modules and GOFLAGS sets
+// no -mod. From go1.14 it is the default for a go line of 1.14 or newer;
+// given always, it works the same from go1.11 on.
+func (e GoEnv) ModVendor() []string {
+	if !vendored(e.App) || strings.Contains(e.Config.Env["GOFLAGS"], "-mod=") {
+		return nil
+	}
+	return []string{"-mod=vendor"}
+}
+
 // Go returns the go command the build runs, in the app's directory. It
 // sees no app config vars, only the Go settings.
 func (e GoEnv) Go() *gocmd.Go {
@@ -93,20 +164,22 @@ func (e GoEnv) AppEnv() []string { return gocmd.Env(os.Environ(), e.Settings()) 
 // (GO_NETRC, GO_GIT_CRED__ vars) into a private temporary HOME for the go
 // command and git, or returns nil when the app has none. The caller
 // removes it.
-func CredentialsHome(creds []netrc.Line, proxy *goproxy.Client) (*netrc.Home, error) {
+func CredentialsHome(creds []netrc.Line, proxies []string) (*netrc.Home, error) {
 	if len(creds) == 0 {
 		return nil, nil
 	}
-	return netrc.NewHome(os.TempDir(), netrc.Format(creds, proxyURLs(proxy)))
+	return netrc.NewHome(os.TempDir(), netrc.Format(creds, proxies))
 }
 
 // goCommand is the go command of the build and the environment its hooks run in.
 type goCommand struct {
 	*gocmd.Go
-	hookEnv []string
-	version string         // the toolchain's release, for messages
-	config  *config.Config // where the user's flags come from
-	nodeApp bool           // the app has a package.json at its root
+	hookEnv   []string
+	features  goversion.Features // what the go command supports
+	modVendor []string           // -mod=vendor when the app vendors
+	version   string             // the toolchain's release, for messages
+	config    *config.Config     // where the user's flags come from
+	nodeApp   bool               // the app has a package.json at its root
 }
 
 // prepareGo sets up the environment the go command and the hooks run in.
@@ -124,7 +197,7 @@ func (r *run) prepareGo(s *Settings, app *appdir.App, tc toolchain.Toolchain) (*
 		GOBIN:      filepath.Join(r.BuildDir, slug.BinDir),
 	}
 	cleanup := func() {}
-	home, err := CredentialsHome(s.Creds, s.Proxy)
+	home, err := CredentialsHome(s.Creds, s.Toolchains.SumDBProxies())
 	if err != nil {
 		return nil, cleanup, err
 	}
@@ -134,8 +207,17 @@ func (r *run) prepareGo(s *Settings, app *appdir.App, tc toolchain.Toolchain) (*
 	}
 	g := env.Go()
 	g.Stdout, g.Stderr = r.log.Indented(), r.log.IndentedErr()
-	return &goCommand{Go: g, hookEnv: env.AppEnv(), version: tc.Version, config: s.Config,
-		nodeApp: exists(filepath.Join(r.BuildDir, "package.json"))}, cleanup, nil
+	if err := env.CheckFlags(); err != nil {
+		return nil, cleanup, err
+	}
+	if err := env.Prepare(); err != nil {
+		return nil, cleanup, err
+	}
+	for _, note := range env.Notes() {
+		r.log.Detail("%s", note)
+	}
+	return &goCommand{Go: g, hookEnv: env.AppEnv(), features: env.Features(), modVendor: env.ModVendor(),
+		version: tc.Version, config: s.Config, nodeApp: exists(filepath.Join(r.BuildDir, "package.json"))}, cleanup, nil
 }
 
 // flush prints what the go command left on a partial line.

@@ -2,6 +2,7 @@ package compile
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/appdir"
@@ -28,7 +29,7 @@ func TestGoEnvSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	base := GoEnv{
-		Toolchain:  toolchain.Toolchain{Root: "/tc"},
+		Toolchain:  toolchain.Toolchain{Root: "/tc", Version: "go1.22.12"},
 		GOCACHE:    "/c/gocache",
 		GOMODCACHE: "/c/modcache",
 		GOPATH:     "/c/gopath",
@@ -67,6 +68,24 @@ func TestGoEnvSettings(t *testing.T) {
 			},
 		},
 	}
+	tests = append(tests, struct {
+		name string
+		env  GoEnv
+		want gocmd.Settings
+	}{
+		name: "go1.12, which takes one GOPROXY URL and needs GO111MODULE",
+		env: func() GoEnv {
+			e := base
+			e.Toolchain.Version = "go1.12.17"
+			return e
+		}(),
+		want: gocmd.Settings{
+			GOROOT: "/tc", GOCACHE: "/c/gocache", GOMODCACHE: "/c/modcache", GOPATH: "/c/gopath",
+			App: []string{"DATABASE_URL=postgres://db", "GOFLAGS=-mod=mod -tags=x", "GOPROXY_NOTE=not a Go var", "GO_NETRC=machine x"},
+			Vars: map[string]string{"GOFLAGS": "-mod=mod", "CGO_ENABLED": "0", "GOWORK": "off",
+				"GO111MODULE": "on", "GOPROXY": "https://proxy.golang.org"},
+		},
+	})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := tt.env.Settings()
@@ -74,6 +93,25 @@ func TestGoEnvSettings(t *testing.T) {
 				t.Errorf("Settings() =\n%+v\nwant\n%+v", got, tt.want)
 			}
 		})
+	}
+	// go1.12 gets the first proxy of a GOPROXY list, and a note says so.
+	e12 := base
+	e12.Toolchain.Version = "go1.12.17"
+	e12.Vars = envdir.Vars{"GOPROXY": "https://goproxy.example.com,https://proxy.golang.org,direct"}
+	e12.Config, _ = config.ParseConfig(e12.Vars, "")
+	if got := e12.Settings().Vars["GOPROXY"]; got != "https://goproxy.example.com" {
+		t.Errorf("go1.12 GOPROXY = %q, want the first proxy", got)
+	}
+	if notes := e12.Notes(); len(notes) != 1 || !strings.Contains(notes[0], "takes a single GOPROXY URL") {
+		t.Errorf("go1.12 notes = %q", notes)
+	}
+	// ${build_dir} in a cgo setting is the build directory.
+	ecgo := base
+	ecgo.App = &appdir.App{Root: "/tmp/build", Dir: "/tmp/build"}
+	ecgo.Vars = envdir.Vars{"CGO_CFLAGS": "-I${build_dir}/include -O2", "GOFLAGS": "-ldflags=-X=main.v=${build_dir}"}
+	ecgo.Config, _ = config.ParseConfig(ecgo.Vars, "")
+	if got := ecgo.Settings().Vars["CGO_CFLAGS"]; got != "-I/tmp/build/include -O2" {
+		t.Errorf("CGO_CFLAGS = %q, want ${build_dir} replaced", got)
 	}
 	// A GOPROXY config var wins over the default.
 	e := base

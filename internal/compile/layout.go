@@ -20,6 +20,9 @@ func (r *run) layOutSlug(res *Result, pf *procfile.File) error {
 	if err := slug.WriteProfile(r.BuildDir); err != nil {
 		return err
 	}
+	if err := r.writeSBOM(res); err != nil {
+		r.log.Warn("%v", err)
+	}
 	if s.KeepToolchain {
 		r.rep.ToolchainKept = true
 		done := r.timed("keep_toolchain", "Keeping %s in the slug", tc.Version)
@@ -48,24 +51,38 @@ func (r *run) layOutSlug(res *Result, pf *procfile.File) error {
 	}
 	r.rep.ProcessTypes = processTypes(procs, pf)
 	r.stepDone("Default process types: %s", strings.Join(desc, ", "))
-	if keep := s.Vars.Get("GO_SLUG_KEEP"); keep != "" && r.KeepSources {
-		r.log.Detail("GO_SLUG_KEEP is not applied: bin/test runs go test on the sources")
-	} else if keep != "" {
-		pats, err := slug.ParseKeep(keep)
-		if err != nil {
-			return remedy.Wrap(fmt.Errorf("GO_SLUG_KEEP config var: %w", err), "slug", "List the files to keep besides the binaries as globs relative to the app, e.g. GO_SLUG_KEEP='templates/** static/**'.")
-		}
-		r.rep.Begin("slug_keep")
-		n, size, err := slug.Prune(r.BuildDir, pats)
-		if err != nil {
-			return err
-		}
-		r.stepDone("Removed %d source files (%s) from the slug; kept %s", n, output.Size(size), strings.Join(pats, " "))
+	if err := r.keepSources(s, "the slug"); err != nil {
+		return err
 	}
 	r.rep.Begin("slug")
 	sz := slug.Size(r.BuildDir)
 	r.rep.SlugBytes, r.rep.SlugFiles = sz.Total, sz.Files
 	r.stepDone("Slug: %s before compression, %s of it binaries", output.Size(sz.Total), output.Size(sz.Binaries))
+	return nil
+}
+
+// keepSources applies GO_SLUG_KEEP: it removes the Go app's sources but
+// those its patterns name (not under Options.KeepSources). where names what
+// the files are removed from, for the log.
+func (r *run) keepSources(s *Settings, where string) error {
+	keep := s.Vars.Get("GO_SLUG_KEEP")
+	if keep == "" {
+		return nil
+	}
+	if r.KeepSources {
+		r.log.Detail("GO_SLUG_KEEP is not applied: bin/test runs go test on the sources")
+		return nil
+	}
+	pats, err := slug.ParseKeep(keep)
+	if err != nil {
+		return remedy.Wrap(fmt.Errorf("GO_SLUG_KEEP config var: %w", err), "slug", "List the files to keep besides the binaries as globs relative to the app, e.g. GO_SLUG_KEEP='templates/** static/**'.")
+	}
+	r.rep.Begin("slug_keep")
+	n, size, err := slug.Prune(r.BuildDir, pats)
+	if err != nil {
+		return err
+	}
+	r.stepDone("Removed %d source files (%s) from %s; kept %s", n, output.Size(size), where, strings.Join(pats, " "))
 	return nil
 }
 

@@ -22,8 +22,11 @@ type Settings struct {
 	Manifest *manifest.Manifest
 	Vars     envdir.Vars
 	Config   *config.Config
-	Creds    []netrc.Line    // from GO_NETRC and GO_GIT_CRED__ vars; nil without any
-	Proxy    *goproxy.Client // the module proxies, with the credentials
+	Creds    []netrc.Line // from GO_NETRC and GO_GIT_CRED__ vars; nil without any
+	// Toolchains fetches Go toolchains and the checksum database: from
+	// the GOPROXY proxies, else from GO_TOOLCHAIN_PROXY, with the
+	// credentials.
+	Toolchains *goproxy.Toolchains
 	// KeepToolchain is true when the toolchain goes into the slug.
 	KeepToolchain bool
 }
@@ -53,19 +56,28 @@ func (r *run) readSettings() (*Settings, error) {
 		return nil, remedy.Wrap(err, "private-modules",
 			"GO_NETRC holds the content of a .netrc file: machine HOST login USER password TOKEN.")
 	}
-	proxy, err := goproxy.New(vars.Get("GOPROXY"))
+	if _, err := goproxy.ParseToolchainProxy(vars.Get(goproxy.ToolchainProxyVar)); err != nil {
+		return nil, remedy.Wrap(err, "config-vars",
+			"Set %s to one proxy URL, or to off to fetch Go toolchains from GOPROXY only; or unset it.", goproxy.ToolchainProxyVar)
+	}
+	tcs, err := goproxy.NewToolchains(vars.Get("GOPROXY"), vars.Get(goproxy.ToolchainProxyVar))
 	if err != nil {
 		return nil, remedy.Wrap(fmt.Errorf("GOPROXY config var: %w", err), "config-vars",
 			"Set GOPROXY to one or more proxy URLs separated by commas, e.g. heroku config:set GOPROXY=https://proxy.golang.org, or unset it.")
 	}
-	if r.Stall > 0 {
-		proxy.Stall = r.Stall
+	for _, c := range tcs.Clients() {
+		if r.Stall > 0 {
+			c.Stall = r.Stall
+		}
+		if r.Backoff > 0 {
+			c.Backoff = r.Backoff
+		}
+		if len(creds.Lines) > 0 {
+			c.Credentials = func(host string) (string, string, bool) { return netrc.Lookup(creds.Lines, host) }
+		}
 	}
-	if r.Backoff > 0 {
-		proxy.Backoff = r.Backoff
-	}
+	tcs.OnFallback = func(msg string) { r.log.Detail("%s", msg) }
 	if len(creds.Lines) > 0 {
-		proxy.Credentials = func(host string) (string, string, bool) { return netrc.Lookup(creds.Lines, host) }
 		r.log.Detail("Credentials for private hosts: from %s (HTTPS only)", strings.Join(creds.Sources, ", "))
 	}
 	return &Settings{
@@ -73,7 +85,7 @@ func (r *run) readSettings() (*Settings, error) {
 		Vars:          vars,
 		Config:        cfg,
 		Creds:         creds.Lines,
-		Proxy:         proxy,
+		Toolchains:    tcs,
 		KeepToolchain: r.KeepToolchain || vars.Get("GO_INSTALL_TOOLS_IN_IMAGE") == "true",
 	}, nil
 }
@@ -83,7 +95,10 @@ func (r *run) findApp(s *Settings) (*appdir.App, error) {
 	app, err := appdir.Find(r.BuildDir, s.Vars.Get("GO_APP_DIR"), s.Vars.Get("GOWORK"))
 	var several *appdir.SeveralError
 	var setting *appdir.SettingError
+	var legacy *appdir.LegacyError
 	switch {
+	case errors.As(err, &legacy):
+		return nil, remedy.Wrap(err, "no-go-mod", "%s", legacy.Fix())
 	case errors.Is(err, appdir.ErrNoGoMod):
 		return nil, remedy.Wrap(err, "no-go-mod",
 			"Create one with `go mod init example.com/yourapp`, then commit go.mod (and go.sum) and deploy again.")

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sort"
 
+	"github.com/gobuildpack/heroku-buildpack-go/internal/goversion"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/procfile"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
@@ -65,11 +66,14 @@ func warm(dir string) bool {
 
 // requested is what the app asked for, for the report; the value of a
 // config var is not reported.
-func requested(version, source string) string {
-	if report.Origin(source) == "GOVERSION" {
+func requested(req goversion.Request) string {
+	switch {
+	case req.Origin == goversion.FromConfigVar:
 		return ""
+	case req.Kind == goversion.Match:
+		return req.Constraint
 	}
-	return version
+	return req.Version
 }
 
 // binPaths returns the slug paths of the named binaries.

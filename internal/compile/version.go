@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"go/version"
 	"runtime"
 	"strings"
 	"time"
@@ -42,21 +41,42 @@ func (r *run) chooseGo(ctx context.Context, s *Settings, app *appdir.App) (goCho
 				r.log.Warn("could not list Go releases (%v); using %s from the cache, which satisfies %s", err, cached, req)
 				available = []string{cached}
 			} else {
-				return goChoice{}, proxyError(err, s.Proxy)
+				return goChoice{}, proxyError(err, s)
 			}
 		}
 		v, err = goversion.Resolve(req, available)
+		var old *goversion.TooOldError
+		if errors.As(err, &old) {
+			return goChoice{}, remedy.Wrap(err, "go-version", "%s", old.Fix())
+		}
 		if err != nil {
 			return goChoice{}, remedy.Wrap(err, "go-version", "Ask for a released Go version (see https://go.dev/doc/devel/release), or point GOPROXY at a proxy that serves it.")
 		}
 	}
-	r.rep.GoVersion, r.rep.GoVersionOrigin, r.rep.GoVersionRequested = v, report.Origin(req.Source), requested(req.Version, req.Source)
+	r.rep.GoVersion, r.rep.GoVersionOrigin, r.rep.GoVersionRequested = v, report.Origin(req.Source), requested(req)
 	r.stepDone("Using %s (from %s)", v, req.Source)
 	if vf := app.Version(); goversion.OlderThanGoDirective(v, vf.Go) {
 		return goChoice{}, remedy.Wrap(fmt.Errorf("%s (from %s) is older than the go directive in %s:%d (go %s), so the go command would refuse to build", v, req.Source, vf.Name, vf.GoLine, vf.Go),
 			"go-version", "Ask for go%s or newer, or remove the setting so the go directive decides.", vf.Go)
 	}
 	return goChoice{Version: v, Request: req}, nil
+}
+
+// warnUnsupported warns when the Go team no longer supports the release,
+// naming the setting that moves the app forward. It needs the list of
+// releases: a build that fetched its toolchain asks the proxy (which just
+// answered) when the list is not cached; one that reused it needs no
+// network and uses the list it has, however old, or none.
+func (r *run) warnUnsupported(ctx context.Context, s *Settings, choice goChoice, tc toolchain.Toolchain) {
+	var list []string
+	if tc.Reused {
+		r.cache.Load("versions", r.releasesKey(s), &list)
+	} else if l, err := r.releases(ctx, s); err == nil {
+		list = l
+	}
+	if w := goversion.UnsupportedWarning(choice.Version, choice.Request, list); w != "" {
+		r.log.Warn("%s", w)
+	}
 }
 
 // request gathers the places a Go version can come from.
@@ -80,8 +100,12 @@ func request(s *Settings, app *appdir.App) (goversion.Request, error) {
 		in.File = settings.Name
 	}
 	req, err := goversion.Choose(in)
+	var old *goversion.TooOldError
+	if errors.As(err, &old) {
+		return req, remedy.Wrap(err, "go-version", "%s", old.Fix())
+	}
 	if err != nil {
-		return req, remedy.Wrap(err, "go-version", "Use a Go version such as 1.22 (newest 1.22.x), go1.22.5 (exactly that release) or go1.23rc1.")
+		return req, remedy.Wrap(err, "go-version", "Use a Go version such as 1.22 (newest 1.22.x), go1.22.5 (exactly that release), go1.23rc1, or a constraint such as ^1.22.")
 	}
 	return req, nil
 }
@@ -95,13 +119,13 @@ const VersionsTTL = 10 * time.Minute
 // older cached list is used, with a warning.
 func (r *run) releases(ctx context.Context, s *Settings) ([]string, error) {
 	tcCache := r.toolchainCache()
-	key := cache.Hash([]byte(s.Proxy.String()), []byte(tcCache.GOOS+"-"+tcCache.GOARCH))
+	key := r.releasesKey(s)
 	var cached []string
 	written, ok := r.cache.Load("versions", key, &cached)
 	if ok && time.Since(written) < VersionsTTL {
 		return cached, nil
 	}
-	list, err := s.Proxy.List(ctx, toolchain.ModulePath)
+	list, err := s.Toolchains.List(ctx, toolchain.ModulePath)
 	if err != nil {
 		if ok {
 			r.log.Warn("could not refresh the list of Go releases (%v); using the one fetched %s ago", err, time.Since(written).Round(time.Minute))
@@ -119,6 +143,12 @@ func (r *run) releases(ctx context.Context, s *Settings) ([]string, error) {
 	return out, nil
 }
 
+// releasesKey keys the cached list of releases by where it comes from.
+func (r *run) releasesKey(s *Settings) string {
+	tcCache := r.toolchainCache()
+	return cache.Hash([]byte(s.Toolchains.String()), []byte(s.Toolchains.FallbackURL()), []byte(tcCache.GOOS+"-"+tcCache.GOARCH))
+}
+
 // installGo installs the chosen release, or reuses it from the cache.
 func (r *run) installGo(ctx context.Context, s *Settings, choice goChoice) (toolchain.Toolchain, error) {
 	v := choice.Version
@@ -131,12 +161,12 @@ func (r *run) installGo(ctx context.Context, s *Settings, choice goChoice) (tool
 		tcCache.Touch(v)
 		return tc, nil
 	}
-	db, err := checksum.ForToolchains(checksum.SettingsFrom(s.Vars), proxyURLs(s.Proxy), r.cache.SumDB(), s.Proxy, r.log)
+	db, err := checksum.ForToolchains(checksum.SettingsFrom(s.Vars), s.Toolchains.SumDBProxies(), r.cache.SumDB(), s.Toolchains, r.log)
 	if err != nil {
 		return toolchain.Toolchain{}, remedy.Wrap(fmt.Errorf("GOSUMDB config var: %w", err), "config-vars", "Unset GOSUMDB, or set it to \"name+key url\" of a checksum database.")
 	}
 	done := r.timed("toolchain", "Installing %s", v)
-	inst := &toolchain.Installer{Cache: tcCache, Download: s.Proxy, Verify: db, Log: r.log}
+	inst := &toolchain.Installer{Cache: tcCache, Download: s.Toolchains, Verify: db, Log: r.log}
 	tc, err = inst.Install(ctx, v)
 	if err != nil {
 		return toolchain.Toolchain{}, r.installError(ctx, s, err, choice)
@@ -154,15 +184,6 @@ func (r *run) toolchainCache() toolchain.Cache {
 	return toolchain.Cache{Dir: r.cache.Toolchains(), GOOS: runtime.GOOS, GOARCH: runtime.GOARCH}
 }
 
-// proxyURLs returns the base URLs of the proxies.
-func proxyURLs(c *goproxy.Client) []string {
-	out := make([]string, len(c.Proxies))
-	for i, e := range c.Proxies {
-		out[i] = e.URL.String()
-	}
-	return out
-}
-
 // installError explains a failed toolchain install.
 func (r *run) installError(ctx context.Context, s *Settings, err error, choice goChoice) error {
 	v := choice.Version
@@ -172,39 +193,46 @@ func (r *run) installError(ctx context.Context, s *Settings, err error, choice g
 	}
 	var unreachable *checksum.UnreachableError
 	if errors.As(err, &unreachable) {
-		return remedy.Wrap(fmt.Errorf("%w (GOPROXY=%s)", err, s.Proxy), "goproxy",
+		return remedy.Wrap(fmt.Errorf("%w (GOPROXY=%s)", err, s.Toolchains), "goproxy",
 			"A toolchain is never installed unverified, so the build stops here. Retry it; if it keeps failing, check GOSUMDB, and GOPROXY when the database is read through the proxy.")
 	}
 	if errors.Is(err, toolchain.ErrInvalidZip) {
 		return remedy.Wrap(err, "security", "Nothing was installed. If it persists, the proxy serves a damaged or hostile zip: check which proxy GOPROXY names, or ask for another Go version.")
 	}
 	var se *goproxy.StatusError
-	if errors.As(err, &se) && (se.Code == 403 || se.Code == 404 || se.Code == 410) {
+	if errors.Is(err, goproxy.ErrNotFound) || errors.As(err, &se) && se.Code == 403 {
 		tcCache := r.toolchainCache()
-		msg := fmt.Sprintf("%s (from %s) is not available from GOPROXY=%s for %s/%s", v, choice.Request.Source, s.Proxy, tcCache.GOOS, tcCache.GOARCH)
-		if se.Body != "" {
-			msg += " (the proxy says: " + se.Body + ")"
+		list, _ := r.releases(ctx, s)
+		na := goversion.NotAvailable(v, choice.Request, list)
+		na.Proxy, na.Platform = s.Toolchains.String(), tcCache.GOOS+"/"+tcCache.GOARCH
+		if errors.As(err, &se) {
+			na.Says = se.Body
 		}
-		fix := "Ask for a released Go version."
-		if list, lerr := r.releases(ctx, s); lerr == nil {
-			if newest := goversion.NewestStable(list, version.Lang(v)); newest != "" {
-				fix = fmt.Sprintf("The newest %s release is %s; write only the minor version (%s) to always get the newest patch release.", version.Lang(v), newest, strings.TrimPrefix(version.Lang(v), "go"))
-			} else if newest := goversion.NewestStable(list, ""); newest != "" {
-				fix = fmt.Sprintf("Ask for a released Go version; the newest is %s.", newest)
-			}
+		if fb := s.Toolchains.FallbackURL(); fb != "" {
+			na.Proxy += " nor " + goproxy.ToolchainProxyVar + "=" + fb
 		}
-		return remedy.Wrap(errors.New(msg), "go-version", "%s", fix)
+		return remedy.Wrap(na, "go-version", "%s", na.Fix())
 	}
-	return proxyError(err, s.Proxy)
+	return proxyError(err, s)
 }
 
-// proxyError explains a failed request to the module proxy.
-func proxyError(err error, proxy *goproxy.Client) error {
+// proxyError explains a failed request to the module proxy: refused,
+// or not reached.
+func proxyError(err error, s *Settings) error {
+	proxy := s.Toolchains
 	err = fmt.Errorf("%w (GOPROXY=%s)", err, proxy)
 	var se *goproxy.StatusError
-	if errors.As(err, &se) && (se.Code == 401 || se.Code == 403) {
+	switch {
+	case errors.As(err, &se) && (se.Code == 401 || se.Code == 403):
 		return remedy.Wrap(err, "private-modules",
 			"The proxy refused the request. If it needs credentials, set GO_NETRC (machine HOST login USER password TOKEN); otherwise check GOPROXY.")
+	case errors.Is(err, goproxy.ErrNotFound) && s.Vars.Get(goproxy.ToolchainProxyVar) == "off":
+		return remedy.Wrap(err, "goproxy",
+			"The module proxy was reached but does not serve Go toolchains (golang.org/toolchain). Unset %s (heroku config:unset %s) so they come from %s, or point GOPROXY at a proxy that serves them.",
+			goproxy.ToolchainProxyVar, goproxy.ToolchainProxyVar, goproxy.DefaultURL)
+	case errors.Is(err, goproxy.ErrNotFound):
+		return remedy.Wrap(err, "goproxy",
+			"Neither GOPROXY nor %s serves Go toolchains (golang.org/toolchain): point one of them at a proxy that does, such as %s.", goproxy.ToolchainProxyVar, goproxy.DefaultURL)
 	}
 	return remedy.Wrap(err, "goproxy",
 		"The module proxy could not be reached. Retry the build; if it keeps failing, check the GOPROXY config var.")

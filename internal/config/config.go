@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/gobuildpack/heroku-buildpack-go/internal/goversion"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/shellwords"
 )
 
@@ -26,7 +27,7 @@ var goVars = map[string]bool{
 var ownVars = map[string]bool{
 	"GOVERSION": true, "GO_INSTALL_PACKAGE_SPEC": true, "GO_BUILD_FLAGS": true,
 	"GO_LINKER_SYMBOL": true, "GO_LINKER_VALUE": true, "GO_APP_DIR": true, "GOWORK": true,
-	"GO_NETRC": true, "GO_INSTALL_TOOLS_IN_IMAGE": true, "GO_STRIP": true, "GO_SLUG_KEEP": true,
+	"GO_NETRC": true, "GO_INSTALL_TOOLS_IN_IMAGE": true, "GO_TOOLCHAIN_PROXY": true, "GO_STRIP": true, "GO_SLUG_KEEP": true,
 }
 
 // setVars are Go settings the buildpack decides; config vars naming them
@@ -147,10 +148,10 @@ func ParseConfig(vars map[string]string, sourceVersion string) (*Config, error) 
 	return c, nil
 }
 
-// BuildArgs returns the go build flags of the configuration: tags,
-// ldflags, then the user's other flags.
-func (c *Config) BuildArgs() []string {
-	args := []string{"-tags=" + strings.Join(c.Tags, ",")}
+// BuildArgs returns the go build flags of the configuration for the go
+// command of release f: tags, ldflags, then the user's other flags.
+func (c *Config) BuildArgs(f goversion.Features) []string {
+	args := []string{f.TagsFlag(c.Tags)}
 	if len(c.LDFlags) > 0 {
 		args = append(args, "-ldflags="+strings.Join(c.LDFlags, " "))
 	}

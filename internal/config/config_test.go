@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/goversion"
 )
 
 func TestParseConfig(t *testing.T) {
@@ -243,17 +245,21 @@ func TestParseConfigErrors(t *testing.T) {
 
 func TestBuildArgs(t *testing.T) {
 	tests := []struct {
-		config Config
-		want   []string
+		config  Config
+		release string
+		want    []string
 	}{
-		{Config{Tags: []string{"heroku"}}, []string{"-tags=heroku"}},
+		{Config{Tags: []string{"heroku"}}, "go1.22.12", []string{"-tags=heroku"}},
 		{
 			Config{Tags: []string{"heroku", "a"}, LDFlags: []string{"-X", "'main.v=a b'", "-s"}, Flags: []string{"-race", "-v"}},
+			"go1.22.12",
 			[]string{"-tags=heroku,a", "-ldflags=-X 'main.v=a b' -s", "-race", "-v"},
 		},
+		// Before go1.13, a comma would make "heroku,a" one tag.
+		{Config{Tags: []string{"heroku", "a"}}, "go1.12.17", []string{"-tags=heroku a"}},
 	}
 	for _, tt := range tests {
-		if got := tt.config.BuildArgs(); !reflect.DeepEqual(got, tt.want) {
+		if got := tt.config.BuildArgs(goversion.FeaturesOf(tt.release)); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("BuildArgs(%+v) = %q, want %q", tt.config, got, tt.want)
 		}
 	}
@@ -265,7 +271,7 @@ func TestBuildArgs(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{"-tags=heroku,x", "-ldflags=-s -w -X 'main.version=1 2' -s", "-trimpath"}
-	if got := c.BuildArgs(); !reflect.DeepEqual(got, want) {
+	if got := c.BuildArgs(goversion.FeaturesOf("go1.26.0")); !reflect.DeepEqual(got, want) {
 		t.Errorf("BuildArgs of parsed config = %q, want %q", got, want)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gobuildpack/heroku-buildpack-go/internal/goversion"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/shellwords"
 )
 
@@ -25,7 +26,7 @@ func FuzzParseConfig(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if args := c.BuildArgs(); len(args) == 0 || args[0][:6] != "-tags=" {
+		if args := c.BuildArgs(goversion.FeaturesOf("go1.26.0")); len(args) == 0 || args[0][:6] != "-tags=" {
 			t.Fatalf("BuildArgs = %q", args)
 		}
 

@@ -12,7 +12,7 @@ import (
 )
 
 // Usage is the deploy command's synopsis.
-const Usage = "usage: buildpack deploy [-e KEY=VALUE]... [--env-file FILE] [--cache DIR] [--slug FILE] [--no-run] [--port N] APPDIR"
+const Usage = "usage: buildpack deploy [--cnb [--lifecycle DIR]] [-e KEY=VALUE]... [--env-file FILE] [--cache DIR] [--slug FILE] [--no-run] [--port N] APPDIR"
 
 // ErrUsage is returned by ParseArgs for a command line it cannot use;
 // the usage has been printed.
@@ -39,6 +39,8 @@ func ParseArgs(args []string, stderr io.Writer) (Options, error) {
 	fs.StringVar(&o.CacheDir, "cache", "", "cache `DIR` (default: one per app in the user cache dir)")
 	fs.StringVar(&o.SlugPath, "slug", "", "write the slug to `FILE` (default: slug.tgz next to the build dir)")
 	fs.BoolVar(&o.NoRun, "no-run", false, "build only; do not start the web process")
+	fs.BoolVar(&o.CNB, "cnb", false, "build as a Cloud Native Buildpack with the lifecycle, as Heroku's Fir does, and run the image's web process")
+	fs.StringVar(&o.LifecycleDir, "lifecycle", "", "with --cnb, the lifecycle binaries (lifecycle, launcher) in `DIR` (default: built from source once)")
 	fs.IntVar(&o.Port, "port", DefaultPort, "the web process's `PORT`; 0 picks a free port")
 	var positional []string
 	for {
@@ -60,6 +62,12 @@ func ParseArgs(args []string, stderr io.Writer) (Options, error) {
 		return bad("want one APPDIR, got %d", len(positional))
 	}
 	o.AppDir = positional[0]
+	if o.CNB && o.SlugPath != "" {
+		return bad("--slug is for the classic build; --cnb exports an image")
+	}
+	if o.LifecycleDir != "" && !o.CNB {
+		return bad("--lifecycle goes with --cnb")
+	}
 	if o.Port < 0 || o.Port > 65535 {
 		return bad("--port %d is not a TCP port", o.Port)
 	}

@@ -41,6 +41,12 @@ type Options struct {
 	NoRun        bool              // build only
 	Port         int               // the web process's PORT; 0 picks a free port
 	BuildpackDir string            // "" to find it from the working directory
+	// CNB builds with the Cloud Native Buildpacks lifecycle instead of
+	// the classic bin/ scripts (see cnb.go).
+	CNB bool
+	// LifecycleDir holds the lifecycle binaries to use with CNB; "" builds
+	// them from source into the user cache dir, once.
+	LifecycleDir string
 	Stdout       io.Writer
 	Stderr       io.Writer
 }
@@ -59,6 +65,9 @@ func Run(ctx context.Context, o Options) error {
 	bp, err := buildpackDir(o.BuildpackDir)
 	if err != nil {
 		return err
+	}
+	if o.CNB {
+		return runCNB(ctx, log, o, app, bp)
 	}
 	cache := o.CacheDir
 	if cache == "" {
@@ -157,22 +166,33 @@ func Run(ctx context.Context, o Options) error {
 
 // serve runs the web process until ctx ends or the process exits.
 func serve(ctx context.Context, log *output.Log, o Options, buildDir, command, source string) error {
-	if _, ok := o.Vars["PORT"]; ok {
-		log.Warn("ignoring the PORT config var: a dyno's PORT is set by the platform (use --port here)")
-	}
-	port := o.Port
-	if port == 0 {
-		p, err := dyno.FreePort()
-		if err != nil {
-			return err
-		}
-		port = p
+	port, err := webPort(log, o)
+	if err != nil {
+		return err
 	}
 	done := log.Timed("Starting web: %s (PORT=%d, as a dyno)", command, port)
 	p, err := dyno.Start(dyno.Config{Dir: buildDir, Type: "web", Command: command, Port: port, Vars: o.Vars, Stdout: o.Stdout, Stderr: o.Stderr})
 	if err != nil {
 		return err
 	}
+	return watch(ctx, log, p, done, command, source)
+}
+
+// webPort is the web process's PORT: --port, or a free port for 0.
+func webPort(log *output.Log, o Options) (int, error) {
+	if _, ok := o.Vars["PORT"]; ok {
+		log.Warn("ignoring the PORT config var: a dyno's PORT is set by the platform (use --port here)")
+	}
+	if o.Port != 0 {
+		return o.Port, nil
+	}
+	return dyno.FreePort()
+}
+
+// watch waits for the started web process to listen (then ends the step
+// done), and runs it until ctx ends (Ctrl-C), when it stops it as Heroku
+// stops a dyno, or until it exits, which is an error.
+func watch(ctx context.Context, log *output.Log, p *dyno.Process, done func(), command, source string) error {
 	defer p.Kill()
 	if err := p.WaitListening(ctx, dyno.BootTimeout); err != nil {
 		if ctx.Err() != nil {
@@ -190,17 +210,22 @@ func serve(ctx context.Context, log *output.Log, o Options, buildDir, command, s
 	case <-ctx.Done():
 	}
 	done = log.Timed("Stopping the web process: SIGTERM, then SIGKILL after %s", output.Duration(dyno.StopGrace))
+	// A second Ctrl-C kills it at once. Until Stop returns: the shell
+	// running the command may be gone long before the app is.
 	again := make(chan os.Signal, 1)
 	signal.Notify(again, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(again)
+	stopped := make(chan struct{})
 	go func() {
 		select {
 		case <-again:
+			log.Detail("Stopped again: SIGKILL to the web process")
 			p.Kill()
-		case <-p.Done():
+		case <-stopped:
 		}
 	}()
 	p.Stop(dyno.StopGrace)
+	close(stopped)
 	done()
 	return nil
 }

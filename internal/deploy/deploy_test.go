@@ -39,6 +39,13 @@ func TestParseArgs(t *testing.T) {
 			args: []string{"--env-file", envFile, "-e", "B=from-flag", "app"},
 			want: Options{AppDir: "app", Port: 5000, Vars: map[string]string{"A": "from-file", "B": "from-flag"}},
 		},
+		{
+			name: "cnb",
+			args: []string{"--cnb", "--lifecycle", "/l", "app"},
+			want: Options{AppDir: "app", Port: 5000, Vars: map[string]string{}, CNB: true, LifecycleDir: "/l"},
+		},
+		{name: "cnb has no slug", args: []string{"--cnb", "--slug", "s.tgz", "app"}, bad: "--slug is for the classic build; --cnb exports an image"},
+		{name: "lifecycle without cnb", args: []string{"--lifecycle", "/l", "app"}, bad: "--lifecycle goes with --cnb"},
 		{name: "no APPDIR", args: []string{"--no-run"}, bad: "want one APPDIR, got 0"},
 		{name: "two APPDIRs", args: []string{"a", "b"}, bad: "want one APPDIR, got 2"},
 		{name: "bad name, value not shown", args: []string{"-e", "1X=secret", "app"}, bad: "-e 1X=...: want KEY=VALUE"},

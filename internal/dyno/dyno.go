@@ -131,13 +131,20 @@ type Config struct {
 
 // Process is a started dyno process.
 type Process struct {
-	Port    int
-	Command string
-	cmd     *exec.Cmd
-	done    chan struct{}
-	err     error
-	stop    sync.Once
+	Port     int
+	Command  string
+	cmd      *exec.Cmd
+	exited   chan struct{} // the shell has exited
+	gone     chan struct{} // ... and every other process of the dyno
+	done     chan struct{} // the shell has exited and its output is read
+	err      error
+	stopOnce sync.Once
 }
+
+// OutputWait is how long, after the process has exited, its output is
+// waited for before Done says it exited: a process it started may hold
+// the output still.
+const OutputWait = time.Second
 
 // Start starts the process; it does not wait for it to listen.
 func Start(c Config) (*Process, error) {
@@ -161,17 +168,119 @@ func Start(c Config) (*Process, error) {
 	cmd.Dir = c.Dir
 	cmd.Env = Env(c.Dir, typ, port, c.Vars)
 	cmd.Stdout, cmd.Stderr = c.Stdout, c.Stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.WaitDelay = time.Second
-	if err := cmd.Start(); err != nil {
+	return StartCmd(cmd, typ, c.Command, port)
+}
+
+// StartCmd starts cmd as the process of type typ listening on port
+// (command describes it in errors) in its own process group, so that Stop
+// and Kill reach all its processes; other process attributes of cmd (the
+// user it runs as) are kept. Its output goes to cmd.Stdout and cmd.Stderr.
+// It does not wait for it to listen.
+func StartCmd(cmd *exec.Cmd, typ, command string, port int) (*Process, error) {
+	if cmd.SysProcAttr == nil {
+		cmd.SysProcAttr = &syscall.SysProcAttr{}
+	}
+	cmd.SysProcAttr.Setpgid = true
+	// The output is read through pipes of the dyno's own until every
+	// process holding them is gone, not only the shell: on SIGTERM the
+	// shell dies at once, while the app may take the grace period to shut
+	// down, writing as it goes.
+	out, err := newOutput(cmd.Stdout, cmd.Stderr)
+	if err != nil {
 		return nil, fmt.Errorf("start %s process: %w", typ, err)
 	}
-	p := &Process{Port: port, Command: c.Command, cmd: cmd, done: make(chan struct{})}
+	cmd.Stdout, cmd.Stderr = out.stdout, out.stderr
+	err = cmd.Start()
+	out.closeWriteEnds()
+	if err != nil {
+		return nil, fmt.Errorf("start %s process: %w", typ, err)
+	}
+	p := &Process{Port: port, Command: command, cmd: cmd, exited: make(chan struct{}), gone: make(chan struct{}), done: make(chan struct{})}
 	go func() {
 		p.err = cmd.Wait()
+		close(p.exited)
+		timer := time.NewTimer(OutputWait)
+		defer timer.Stop()
+		select {
+		case <-out.done:
+		case <-timer.C:
+		}
 		close(p.done)
 	}()
+	go func() {
+		<-p.exited
+		<-out.done
+		// A process may live on without the output (written to a file);
+		// no event tells when the last one of the group exits, so the
+		// kernel is asked until then.
+		for syscall.Kill(-cmd.Process.Pid, 0) == nil {
+			time.Sleep(20 * time.Millisecond)
+		}
+		close(p.gone)
+	}()
 	return p, nil
+}
+
+// output copies what a dyno's processes write to its writers, through
+// pipes.
+type output struct {
+	stdout, stderr *os.File      // the write ends, for the process
+	done           chan struct{} // closed once every pipe is read to its end
+}
+
+// newOutput makes a pipe for each writer, one for both if they are the
+// same, so that the process writes both outputs in order.
+func newOutput(stdout, stderr io.Writer) (*output, error) {
+	o := &output{done: make(chan struct{})}
+	var copies sync.WaitGroup
+	pipe := func(w io.Writer) (*os.File, error) {
+		if w == nil {
+			w = io.Discard
+		}
+		r, pw, err := os.Pipe()
+		if err != nil {
+			return nil, err
+		}
+		copies.Go(func() {
+			io.Copy(w, r)
+			r.Close()
+		})
+		return pw, nil
+	}
+	var err error
+	if o.stdout, err = pipe(stdout); err != nil {
+		return nil, err
+	}
+	if sameWriter(stdout, stderr) {
+		o.stderr = o.stdout
+	} else if o.stderr, err = pipe(stderr); err != nil {
+		o.closeWriteEnds()
+		return nil, err
+	}
+	go func() {
+		copies.Wait()
+		close(o.done)
+	}()
+	return o, nil
+}
+
+// closeWriteEnds closes this process's copies of the pipes' write ends,
+// once the dyno's processes have theirs.
+func (o *output) closeWriteEnds() {
+	o.stdout.Close()
+	if o.stderr != nil {
+		o.stderr.Close() // a second Close of a shared pipe does nothing
+	}
+}
+
+// sameWriter reports whether a and b are the same writer.
+func sameWriter(a, b io.Writer) (same bool) {
+	defer func() {
+		if recover() != nil {
+			same = false // not comparable
+		}
+	}()
+	return a == b
 }
 
 // Script is the bash script a dyno runs: source .profile.d/*.sh and
@@ -213,7 +322,9 @@ func FreePort() (int, error) {
 // URL is where the process answers HTTP.
 func (p *Process) URL() string { return fmt.Sprintf("http://localhost:%d", p.Port) }
 
-// Done is closed when the process has exited.
+// Done is closed when the process (the dyno's shell) has exited and its
+// output has been read, or OutputWait after it exited when a process it
+// started holds the output still.
 func (p *Process) Done() <-chan struct{} { return p.done }
 
 // Err is how the process exited, once Done is closed: nil for status 0.
@@ -267,15 +378,21 @@ func (e *ExitError) Error() string {
 func (e *ExitError) Unwrap() error { return e.Err }
 
 // Stop sends SIGTERM to every process of the dyno and SIGKILL to what is
-// still running after grace. It returns once the process has exited.
+// still running after grace. It returns once every process has exited.
 func (p *Process) Stop(grace time.Duration) {
-	p.stop.Do(func() {
+	timer := time.NewTimer(grace)
+	defer timer.Stop()
+	p.stop(timer.C)
+}
+
+// stop is Stop with the end of the grace period as a channel.
+func (p *Process) stop(graceOver <-chan time.Time) {
+	p.stopOnce.Do(func() {
 		p.signal(syscall.SIGTERM)
 		select {
-		case <-p.done:
-		case <-time.After(grace):
+		case <-p.gone:
+		case <-graceOver:
 			p.signal(syscall.SIGKILL)
-			<-p.done
 		}
 	})
 	<-p.done

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/config"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/goversion"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/shellwords"
 )
 
@@ -52,7 +53,7 @@ func TestLoggedArgsOfConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := LoggedArgs(append([]string{"build"}, c.BuildArgs()...))
+	got := LoggedArgs(append([]string{"build"}, c.BuildArgs(goversion.FeaturesOf("go1.26.0"))...))
 	if want := "build -tags=heroku '-ldflags=-s -w -X main.version=… -X main.other=… -X main.key=…' -race"; got != want {
 		t.Errorf("LoggedArgs =\n%s\nwant\n%s", got, want)
 	}

@@ -67,20 +67,42 @@ func ParseList(s string) ([]Entry, error) {
 			}
 			return out, nil
 		}
-		if !strings.Contains(item, "://") {
-			item = "https://" + item
+		u, err := parseURL(item)
+		if err != nil {
+			return nil, fmt.Errorf("invalid GOPROXY entry %w", err)
 		}
-		u, err := url.Parse(item)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http" && u.Scheme != "file") || (u.Scheme != "file" && u.Host == "") {
-			return nil, fmt.Errorf("invalid GOPROXY entry %q: want an https:// or http:// URL", redact(item))
-		}
-		u.Path = strings.TrimRight(u.Path, "/")
 		out = append(out, Entry{URL: u, AnyError: anyErr})
 	}
 	if len(out) == 0 {
-		return nil, errors.New("GOPROXY lists no proxy (only direct): a Go toolchain can only be fetched from a module proxy")
+		return nil, ErrNoProxy
 	}
 	return out, nil
+}
+
+// ErrNoProxy reports a GOPROXY that lists no proxy, only "direct".
+var ErrNoProxy = errors.New("GOPROXY lists no proxy (only direct): a Go toolchain can only be fetched from a module proxy")
+
+// parseURL reads one proxy URL: https://, http://, or file:// with an
+// absolute path on this machine, as the go command accepts them. A URL
+// without a scheme is https.
+func parseURL(item string) (*url.URL, error) {
+	if !strings.Contains(item, "://") {
+		item = "https://" + item
+	}
+	u, err := url.Parse(item)
+	switch {
+	case err != nil || (u.Scheme != "https" && u.Scheme != "http" && u.Scheme != "file") || (u.Scheme != "file" && u.Host == ""):
+		return nil, fmt.Errorf("%q: want an https:// or http:// URL", redact(item))
+	case u.Scheme == "file" && u.Host != "" && u.Host != "localhost":
+		return nil, fmt.Errorf("%q: a file:// URL names a directory on this machine, file:///path/to/proxy", redact(item))
+	case u.Scheme == "file" && !strings.HasPrefix(u.Path, "/"):
+		return nil, fmt.Errorf("%q: a file:// URL needs an absolute path, file:///path/to/proxy", redact(item))
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	if u.RawPath != "" {
+		u.RawPath = strings.TrimRight(u.RawPath, "/")
+	}
+	return u, nil
 }
 
 // Client fetches from a list of proxies.
@@ -200,12 +222,20 @@ func (c *Client) Get(ctx context.Context, rawURL string) ([]byte, error) {
 // each tries path against each proxy in turn, following the go command's
 // rules: after "not found" always try the next proxy; after another error
 // only when the proxy was followed by "|".
+//
+// When every proxy answered "not found" (404 or 410), the error is a
+// *NotServedError; a proxy that could not be reached (network errors,
+// 5xx or 429 after retries) gives an *UnreachableError.
 func (c *Client) each(ctx context.Context, path string, try func(e Entry, url string) error) error {
 	var firstErr error
+	var notFound []error
 	for _, e := range c.Proxies {
 		err := try(e, e.URL.String()+path)
 		if err == nil {
 			return nil
+		}
+		if errors.Is(err, ErrNotFound) {
+			notFound = append(notFound, err)
 		}
 		if firstErr == nil || (errors.Is(firstErr, ErrNotFound) && !errors.Is(err, ErrNotFound)) {
 			firstErr = err
@@ -214,8 +244,47 @@ func (c *Client) each(ctx context.Context, path string, try func(e Entry, url st
 			return err
 		}
 	}
+	if len(notFound) > 0 && len(notFound) == len(c.Proxies) {
+		return &NotServedError{Errs: notFound}
+	}
 	return firstErr
 }
+
+// NotServedError reports that every proxy answered "not found" (404 or
+// 410): the proxies were reached and do not have the file.
+type NotServedError struct {
+	Errs []error // one per proxy, in GOPROXY order
+}
+
+// Error describes the failure, proxy by proxy.
+func (e *NotServedError) Error() string {
+	msgs := make([]string, len(e.Errs))
+	for i, err := range e.Errs {
+		msgs[i] = err.Error()
+	}
+	return strings.Join(msgs, "; ")
+}
+
+// Is makes it match ErrNotFound.
+func (e *NotServedError) Is(target error) bool { return target == ErrNotFound }
+
+// Unwrap returns the proxies' errors (each a *StatusError).
+func (e *NotServedError) Unwrap() []error { return e.Errs }
+
+// UnreachableError reports a request that failed in a way that may pass
+// (a network error, a stall, 5xx or 429) on every attempt.
+type UnreachableError struct {
+	Attempts int
+	Err      error // the last attempt's error
+}
+
+// Error describes the failure.
+func (e *UnreachableError) Error() string {
+	return fmt.Sprintf("%v (gave up after %d attempts)", e.Err, e.Attempts)
+}
+
+// Unwrap returns the last attempt's error.
+func (e *UnreachableError) Unwrap() error { return e.Err }
 
 // StatusError is an HTTP response that is not 200 OK.
 type StatusError struct {
@@ -281,7 +350,7 @@ func (c *Client) fetch(ctx context.Context, rawURL string, w io.Writer, progress
 			return 0, err
 		}
 	}
-	return 0, fmt.Errorf("%w (gave up after %d attempts)", err, attempts)
+	return 0, &UnreachableError{Attempts: attempts, Err: err}
 }
 
 // reset empties w before another attempt.

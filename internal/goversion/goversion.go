@@ -1,4 +1,5 @@
-// Package goversion decides which Go release builds an app.
+// Package goversion decides which Go release builds an app, and what the
+// go command of that release supports.
 //
 // It is pure: Choose turns the app's settings into a Request, and Resolve
 // matches a Request against the releases a module proxy lists. Versions
@@ -22,19 +23,54 @@ const (
 	// Newest asks for the newest release of the request's line (go1.22.x)
 	// that is not older than the request's version.
 	Newest
+	// Match asks for the newest stable release that satisfies a version
+	// constraint such as ^1.22 (see Constraint).
+	Match
+)
+
+// Origin says which setting a Request comes from.
+type Origin int
+
+const (
+	// FromDefault is the buildpack's default version.
+	FromDefault Origin = iota
+	// FromConfigVar is the GOVERSION config var.
+	FromConfigVar
+	// FromComment is a "// +heroku goVersion" comment in go.mod (or go.work).
+	FromComment
+	// FromToolchain is the toolchain directive.
+	FromToolchain
+	// FromGoLine is the go directive.
+	FromGoLine
 )
 
 // Request is a Go release asked for, and who asked for it.
 type Request struct {
-	Version string // go1.22, go1.22.3, go1.23rc1
+	// Version is the release or line asked for: go1.22, go1.22.3,
+	// go1.23rc1. For a Match request it is the lowest release the
+	// constraint allows (at least go1.11).
+	Version string
 	Kind    Kind
-	Source  string // for the build log: "the go directive in go.mod: go 1.22"
+	// Constraint is the constraint as written, for a Match request: "^1.22".
+	Constraint string
+	Source     string // for the build log: "the go directive in go.mod: go 1.22"
+
+	Origin Origin
+	File   string // the go.mod or go.work holding the setting; "" for GOVERSION
+	Line   int    // its line in File, 0 when none
+	// Setting is the setting's value as written: "1.22" for GOVERSION or
+	// the comment, "go1.22.5" for the toolchain line, "1.22" for the go line.
+	Setting string
 }
 
-// String describes the request for messages: "go1.22.5" or "the newest go1.22.x (at least go1.22.3)".
+// String describes the request for messages: "go1.22.5", "the newest
+// go1.22.x (at least go1.22.3)" or "the newest release matching ^1.22".
 func (r Request) String() string {
-	if r.Kind == Exact {
+	switch r.Kind {
+	case Exact:
 		return r.Version
+	case Match:
+		return "the newest release matching " + r.Constraint
 	}
 	lang := version.Lang(r.Version)
 	if lang == r.Version {
@@ -48,21 +84,42 @@ func (r Request) String() string {
 var release = regexp.MustCompile(`^go1\.[0-9]+(\.[0-9]+|(rc|beta)[0-9]+)?$`)
 
 // Parse reads a Go version as users write it: 1.22, go1.22, 1.22.5,
-// go1.22.5, go1.23rc1. A language version (1.22) asks for the newest
-// release of that line; a patch release or prerelease asks for exactly
-// that release.
+// go1.22.5, go1.23rc1, or a constraint as heroku/buildpacks-go accepts
+// it: ^1.22, ~1.22.3, >=1.21, =1.22.5. A language version (1.22) asks for
+// the newest release of that line; a patch release or prerelease asks for
+// exactly that release, and so does =1.22.5; =1.22 is the same as 1.22;
+// other constraints ask for the newest stable release they match.
 func Parse(s string) (Request, error) {
 	v := strings.TrimSpace(s)
+	if isConstraint(v) {
+		return parseConstraintRequest(s, v)
+	}
 	if !strings.HasPrefix(v, "go") {
 		v = "go" + v
 	}
 	if !release.MatchString(v) || !version.IsValid(v) {
-		return Request{}, fmt.Errorf("%q is not a Go version (want a form like 1.22, go1.22.5 or go1.23rc1)", s)
+		return Request{}, fmt.Errorf("%q is not a Go version (want a form like 1.22, go1.22.5, go1.23rc1 or a constraint such as ^1.22)", s)
 	}
 	if version.Lang(v) == v {
 		return Request{Version: v, Kind: Newest}, nil
 	}
 	return Request{Version: v, Kind: Exact}, nil
+}
+
+// parseConstraintRequest reads a constraint; "=" with a release or line
+// is an ordinary Exact or Newest request.
+func parseConstraintRequest(s, v string) (Request, error) {
+	c, err := ParseConstraint(v)
+	if err != nil {
+		return Request{}, err
+	}
+	if len(c.terms) == 1 && c.terms[0].op == "=" && c.terms[0].v.parts >= 2 {
+		r, err := Parse(c.terms[0].v.goName())
+		if err == nil {
+			return r, nil
+		}
+	}
+	return Request{Version: c.lowest(MinModules), Kind: Match, Constraint: v}, nil
 }
 
 // Inputs are the places a Go version can come from, as found in the app.
@@ -86,14 +143,27 @@ type Inputs struct {
 // Choose decides which release to ask for, highest priority first: the
 // GOVERSION config var, a "+heroku goVersion" comment, the toolchain
 // directive (exact), the go directive (a minimum within its line), the
-// buildpack default.
+// buildpack default. A request that can only name a release older than
+// go1.11, which has no modules, is a *TooOldError.
 func Choose(in Inputs) (Request, error) {
+	r, err := choose(in)
+	if err != nil {
+		return Request{}, err
+	}
+	if r.Kind != Match && version.Compare(r.Version, MinModules) < 0 {
+		return Request{}, &TooOldError{Version: r.Version, Request: r, Suggest: in.Default}
+	}
+	return r, nil
+}
+
+func choose(in Inputs) (Request, error) {
 	if in.ConfigVar != "" {
 		r, err := Parse(in.ConfigVar)
 		if err != nil {
 			return Request{}, fmt.Errorf("GOVERSION config var: %w", err)
 		}
 		r.Source = "the GOVERSION config var: " + in.ConfigVar
+		r.Origin, r.Setting = FromConfigVar, in.ConfigVar
 		return r, nil
 	}
 	if in.Comment != "" {
@@ -102,6 +172,7 @@ func Choose(in Inputs) (Request, error) {
 			return Request{}, fmt.Errorf("%s:%d: +heroku goVersion: %w", in.File, in.CommentLine, err)
 		}
 		r.Source = fmt.Sprintf("the +heroku goVersion comment in %s:%d", in.File, in.CommentLine)
+		r.Origin, r.File, r.Line, r.Setting = FromComment, in.File, in.CommentLine, in.Comment
 		return r, nil
 	}
 	goMin := ""
@@ -113,12 +184,13 @@ func Choose(in Inputs) (Request, error) {
 	}
 	if in.Toolchain != "" {
 		r, err := Parse(in.Toolchain)
-		if err != nil || !strings.HasPrefix(in.Toolchain, "go") {
+		if err != nil || r.Kind == Match || !strings.HasPrefix(in.Toolchain, "go") {
 			return Request{}, fmt.Errorf("%s:%d: toolchain %s is not a Go release (want a form like go1.22.5)", in.File, in.ToolchainLine, in.Toolchain)
 		}
 		// The go command ignores a toolchain line older than the go line.
 		if goMin == "" || version.Compare(r.Version, goMin) >= 0 {
 			r.Source = fmt.Sprintf("the toolchain directive in %s: toolchain %s", in.File, in.Toolchain)
+			r.Origin, r.File, r.Line, r.Setting = FromToolchain, in.File, in.ToolchainLine, in.Toolchain
 			return r, nil
 		}
 	}
@@ -127,6 +199,10 @@ func Choose(in Inputs) (Request, error) {
 			Version: goMin,
 			Kind:    Newest,
 			Source:  fmt.Sprintf("the go directive in %s: go %s", in.File, in.GoDirective),
+			Origin:  FromGoLine,
+			File:    in.File,
+			Line:    in.GoLine,
+			Setting: in.GoDirective,
 		}, nil
 	}
 	r, err := Parse(in.Default)
@@ -134,6 +210,7 @@ func Choose(in Inputs) (Request, error) {
 		return Request{}, fmt.Errorf("buildpack default Go version: %w", err)
 	}
 	r.Source = fmt.Sprintf("the buildpack default, as %s has no go directive", in.File)
+	r.Origin, r.File, r.Setting = FromDefault, in.File, in.Default
 	return r, nil
 }
 
@@ -146,10 +223,15 @@ func IsStable(v string) bool {
 // releases the proxy lists (e.g. "go1.22.12"). An Exact request resolves to
 // itself without consulting the list, which may be incomplete; fetching it
 // tells whether it exists. A Newest request prefers stable releases and
-// falls back to the newest prerelease of the line.
+// falls back to the newest prerelease of the line. A Match request takes
+// the newest release its constraint matches; when that is older than
+// go1.11 it is a *TooOldError.
 func Resolve(req Request, available []string) (string, error) {
-	if req.Kind == Exact {
+	switch req.Kind {
+	case Exact:
 		return req.Version, nil
+	case Match:
+		return resolveMatch(req, available)
 	}
 	lang := version.Lang(req.Version)
 	best, bestPre := "", ""
@@ -170,6 +252,26 @@ func Resolve(req Request, available []string) (string, error) {
 	}
 	if best == "" {
 		return "", &NotFoundError{Request: req, Newest: NewestStable(available, "")}
+	}
+	return best, nil
+}
+
+func resolveMatch(req Request, available []string) (string, error) {
+	c, err := ParseConstraint(req.Constraint)
+	if err != nil {
+		return "", err
+	}
+	best := ""
+	for _, v := range available {
+		if version.IsValid(v) && c.Match(v) && (best == "" || CompareReleases(v, best) > 0) {
+			best = v
+		}
+	}
+	if best == "" {
+		return "", &NotFoundError{Request: req, Newest: NewestStable(available, "")}
+	}
+	if CompareReleases(best, MinModules) < 0 {
+		return "", &TooOldError{Version: best, Request: req, Suggest: NewestStable(available, "")}
 	}
 	return best, nil
 }
@@ -204,12 +306,19 @@ func (e *NotFoundError) Error() string {
 	return msg
 }
 
-// OlderThanGoDirective reports whether the release v is older than the
-// minimum the go directive goDirective (e.g. "1.22.3") demands. The go
-// command refuses to build a module with an older toolchain.
+// OlderThanGoDirective reports whether the go command of release v
+// refuses to build a module whose go directive is goDirective (e.g.
+// "1.22.3"). From go directives of 1.21 on, the go line is a minimum the
+// go command enforces ("go.mod requires go >= 1.22.3"); an older go line
+// only sets the language version, and older releases build such a module
+// (go1.16rc1 builds a module that says go 1.16).
 func OlderThanGoDirective(v, goDirective string) bool {
-	if goDirective == "" {
+	if goDirective == "" || version.Compare("go"+goDirective, EnforcedGoLine) < 0 {
 		return false
 	}
 	return version.Compare(v, "go"+goDirective) < 0
 }
+
+// EnforcedGoLine is the first go directive that the go command enforces
+// as a minimum release (go1.21's toolchain management).
+const EnforcedGoLine = "go1.21"

@@ -82,56 +82,56 @@ func TestChoose(t *testing.T) {
 		{
 			name: "config var first",
 			edit: func(in *Inputs) {},
-			want: Request{Version: "go1.21.4", Kind: Exact, Source: "the GOVERSION config var: 1.21.4"},
+			want: Request{Version: "go1.21.4", Kind: Exact, Source: "the GOVERSION config var: 1.21.4", Origin: FromConfigVar, Setting: "1.21.4"},
 		},
 		{
 			name: "heroku comment second",
 			edit: func(in *Inputs) { in.ConfigVar = "" },
-			want: Request{Version: "go1.22", Kind: Newest, Source: "the +heroku goVersion comment in go.mod:2"},
+			want: Request{Version: "go1.22", Kind: Newest, Source: "the +heroku goVersion comment in go.mod:2", Origin: FromComment, File: "go.mod", Line: 2, Setting: "1.22"},
 		},
 		{
 			name: "toolchain third",
 			edit: func(in *Inputs) { in.ConfigVar, in.Comment = "", "" },
-			want: Request{Version: "go1.23.1", Kind: Exact, Source: "the toolchain directive in go.mod: toolchain go1.23.1"},
+			want: Request{Version: "go1.23.1", Kind: Exact, Source: "the toolchain directive in go.mod: toolchain go1.23.1", Origin: FromToolchain, File: "go.mod", Line: 5, Setting: "go1.23.1"},
 		},
 		{
 			name: "go directive fourth",
 			edit: func(in *Inputs) { in.ConfigVar, in.Comment, in.Toolchain = "", "", "" },
-			want: Request{Version: "go1.23", Kind: Newest, Source: "the go directive in go.mod: go 1.23"},
+			want: Request{Version: "go1.23", Kind: Newest, Source: "the go directive in go.mod: go 1.23", Origin: FromGoLine, File: "go.mod", Line: 3, Setting: "1.23"},
 		},
 		{
 			name: "default last",
 			edit: func(in *Inputs) { in.ConfigVar, in.Comment, in.Toolchain, in.GoDirective = "", "", "", "" },
-			want: Request{Version: "go1.25", Kind: Newest, Source: "the buildpack default, as go.mod has no go directive"},
+			want: Request{Version: "go1.25", Kind: Newest, Source: "the buildpack default, as go.mod has no go directive", Origin: FromDefault, File: "go.mod", Setting: "1.25"},
 		},
 		{
 			name: "go directive with patch is a minimum",
 			edit: func(in *Inputs) { in.ConfigVar, in.Comment, in.Toolchain, in.GoDirective = "", "", "", "1.22.3" },
-			want: Request{Version: "go1.22.3", Kind: Newest, Source: "the go directive in go.mod: go 1.22.3"},
+			want: Request{Version: "go1.22.3", Kind: Newest, Source: "the go directive in go.mod: go 1.22.3", Origin: FromGoLine, File: "go.mod", Line: 3, Setting: "1.22.3"},
 		},
 		{
 			name: "toolchain older than go line falls back to go line",
 			edit: func(in *Inputs) {
 				in.ConfigVar, in.Comment, in.Toolchain, in.GoDirective = "", "", "go1.22.1", "1.22.3"
 			},
-			want: Request{Version: "go1.22.3", Kind: Newest, Source: "the go directive in go.mod: go 1.22.3"},
+			want: Request{Version: "go1.22.3", Kind: Newest, Source: "the go directive in go.mod: go 1.22.3", Origin: FromGoLine, File: "go.mod", Line: 3, Setting: "1.22.3"},
 		},
 		{
 			name: "toolchain equal to go line is used",
 			edit: func(in *Inputs) {
 				in.ConfigVar, in.Comment, in.Toolchain, in.GoDirective = "", "", "go1.22.3", "1.22.3"
 			},
-			want: Request{Version: "go1.22.3", Kind: Exact, Source: "the toolchain directive in go.mod: toolchain go1.22.3"},
+			want: Request{Version: "go1.22.3", Kind: Exact, Source: "the toolchain directive in go.mod: toolchain go1.22.3", Origin: FromToolchain, File: "go.mod", Line: 5, Setting: "go1.22.3"},
 		},
 		{
 			name: "toolchain without go line",
 			edit: func(in *Inputs) { in.ConfigVar, in.Comment, in.Toolchain, in.GoDirective = "", "", "go1.24rc2", "" },
-			want: Request{Version: "go1.24rc2", Kind: Exact, Source: "the toolchain directive in go.mod: toolchain go1.24rc2"},
+			want: Request{Version: "go1.24rc2", Kind: Exact, Source: "the toolchain directive in go.mod: toolchain go1.24rc2", Origin: FromToolchain, File: "go.mod", Line: 5, Setting: "go1.24rc2"},
 		},
 		{
 			name: "comment beats an invalid toolchain",
 			edit: func(in *Inputs) { in.ConfigVar, in.Toolchain = "", "bogus" },
-			want: Request{Version: "go1.22", Kind: Newest, Source: "the +heroku goVersion comment in go.mod:2"},
+			want: Request{Version: "go1.22", Kind: Newest, Source: "the +heroku goVersion comment in go.mod:2", Origin: FromComment, File: "go.mod", Line: 2, Setting: "1.22"},
 		},
 	}
 	for _, tt := range tests {

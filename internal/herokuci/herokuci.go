@@ -18,7 +18,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/appdir"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
@@ -117,9 +116,13 @@ func Test(ctx context.Context, o TestOptions) error {
 	// settings as the build used them. The go command's default GOPROXY
 	// would fall back to fetching modules straight from their origin
 	// ("direct"); tests use the proxy only.
+	release, err := toolchain.ReleaseAt(goroot)
+	if err != nil {
+		return err
+	}
 	c := testCaches(o.BuildDir)
 	goEnv := compile.GoEnv{
-		Toolchain:    toolchain.Toolchain{Root: goroot},
+		Toolchain:    toolchain.Toolchain{Root: goroot, Version: release},
 		GOCACHE:      c.GOCACHE,
 		GOMODCACHE:   c.GOMODCACHE,
 		GOPATH:       filepath.Join(o.BuildDir, Dir, "gopath"),
@@ -132,11 +135,15 @@ func Test(ctx context.Context, o TestOptions) error {
 	if err != nil {
 		return remedy.Wrap(err, "private-modules", "GO_NETRC holds the content of a .netrc file: machine HOST login USER password TOKEN.")
 	}
-	proxy, err := goproxy.New(vars.Get("GOPROXY"))
-	if err != nil {
+	proxies, err := goproxy.ParseList(vars.Get("GOPROXY"))
+	if err != nil && !errors.Is(err, goproxy.ErrNoProxy) {
 		return remedy.Wrap(fmt.Errorf("GOPROXY config var: %w", err), "config-vars", "Set GOPROXY to one or more proxy URLs separated by commas, or unset it.")
 	}
-	home, err := compile.CredentialsHome(creds.Lines, proxy)
+	var urls []string
+	for _, e := range proxies {
+		urls = append(urls, e.URL.String())
+	}
+	home, err := compile.CredentialsHome(creds.Lines, urls)
 	if err != nil {
 		return err
 	}
@@ -145,7 +152,22 @@ func Test(ctx context.Context, o TestOptions) error {
 		goEnv.Home = home
 	}
 
-	args := []string{"test", "-json", "-trimpath", "-tags=" + strings.Join(cfg.Tags, ",")}
+	if err := goEnv.CheckFlags(); err != nil {
+		return err
+	}
+	if err := goEnv.Prepare(); err != nil {
+		return err
+	}
+	for _, note := range goEnv.Notes() {
+		log.Detail("%s", note)
+	}
+	f := goEnv.Features()
+	args := []string{"test", "-json"}
+	if f.Trimpath {
+		args = append(args, "-trimpath")
+	}
+	args = append(args, goEnv.ModVendor()...)
+	args = append(args, f.TagsFlag(cfg.Tags))
 	args = append(args, cfg.Flags...)
 	args = append(args, app.Patterns()...)
 	done := log.Timed("Running go %s (TAP on stdout, go test's output on stderr)", gocmd.LoggedArgs(args))

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"syscall"
 )
 
 // Names of the hooks, relative to the app's root.
@@ -43,6 +44,11 @@ func Run(ctx context.Context, root, name string, env []string, stdout, stderr io
 	cmd.Env = env
 	cmd.Stdout = stdout
 	cmd.Stderr = stderr
+	// A stopped build stops every process of the hook: killing the shell
+	// alone would leave the commands it runs holding its output, and the
+	// build waiting for them.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	if err := cmd.Run(); err != nil {
 		return true, fmt.Errorf("run %s: %w", name, err)
 	}

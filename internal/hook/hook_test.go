@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -106,4 +107,58 @@ func TestRunCanceled(t *testing.T) {
 	if err == nil || !strings.HasPrefix(err.Error(), "run bin/go-pre-compile: ") {
 		t.Errorf("Run with a canceled context = %v, %v; want an error", ran, err)
 	}
+}
+
+// TestRunCanceledWhileRunning stops a hook whose shell waits for a
+// command that runs on: the command is stopped too, else it would hold
+// the hook's output and Run would wait for it.
+func TestRunCanceledWhileRunning(t *testing.T) {
+	root := t.TempDir()
+	// The command is started before the hook says so.
+	writeHook(t, root, PreCompile, "sleep 600 &\necho started\nwait\necho ended\n", 0o644)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stdout := &signalWriter{line: "started\n", seen: make(chan struct{})}
+	errc := make(chan error, 1)
+	go func() {
+		_, err := Run(ctx, root, PreCompile, []string{"PATH=/usr/bin:/bin"}, stdout, nil)
+		errc <- err
+	}()
+	select {
+	case <-stdout.seen:
+	case err := <-errc:
+		t.Fatalf("the hook ended before it started: %v", err)
+	}
+	cancel()
+	if err := <-errc; err == nil || !strings.HasPrefix(err.Error(), "run bin/go-pre-compile: ") {
+		t.Errorf("Run cancelled while the hook runs = %v, want an error", err)
+	}
+	if strings.Contains(stdout.String(), "ended") {
+		t.Errorf("the hook ran to its end: %q", stdout.String())
+	}
+}
+
+// signalWriter keeps what is written and closes seen once it holds line.
+type signalWriter struct {
+	mu   sync.Mutex
+	buf  bytes.Buffer
+	line string
+	seen chan struct{}
+}
+
+func (w *signalWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	had := strings.Contains(w.buf.String(), w.line)
+	w.buf.Write(p)
+	if !had && strings.Contains(w.buf.String(), w.line) {
+		close(w.seen)
+	}
+	return len(p), nil
+}
+
+func (w *signalWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
 }

@@ -57,6 +57,9 @@ func TestRead(t *testing.T) {
 	}{
 		{"valid", valid, ""},
 		{"minimal", "[go]\ndefault_version = \"1.23\"\n", ""},
+		{"cnb descriptor", "api = \"0.10\"\n[buildpack]\nid = \"x/go\"\nversion = \"1.0.0\"\nclear-env = true\nsbom-formats = [\"application/vnd.cyclonedx+json\"]\n" +
+			"[[targets]]\nos = \"linux\"\narch = \"arm64\"\n[[targets.distros]]\nname = \"ubuntu\"\nversion = \"24.04\"\n[go]\ndefault_version = \"1.22\"\n", ""},
+		{"unknown buildpack key", "[buildpack]\nidd = \"x\"\n[go]\ndefault_version = \"1.22\"\n", "unknown key buildpack.idd"},
 		{"unknown key", valid + "[go.extra]\nx = 1\n", "unknown key go.extra"},
 		{"h1 pins are no longer read", valid + "[bootstrap.h1]\nlinux-amd64 = \"h1:x\"\n", "unknown key bootstrap.h1"},
 		{"unknown program key", valid + "[program.extra]\nx = 1\n", "unknown key program.extra"},
@@ -88,5 +91,70 @@ func TestRead(t *testing.T) {
 	}
 	if _, err := Read(t.TempDir()); err == nil || !strings.HasPrefix(err.Error(), "read buildpack.toml: ") {
 		t.Errorf("Read without buildpack.toml = %v, want error", err)
+	}
+}
+
+func TestBuildpackTomlIsCNBDescriptor(t *testing.T) {
+	m, err := Read(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatalf("Read: %v", err)
+	}
+	if err := m.CheckCNB(); err != nil {
+		t.Fatal(err)
+	}
+	if m.API != "0.10" {
+		t.Errorf("api = %q, want 0.10", m.API)
+	}
+	if !m.Buildpack.ClearEnv {
+		t.Errorf("clear-env = false: the lifecycle would export config vars the buildpack must filter itself")
+	}
+	cdx := false
+	for _, f := range m.Buildpack.SBOMFormats {
+		cdx = cdx || f == "application/vnd.cyclonedx+json"
+	}
+	if !cdx {
+		t.Errorf("sbom-formats = %q, want application/vnd.cyclonedx+json", m.Buildpack.SBOMFormats)
+	}
+	for _, want := range []string{"amd64", "arm64"} {
+		found := false
+		for _, tg := range m.Targets {
+			found = found || tg.OS == "linux" && tg.Arch == want
+		}
+		if !found {
+			t.Errorf("no [[targets]] entry for linux/%s", want)
+		}
+	}
+}
+
+func TestCheckCNB(t *testing.T) {
+	valid := func() *Manifest {
+		m := &Manifest{API: "0.10", Targets: []Target{{OS: "linux", Arch: "amd64"}}}
+		m.Buildpack.ID, m.Buildpack.Version = "gobuildpack/go", "1.2.3"
+		return m
+	}
+	tests := []struct {
+		name   string
+		change func(m *Manifest)
+		want   string // in the error; "" for none
+	}{
+		{"valid", func(m *Manifest) {}, ""},
+		{"prerelease version", func(m *Manifest) { m.Buildpack.Version = "1.0.0-rc.1" }, ""},
+		{"no api", func(m *Manifest) { m.API = "" }, "api is not set"},
+		{"no id", func(m *Manifest) { m.Buildpack.ID = "" }, "is not a buildpack id"},
+		{"uppercase id", func(m *Manifest) { m.Buildpack.ID = "Go" }, `id "Go" is not a buildpack id`},
+		{"reserved id", func(m *Manifest) { m.Buildpack.ID = "config" }, `id "config"`},
+		{"version not semver", func(m *Manifest) { m.Buildpack.Version = "1.2" }, `version "1.2" is not a semantic version`},
+		{"no targets", func(m *Manifest) { m.Targets = nil }, "no [[targets]]"},
+		{"target without arch", func(m *Manifest) { m.Targets = append(m.Targets, Target{OS: "linux"}) }, "[[targets]] 2 names no os and arch"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := valid()
+			tt.change(m)
+			err := m.CheckCNB()
+			if tt.want == "" && err != nil || tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)) {
+				t.Errorf("CheckCNB = %v, want %q", err, tt.want)
+			}
+		})
 	}
 }

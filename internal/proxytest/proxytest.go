@@ -265,6 +265,17 @@ func (s *Server) Sum(path, version string) string {
 	return ""
 }
 
+// GoSum returns the go.sum lines for path@version, its zip and its
+// go.mod, as the checksum database records them; "" when the module was
+// not added.
+func (s *Server) GoSum(path, version string) string {
+	lines, err := s.gosum(path, version)
+	if err != nil {
+		return ""
+	}
+	return string(lines)
+}
+
 // Zip returns the zip the proxy serves for path@version, or nil when the
 // module was not added.
 func (s *Server) Zip(path, version string) []byte {
@@ -276,12 +287,18 @@ func (s *Server) Zip(path, version string) []byte {
 	return nil
 }
 
-// Fault is a way to answer a request wrongly. Set one field, or Delay
-// with or without another.
+// Fault is a way to answer a request wrongly. Set one field, or Delay or
+// Gate with or without another.
 type Fault struct {
-	// Delay is how long to wait before answering, e.g. to make requests
-	// overlap. The wait ends early when the client gives up.
+	// Delay is how long to wait before answering. The wait ends early when
+	// the client gives up. To make requests overlap, or to act while a
+	// request is in flight, use a Gate: a delay proves nothing on a busy
+	// machine.
 	Delay time.Duration
+	// Gate, when not nil, holds the request, before anything is sent,
+	// until the gate is opened; a request the client gives up on first is
+	// never answered.
+	Gate *Gate
 	// Status is a status code answered instead of the file, e.g. 503.
 	Status int
 	// Hang sends the headers and the first half of the body, then blocks
@@ -291,9 +308,65 @@ type Fault struct {
 	// first half of the body, then drops the connection.
 	Truncate bool
 	// Length, when not 0, is sent as the Content-Length of the whole body.
-	// A Length larger than the body makes the connection end early; a
-	// smaller one cuts the body short where a client cannot tell.
+	// A Length larger than the body makes the connection end early; with
+	// a smaller one only the first Length bytes are sent, a body cut
+	// short where a client cannot tell.
 	Length int64
+}
+
+// Gate holds requests until a test opens it, so the test knows that a
+// request is in flight and decides when it is answered, or that it never
+// is: a build stopped while it waits for the proxy.
+type Gate struct {
+	reached chan struct{}
+	open    chan struct{}
+	mu      sync.Mutex
+	n       int
+	opened  bool
+}
+
+// NewGate returns a closed gate.
+func NewGate() *Gate {
+	return &Gate{reached: make(chan struct{}), open: make(chan struct{})}
+}
+
+// Reached returns a channel that is closed when the first request
+// reaches the gate.
+func (g *Gate) Reached() <-chan struct{} { return g.reached }
+
+// Held returns how many requests have reached the gate.
+func (g *Gate) Held() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.n
+}
+
+// Open lets the held requests, and any later ones, through.
+func (g *Gate) Open() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if !g.opened {
+		g.opened = true
+		close(g.open)
+	}
+}
+
+// wait holds a request until the gate opens (true), or the client gives
+// up or the server stops (false).
+func (g *Gate) wait(r *http.Request, closed <-chan struct{}) bool {
+	g.mu.Lock()
+	g.n++
+	if g.n == 1 {
+		close(g.reached)
+	}
+	g.mu.Unlock()
+	select {
+	case <-g.open:
+		return true
+	case <-r.Context().Done():
+	case <-closed:
+	}
+	return false
 }
 
 // Always is the count for Inject that applies a fault to every request.
@@ -371,6 +444,9 @@ func (s *Server) faulty(h http.Handler) http.Handler {
 				return
 			}
 		}
+		if f.Gate != nil && !f.Gate.wait(r, s.closed) {
+			return
+		}
 		if f.Status != 0 {
 			http.Error(w, fmt.Sprintf("proxytest: injected %d", f.Status), f.Status)
 			return
@@ -384,6 +460,9 @@ func (s *Server) faulty(h http.Handler) http.Handler {
 		length := int64(len(body))
 		if f.Length != 0 {
 			length = f.Length
+			if length < int64(len(body)) {
+				body = body[:length]
+			}
 		}
 		w.Header().Set("Content-Length", strconv.FormatInt(length, 10))
 		w.WriteHeader(rec.Code)

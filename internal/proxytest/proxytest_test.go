@@ -214,6 +214,11 @@ func TestInject(t *testing.T) {
 		t.Errorf("reading a body with a false length: %d bytes, %v; want the whole zip and unexpected EOF", len(body), err)
 	}
 
+	s.Inject(".zip", 1, Fault{Length: int64(len(want)) - 10})
+	if body, err := getBody(zipURL); err != nil || body != want[:len(want)-10] {
+		t.Errorf("reading a body with a short length: %d bytes, %v; want all but the last 10 bytes and no error", len(body), err)
+	}
+
 	s.Inject(".zip", 1, Fault{Delay: 50 * time.Millisecond})
 	start := time.Now()
 	if body, err := getBody(zipURL); err != nil || body != want || time.Since(start) < 50*time.Millisecond {
@@ -237,11 +242,86 @@ func TestInject(t *testing.T) {
 	}
 	resp.Body.Close()
 
-	if got := s.RequestCount(".zip"); got != 7 {
-		t.Errorf("RequestCount(.zip) = %d, want 7 (requests: %q)", got, s.Requests())
+	if got := s.RequestCount(".zip"); got != 8 {
+		t.Errorf("RequestCount(.zip) = %d, want 8 (requests: %q)", got, s.Requests())
 	}
 	if got := s.RequestCount("/list"); got != 0 {
 		t.Errorf("RequestCount(/list) = %d, want 0", got)
+	}
+}
+
+func TestGate(t *testing.T) {
+	s := New(t)
+	s.AddModule("example.com/m", "v1.0.0", map[string]string{"a.go": "package a\n"})
+	zipURL := s.URL() + "/example.com/m/@v/v1.0.0.zip"
+	want := string(s.Zip("example.com/m", "v1.0.0"))
+
+	// A request the client gives up on is never answered.
+	g := NewGate()
+	s.Inject(".zip", 1, Fault{Gate: g})
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, zipURL, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		errc <- err
+	}()
+	<-g.Reached()
+	cancel()
+	if err := <-errc; err == nil {
+		t.Errorf("GET held at a closed gate and cancelled: no error")
+	}
+
+	// A held request is answered once the gate opens, with the fault's
+	// other fields; later ones pass at once.
+	g = NewGate()
+	s.Inject(".zip", 2, Fault{Gate: g, Status: http.StatusServiceUnavailable})
+	status := make(chan int, 1)
+	go func() {
+		resp, err := http.Get(zipURL)
+		if err != nil {
+			status <- 0
+			return
+		}
+		resp.Body.Close()
+		status <- resp.StatusCode
+	}()
+	<-g.Reached()
+	if code, _ := get(t, s.URL()+"/example.com/m/@v/list"); code != 200 { // the server answers others meanwhile
+		t.Errorf("GET of the list while a zip request is held = %d", code)
+	}
+	select {
+	case code := <-status:
+		t.Fatalf("a GET held at a closed gate was answered: %d", code)
+	default:
+	}
+	g.Open()
+	if code := <-status; code != http.StatusServiceUnavailable {
+		t.Errorf("GET through the opened gate = %d, want the fault's 503", code)
+	}
+	if code, _ := get(t, zipURL); code != http.StatusServiceUnavailable {
+		t.Errorf("second GET through the open gate = %d, want the fault's 503", code)
+	}
+	if code, body := get(t, zipURL); code != 200 || body != want {
+		t.Errorf("GET after the faults = %d, want the zip", code)
+	}
+	if n := g.Held(); n != 2 {
+		t.Errorf("Held = %d, want 2", n)
+	}
+}
+
+func TestGoSum(t *testing.T) {
+	s := New(t)
+	s.AddModule("example.com/m", "v1.0.0", map[string]string{"a.go": "package a\n"})
+	lines := strings.Split(strings.TrimSuffix(s.GoSum("example.com/m", "v1.0.0"), "\n"), "\n")
+	if len(lines) != 2 || lines[0] != "example.com/m v1.0.0 "+s.Sum("example.com/m", "v1.0.0") || !strings.HasPrefix(lines[1], "example.com/m v1.0.0/go.mod h1:") {
+		t.Errorf("GoSum = %q, want the zip's and the go.mod's lines", lines)
+	}
+	if got := s.GoSum("example.com/absent", "v1.0.0"); got != "" {
+		t.Errorf("GoSum of a module not added = %q", got)
 	}
 }
 

@@ -82,6 +82,15 @@ func Read(r io.Reader, plain io.Writer) ([]Result, error) {
 		var e Event
 		if len(line) == 0 || line[0] != '{' || json.Unmarshal(line, &e) != nil {
 			fmt.Fprintf(plain, "%s\n", line)
+			// Before go1.22, a package that does not build has no JSON
+			// event, only this line (its errors go to stderr).
+			if name, ok := buildFailed(string(line)); ok {
+				p := pkg(name)
+				if !p.failed {
+					p.failed = true
+					p.results = append(p.results, Result{Package: name, Status: Fail, Output: string(line) + "\n(the build errors are in go test's output)\n"})
+				}
+			}
 			continue
 		}
 		switch e.Action {
@@ -153,6 +162,21 @@ func Read(r io.Reader, plain io.Writer) ([]Result, error) {
 		results = append(results, pkgs[name].results...)
 	}
 	return results, nil
+}
+
+// buildFailed reports whether line is go test's plain "FAIL\tPKG [build
+// failed]" (or "[setup failed]") line, and names the package.
+func buildFailed(line string) (string, bool) {
+	rest, ok := strings.CutPrefix(line, "FAIL\t")
+	if !ok {
+		return "", false
+	}
+	for _, suffix := range []string{" [build failed]", " [setup failed]"} {
+		if name, ok := strings.CutSuffix(rest, suffix); ok && name != "" && !strings.ContainsAny(name, " \t") {
+			return name, true
+		}
+	}
+	return "", false
 }
 
 func testOutput(b *strings.Builder) string {

@@ -99,3 +99,53 @@ func TestWriteNoTests(t *testing.T) {
 		t.Errorf("TAP = %q, want %q", got.String(), want)
 	}
 }
+
+// Before go1.22, go test -json reports a package that does not build only
+// with a plain "FAIL\tPKG [build failed]" line (go1.13.json is the output
+// of go1.13.15 for the same module as the other files): it is still a
+// failed test point.
+func TestReadBuildFailedBeforeGo122(t *testing.T) {
+	f, err := os.Open("testdata/go1.13.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var plain strings.Builder
+	results, err := Read(f, &plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, r := range results {
+		names = append(names, r.Name())
+	}
+	want := "example.com/t/broken example.com/t/ok/TestPass example.com/t/ok/TestFail example.com/t/ok/TestSkip example.com/t/ok/TestSub/a example.com/t/ok/TestSub/b#1 example.com/t/ok/TestSub example.com/t/panics/TestA example.com/t/panics/TestPanic"
+	if strings.Join(names, " ") != want {
+		t.Errorf("test points:\n%s\nwant\n%s", strings.Join(names, " "), want)
+	}
+	if p, f, s := Tally(results); p != 3 || f != 5 || s != 1 {
+		t.Errorf("Tally = %d passed, %d failed, %d skipped; want 3, 5, 1", p, f, s)
+	}
+	if r := results[0]; r.Status != Fail || !strings.Contains(r.Output, "FAIL\texample.com/t/broken [build failed]") {
+		t.Errorf("broken package = %+v, want a failure naming the build failure", r)
+	}
+	if !strings.Contains(plain.String(), "FAIL\texample.com/t/broken [build failed]\n") {
+		t.Errorf("plain output lacks the build failure line")
+	}
+}
+
+func TestBuildFailed(t *testing.T) {
+	for line, want := range map[string]string{
+		"FAIL\texample.com/t/broken [build failed]": "example.com/t/broken",
+		"FAIL\texample.com/x [setup failed]":        "example.com/x",
+		"FAIL\texample.com/t/ok\t0.005s":            "",
+		"FAIL":                                      "",
+		"--- FAIL: TestX [build failed]":            "",
+		"FAIL\t [build failed]":                     "",
+	} {
+		got, ok := buildFailed(line)
+		if got != want || ok != (want != "") {
+			t.Errorf("buildFailed(%q) = %q, %v; want %q", line, got, ok, want)
+		}
+	}
+}

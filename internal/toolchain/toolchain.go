@@ -89,6 +89,20 @@ type Toolchain struct {
 	Reused  bool   // found in the cache rather than fetched
 }
 
+// ReleaseAt returns the Go release of the toolchain at root ("go1.22.12"),
+// from the VERSION file every Go distribution has at its root.
+func ReleaseAt(root string) (string, error) {
+	data, err := os.ReadFile(filepath.Join(root, "VERSION"))
+	if err != nil {
+		return "", fmt.Errorf("read the toolchain's release: %w", err)
+	}
+	first, _, _ := strings.Cut(string(data), "\n")
+	if v := strings.TrimSpace(first); strings.HasPrefix(v, "go") {
+		return v, nil
+	}
+	return "", fmt.Errorf("read the toolchain's release: %s/VERSION does not start with a Go release", root)
+}
+
 // Go returns the path of the toolchain's go command.
 func (t Toolchain) Go() string { return filepath.Join(t.Root, "bin", "go") }
 
@@ -181,7 +195,9 @@ func (i *Installer) Install(ctx context.Context, v string) (Toolchain, error) {
 		return Toolchain{}, fmt.Errorf("install %s: %w", v, err)
 	}
 	name := i.Cache.name(v)
-	unlock, err := lock(filepath.Join(i.Cache.Dir, "."+name+".lock"))
+	unlock, err := lock(filepath.Join(i.Cache.Dir, "."+name+".lock"), func() {
+		i.Log.Detail("Waiting for another build to finish installing %s", v)
+	})
 	if err != nil {
 		return Toolchain{}, fmt.Errorf("install %s: lock cache: %w", v, err)
 	}
@@ -328,7 +344,7 @@ const StaleTemp = time.Hour
 // Remove deletes release v from the cache.
 func (c Cache) Remove(v string) error {
 	name := c.name(v)
-	unlock, err := lock(filepath.Join(c.Dir, "."+name+".lock"))
+	unlock, err := lock(filepath.Join(c.Dir, "."+name+".lock"), nil)
 	if err != nil {
 		return err
 	}
@@ -361,13 +377,21 @@ func makeExecutable(root string) error {
 	return nil
 }
 
-// lock takes an exclusive lock on the file at path, waiting for it.
-func lock(path string) (unlock func(), err error) {
+// lock takes an exclusive lock on the file at path, waiting for it. When
+// another process holds it, waiting (if not nil) is called before the wait.
+func lock(path string, waiting func()) (unlock func(), err error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o666)
 	if err != nil {
 		return nil, err
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+	err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+	if errors.Is(err, syscall.EWOULDBLOCK) {
+		if waiting != nil {
+			waiting()
+		}
+		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX)
+	}
+	if err != nil {
 		f.Close()
 		return nil, err
 	}

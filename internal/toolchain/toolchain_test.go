@@ -366,26 +366,45 @@ func TestLookupIncomplete(t *testing.T) {
 
 func TestInstallConcurrent(t *testing.T) {
 	e := newEnv(t)
-	// Slow the download down so that the installs overlap.
-	e.s.Inject(".zip", 1, proxytest.Fault{Delay: 200 * time.Millisecond})
+	// The first download is held until the other installs wait for it.
+	gate := proxytest.NewGate()
+	e.s.Inject(".zip", 1, proxytest.Fault{Gate: gate})
+	log := &watchLog{}
 	installers := []*Installer{e.i, e.installer(t, e.i.Cache.Dir), e.installer(t, e.i.Cache.Dir)}
-	results := make([]Toolchain, len(installers))
-	errs := make([]error, len(installers))
-	var wg sync.WaitGroup
-	for n, i := range installers {
-		wg.Go(func() { results[n], errs[n] = i.Install(context.Background(), goVer) })
+	type result struct {
+		tc  Toolchain
+		err error
 	}
-	wg.Wait()
+	results := make(chan result, len(installers))
+	for _, i := range installers {
+		i.Log = output.New(log, log)
+		go func() {
+			tc, err := i.Install(context.Background(), goVer)
+			results <- result{tc, err}
+		}()
+	}
+	const waiting = "Waiting for another build to finish installing " + goVer
+	select {
+	case <-log.when(func(s string) bool { return strings.Count(s, waiting) == 2 }):
+	case r := <-results:
+		t.Fatalf("an install ended while the first download was held: %+v, %v\n%s", r.tc, r.err, log)
+	}
+	<-gate.Reached() // the install holding the lock downloads
+	if n := gate.Held(); n != 1 {
+		t.Fatalf("%d downloads held, want 1", n)
+	}
+	gate.Open()
 	fetched := 0
-	for n := range installers {
-		if errs[n] != nil {
-			t.Errorf("Install %d: %v", n, errs[n])
+	for range installers {
+		r := <-results
+		if r.err != nil {
+			t.Errorf("Install: %v", r.err)
 			continue
 		}
-		if results[n].Root != filepath.Join(e.i.Cache.Dir, dirName) {
-			t.Errorf("Install %d = %+v", n, results[n])
+		if r.tc.Root != filepath.Join(e.i.Cache.Dir, dirName) {
+			t.Errorf("Install = %+v", r.tc)
 		}
-		if !results[n].Reused {
+		if !r.tc.Reused {
 			fetched++
 		}
 	}
@@ -395,9 +414,61 @@ func TestInstallConcurrent(t *testing.T) {
 	if n := e.s.RequestCount(".zip"); n != 1 {
 		t.Errorf("%d zip requests, want 1", n)
 	}
+	if n := strings.Count(log.String(), "Unpacked in"); n != 1 {
+		t.Errorf("%d unpacks, want 1:\n%s", n, log)
+	}
 	if _, ok := e.i.Cache.Lookup(goVer); !ok {
 		t.Error("Lookup after concurrent installs failed")
 	}
+}
+
+// watchLog is a log that installs running at once can share, and that
+// tells a test when what it holds meets a condition.
+type watchLog struct {
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	watches []logWatch
+}
+
+type logWatch struct {
+	cond func(string) bool
+	ch   chan struct{}
+}
+
+func (l *watchLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.buf.Write(p)
+	l.check()
+	return len(p), nil
+}
+
+// when returns a channel closed once the log meets cond.
+func (l *watchLog) when(cond func(string) bool) <-chan struct{} {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	w := logWatch{cond, make(chan struct{})}
+	l.watches = append(l.watches, w)
+	l.check()
+	return w.ch
+}
+
+func (l *watchLog) check() {
+	kept := l.watches[:0]
+	for _, w := range l.watches {
+		if w.cond(l.buf.String()) {
+			close(w.ch)
+		} else {
+			kept = append(kept, w)
+		}
+	}
+	l.watches = kept
+}
+
+func (l *watchLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
 }
 
 func TestInstalledIgnoresOthers(t *testing.T) {

@@ -1,0 +1,187 @@
+// Package lifecycle builds the Cloud Native Buildpacks lifecycle from its
+// source and runs its phases on an app, as a platform such as pack does,
+// without a container registry or daemon (Platform).
+package lifecycle
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
+)
+
+// Module and Version name the lifecycle that is built.
+const (
+	Module  = "github.com/buildpacks/lifecycle"
+	Version = "v0.20.5"
+)
+
+// Phases are the phases a build runs, in order; each is the lifecycle
+// binary invoked under the phase's name.
+var Phases = []string{"analyzer", "detector", "restorer", "builder", "exporter"}
+
+// Binaries is a directory holding a built lifecycle: the lifecycle binary,
+// a symlink to it named after each phase, and the launcher.
+type Binaries struct {
+	Dir string
+}
+
+// Phase is the path that runs the named phase.
+func (b Binaries) Phase(name string) string { return filepath.Join(b.Dir, name) }
+
+// Launcher is the path of the launcher.
+func (b Binaries) Launcher() string { return filepath.Join(b.Dir, "launcher") }
+
+// marker is written last into a complete build.
+const marker = ".built"
+
+// Find returns the lifecycle in dir when it holds a complete one: the
+// lifecycle and launcher binaries (the phase symlinks are added when
+// missing).
+func Find(dir string) (Binaries, error) {
+	b := Binaries{Dir: dir}
+	for _, name := range []string{"lifecycle", "launcher"} {
+		info, err := os.Stat(filepath.Join(dir, name))
+		if err != nil || !info.Mode().IsRegular() || info.Mode().Perm()&0o111 == 0 {
+			return Binaries{}, fmt.Errorf("no lifecycle in %s: want the executables lifecycle and launcher there", dir)
+		}
+	}
+	if err := linkPhases(dir); err != nil {
+		return Binaries{}, err
+	}
+	return b, nil
+}
+
+// linkPhases makes each phase a symlink to the lifecycle binary.
+func linkPhases(dir string) error {
+	for _, p := range Phases {
+		path := filepath.Join(dir, p)
+		if target, err := os.Readlink(path); err == nil && target == "lifecycle" {
+			continue
+		}
+		os.Remove(path)
+		if err := os.Symlink("lifecycle", path); err != nil {
+			return fmt.Errorf("link lifecycle phase %s: %w", p, err)
+		}
+	}
+	return nil
+}
+
+// Build returns the lifecycle built in dir/VERSION-GOOS-GOARCH, building
+// it first when it is not there: the go command on PATH downloads the
+// lifecycle module through GOPROXY (verified against go.sum and the
+// checksum database, as any module) and builds its cmd/lifecycle and
+// cmd/launcher. The build goes into a temporary directory that is renamed
+// into place with a marker written last; concurrent callers wait for one
+// build. Progress goes to log.
+func Build(ctx context.Context, dir string, log io.Writer) (Binaries, error) {
+	final := filepath.Join(dir, Version+"-"+runtime.GOOS+"-"+runtime.GOARCH)
+	if b, ok := complete(final); ok {
+		return b, nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return Binaries{}, fmt.Errorf("build the lifecycle: %w", err)
+	}
+	unlock, err := lock(filepath.Join(dir, ".lock"))
+	if err != nil {
+		return Binaries{}, fmt.Errorf("build the lifecycle: %w", err)
+	}
+	defer unlock()
+	if b, ok := complete(final); ok {
+		return b, nil
+	}
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		return Binaries{}, fmt.Errorf("build the lifecycle: it is built from source with the go command, which is not on PATH: %w", err)
+	}
+	fmt.Fprintf(log, "Building the lifecycle %s %s from source (once; it is kept in %s)\n", Module, Version, dir)
+	src, commit, err := download(ctx, goCmd, dir)
+	if err != nil {
+		return Binaries{}, err
+	}
+	tmp, err := os.MkdirTemp(dir, ".tmp-")
+	if err != nil {
+		return Binaries{}, fmt.Errorf("build the lifecycle: %w", err)
+	}
+	defer files.RemoveAll(tmp)
+	ldflags := "-s -w -X " + Module + "/cmd.Version=" + strings.TrimPrefix(Version, "v") +
+		" -X " + Module + "/cmd.SCMRepository=" + Module + " -X " + Module + "/cmd.SCMCommit=" + commit
+	cmd := exec.CommandContext(ctx, goCmd, "build", "-trimpath", "-ldflags", ldflags, "-o", tmp+string(filepath.Separator), "./cmd/lifecycle", "./cmd/launcher")
+	cmd.Dir = src
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=readonly", "GOWORK=off", "CGO_ENABLED=0")
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Run(); err != nil {
+		return Binaries{}, fmt.Errorf("build the lifecycle: go build in %s: %w", src, err)
+	}
+	if err := linkPhases(tmp); err != nil {
+		return Binaries{}, err
+	}
+	if err := files.RemoveAll(final); err != nil {
+		return Binaries{}, fmt.Errorf("build the lifecycle: %w", err)
+	}
+	if err := os.Rename(tmp, final); err != nil {
+		return Binaries{}, fmt.Errorf("build the lifecycle: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(final, marker), []byte(Module+" "+Version+" "+commit+"\n"), 0o644); err != nil {
+		return Binaries{}, fmt.Errorf("build the lifecycle: %w", err)
+	}
+	if err := os.Chmod(final, 0o755); err != nil {
+		return Binaries{}, fmt.Errorf("build the lifecycle: %w", err)
+	}
+	return Binaries{Dir: final}, nil
+}
+
+// complete reports whether dir holds a finished build.
+func complete(dir string) (Binaries, bool) {
+	if _, err := os.Stat(filepath.Join(dir, marker)); err != nil {
+		return Binaries{}, false
+	}
+	b, err := Find(dir)
+	return b, err == nil
+}
+
+// download fetches the lifecycle module into the module cache and returns
+// its directory and the commit it was tagged from.
+func download(ctx context.Context, goCmd, workDir string) (dir, commit string, err error) {
+	cmd := exec.CommandContext(ctx, goCmd, "mod", "download", "-json", Module+"@"+Version)
+	cmd.Dir = workDir
+	cmd.Env = append(os.Environ(), "GOFLAGS=", "GOWORK=off")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	runErr := cmd.Run()
+	var info struct {
+		Dir    string
+		Error  string
+		Origin struct{ Hash string }
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &info); err != nil || runErr != nil || info.Error != "" || info.Dir == "" {
+		msg := strings.TrimSpace(info.Error + " " + stderr.String())
+		if msg == "" && runErr != nil {
+			msg = runErr.Error()
+		}
+		return "", "", fmt.Errorf("build the lifecycle: go mod download %s@%s: %s", Module, Version, msg)
+	}
+	return info.Dir, info.Origin.Hash, nil
+}
+
+// lock takes an exclusive lock on path, waiting for it.
+func lock(path string) (unlock func(), err error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o666)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { f.Close() }, nil
+}

@@ -1,0 +1,3 @@
+module example.com/embednode
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/go110
+
+// +heroku goVersion go1.10
