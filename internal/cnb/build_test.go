@@ -79,7 +79,7 @@ func TestInstalled(t *testing.T) {
 		root := filepath.Join(tcDir, v+"."+runtime.GOOS+"-"+runtime.GOARCH)
 		os.MkdirAll(filepath.Join(root, "bin"), 0o755)
 		os.WriteFile(filepath.Join(root, "bin", "go"), []byte("#!/bin/sh\n"), 0o755)
-		os.WriteFile(filepath.Join(root, ".installed"), []byte("version v0.0.1-"+v+"\ngo-size 10\n"), 0o644)
+		os.WriteFile(filepath.Join(root, ".installed"), []byte("version v0.0.1-"+v+"\nhash h1:AAAA\ngo-size 10\n"), 0o644)
 	}
 	tcCache := toolchain.Cache{Dir: tcDir, GOOS: runtime.GOOS, GOARCH: runtime.GOARCH}
 	if n := len(tcCache.Installed()); n != 2 {
