@@ -186,6 +186,9 @@ func parseGOFLAGS(s string) (rest string, tags, ld []string, err error) {
 			if !hasVal {
 				return "", nil, nil, errors.New("-ldflags needs a value, e.g. '-ldflags=-X main.v=1'")
 			}
+			if val, err = linkerFlags(val); err != nil {
+				return "", nil, nil, err
+			}
 			ld = append(ld, val)
 		default:
 			kept = append(kept, w)
@@ -245,9 +248,29 @@ func extractLDFlags(args []string) (rest, ld []string, err error) {
 			i++
 			val = args[i]
 		}
+		if val, err = linkerFlags(val); err != nil {
+			return nil, nil, err
+		}
 		ld = append(ld, val)
 	}
 	return rest, ld, nil
+}
+
+// linkerFlags returns the flags of an -ldflags value to merge into the
+// buildpack's. The go command reads a value that does not start with "-"
+// and holds "=" as pattern=flags. Linker flags matter for the main
+// packages built, which "all" matches as the buildpack's own -ldflags
+// does; another pattern would replace the buildpack's flags for the
+// packages it names, so it is refused. The error names the pattern only.
+func linkerFlags(val string) (string, error) {
+	pattern, flags, ok := strings.Cut(val, "=")
+	if !ok || strings.HasPrefix(val, "-") {
+		return val, nil
+	}
+	if pattern != "all" {
+		return "", fmt.Errorf("-ldflags=%s=... applies to the packages %s only, and there replaces the buildpack's linker flags: write the flags without a pattern (they apply to the binaries built) or with all=", pattern, pattern)
+	}
+	return flags, nil
 }
 
 // quoteLinkerArg quotes an -X argument for -ldflags, which the go command

@@ -226,6 +226,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"GO_BUILD_FLAGS -tags at the end", map[string]string{"GO_BUILD_FLAGS": "-tags"}, "GO_BUILD_FLAGS config var: -tags needs"},
 		{"GO_BUILD_FLAGS -ldflags at the end", map[string]string{"GO_BUILD_FLAGS": "-v -ldflags"}, "GO_BUILD_FLAGS config var: -ldflags needs"},
 		{"GO_STRIP=no", map[string]string{"GO_STRIP": "no"}, `GO_STRIP config var: "no" is neither true nor false`},
+		{"GO_BUILD_FLAGS -ldflags with a pattern", map[string]string{"GO_BUILD_FLAGS": "-ldflags=./cmd/web=-X=main.v=1"}, "GO_BUILD_FLAGS config var: -ldflags=./cmd/web=... applies to the packages ./cmd/web only"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -240,6 +241,18 @@ func TestParseConfigErrors(t *testing.T) {
 				t.Errorf("ParseConfig error %q repeats the value", err)
 			}
 		})
+	}
+}
+
+// An -ldflags value with the pattern all= is merged like one without.
+func TestParseConfigLDFlagsAll(t *testing.T) {
+	c, err := ParseConfig(map[string]string{"GO_BUILD_FLAGS": "-ldflags=all=-X=main.v=1", "GOFLAGS": "-ldflags=all=-extldflags=-static"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"-s", "-w", "-extldflags=-static", "-X=main.v=1"}
+	if !reflect.DeepEqual(c.LDFlags, want) {
+		t.Errorf("LDFlags = %q, want %q", c.LDFlags, want)
 	}
 }
 

@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/glob"
 )
 
 // alwaysKept are the paths a slug needs whatever GO_SLUG_KEEP says.
@@ -207,34 +209,11 @@ func kept(rel string, keep []string) bool {
 		}
 	}
 	for _, p := range keep {
-		if match(strings.Split(p, "/"), strings.Split(rel, "/")) {
+		if glob.Match(strings.Split(p, "/"), strings.Split(rel, "/")) {
 			return true
 		}
 	}
 	return false
-}
-
-// match reports whether the path segments name match the pattern
-// segments pat, where "**" matches any number of segments.
-func match(pat, name []string) bool {
-	for len(pat) > 0 {
-		if pat[0] == "**" {
-			for i := 0; i <= len(name); i++ {
-				if match(pat[1:], name[i:]) {
-					return true
-				}
-			}
-			return false
-		}
-		if len(name) == 0 {
-			return false
-		}
-		if ok, _ := path.Match(pat[0], name[0]); !ok {
-			return false
-		}
-		pat, name = pat[1:], name[1:]
-	}
-	return len(name) == 0
 }
 
 // SizeInfo is what the slug holds, before compression.

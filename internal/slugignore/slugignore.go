@@ -14,8 +14,9 @@ package slugignore
 
 import (
 	"fmt"
-	"path"
 	"strings"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/glob"
 )
 
 // Ignore is a parsed .slugignore.
@@ -90,45 +91,17 @@ func (ig *Ignore) Match(rel string, isDir bool) bool {
 			continue
 		}
 		if p.anchored {
-			if match(p.segs, name) {
+			if glob.Inside(p.segs, name) {
 				return true
 			}
 			continue
 		}
 		// At any depth: the pattern matches the trailing elements.
 		for i := range name {
-			if match(p.segs, name[i:]) {
+			if glob.Inside(p.segs, name[i:]) {
 				return true
 			}
 		}
 	}
 	return false
-}
-
-// match reports whether the path elements name match the glob elements
-// pat, where "**" matches any number of elements (at least one at the
-// end of the pattern).
-func match(pat, name []string) bool {
-	for len(pat) > 0 {
-		if pat[0] == "**" {
-			if len(pat) == 1 {
-				// A trailing "**" matches what is inside, as in .gitignore.
-				return len(name) > 0
-			}
-			for i := 0; i <= len(name); i++ {
-				if match(pat[1:], name[i:]) {
-					return true
-				}
-			}
-			return false
-		}
-		if len(name) == 0 {
-			return false
-		}
-		if ok, _ := path.Match(pat[0], name[0]); !ok {
-			return false
-		}
-		pat, name = pat[1:], name[1:]
-	}
-	return len(name) == 0
 }
