@@ -197,7 +197,9 @@ func ToolchainFiles(goVersion, goos, goarch string) map[string]string {
 		"VERSION":               goVersion + "\ntime 2024-01-01T00:00:00Z\n",
 		"bin/go":                goScript,
 		"src/fmt/print.go":      "package fmt\n",
+		"src/fmt/testdata/x":    "test data of the standard library\n",
 		"src/runtime/extern.go": "package runtime\n",
+		"src/cmd/go/main.go":    "package main\n",
 		"pkg/tool/" + goos + "_" + goarch + "/compile": compileScript,
 	}
 }

@@ -255,6 +255,9 @@ func (i *Installer) Install(ctx context.Context, v string) (Toolchain, error) {
 	if err := os.Remove(zipFile); err != nil {
 		return Toolchain{}, fmt.Errorf("install %s: %w", v, err)
 	}
+	if err := trim(root); err != nil {
+		return Toolchain{}, fmt.Errorf("install %s: %w", v, err)
+	}
 	if err := makeExecutable(root); err != nil {
 		return Toolchain{}, fmt.Errorf("install %s: %w", v, err)
 	}
@@ -350,6 +353,38 @@ func (c Cache) Remove(v string) error {
 	}
 	defer unlock()
 	return files.RemoveAll(filepath.Join(c.Dir, name))
+}
+
+// trim removes from an unpacked toolchain what building, testing and
+// vetting apps never reads, about a fifth of it: the sources of the go
+// command, the compiler and the other tools (src/cmd: their binaries are
+// in bin and pkg/tool), and the standard library's test data. The cache,
+// which Heroku moves on every build, and a slug that keeps the toolchain
+// are that much smaller.
+func trim(root string) error {
+	if err := files.RemoveAll(filepath.Join(root, "src", "cmd")); err != nil {
+		return fmt.Errorf("trim src/cmd: %w", err)
+	}
+	var testdata []string
+	err := filepath.WalkDir(filepath.Join(root, "src"), func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && d.Name() == "testdata" {
+			testdata = append(testdata, path)
+			return filepath.SkipDir
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("trim test data: %w", err)
+	}
+	for _, dir := range testdata {
+		if err := files.RemoveAll(dir); err != nil {
+			return fmt.Errorf("trim test data: %w", err)
+		}
+	}
+	return nil
 }
 
 // makeExecutable sets the execute bits the zip format does not carry:

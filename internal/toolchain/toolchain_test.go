@@ -143,6 +143,16 @@ func TestInstall(t *testing.T) {
 	if isExecutable(t, filepath.Join(root, "VERSION")) || isExecutable(t, filepath.Join(root, "src/fmt/print.go")) {
 		t.Error("VERSION or a source file is executable")
 	}
+	// Trimmed: no sources of the tools, no test data; the standard
+	// library's sources stay.
+	for _, gone := range []string{"src/cmd", "src/fmt/testdata"} {
+		if _, err := os.Stat(filepath.Join(root, gone)); !os.IsNotExist(err) {
+			t.Errorf("%s is in the installed toolchain (%v)", gone, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(root, "src/fmt/print.go")); err != nil {
+		t.Errorf("src/fmt/print.go is missing: %v", err)
+	}
 	out, err := exec.Command(tc.Go(), "version").Output()
 	if err != nil || string(out) != "go version go1.22.5 linux/amd64\n" {
 		t.Errorf("go version = %q, %v", out, err)
