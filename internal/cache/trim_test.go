@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files/filestest"
 )
 
 // sizedFile is a file of size bytes modified at age before base.
@@ -242,7 +243,7 @@ func TestTrimLimits(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := New(t.TempDir())
-			t.Cleanup(func() { makeWritable(d.Root) })
+			t.Cleanup(func() { filestest.MakeWritable(d.Root) })
 			writeSized(t, d.GOCACHE(), base, tt.gocache)
 			writeSized(t, d.GOMODCACHE(), base, tt.modcache)
 			var gocacheSize, modSize int64
@@ -253,7 +254,7 @@ func TestTrimLimits(t *testing.T) {
 				modSize += f.size
 			}
 			// The module cache is read-only, as the go command leaves it.
-			readOnly(t, d.GOMODCACHE())
+			filestest.ReadOnly(t, d.GOMODCACHE())
 			r := d.Trim(false)
 			want := TrimResult{
 				Checked:        true,
@@ -278,42 +279,4 @@ func TestTrimLimits(t *testing.T) {
 			}
 		})
 	}
-}
-
-// readOnly makes the directories under dir 0555 and the files 0444.
-func readOnly(t *testing.T, dir string) {
-	t.Helper()
-	var dirs []string
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			dirs = append(dirs, path)
-			return nil
-		}
-		if d.Type().IsRegular() {
-			return os.Chmod(path, 0o444)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Deepest first, so each is still writable while its children change.
-	for i := len(dirs) - 1; i >= 0; i-- {
-		if err := os.Chmod(dirs[i], 0o555); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-// makeWritable undoes readOnly, so t.TempDir's cleanup can remove the tree.
-func makeWritable(dir string) {
-	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err == nil && d.IsDir() {
-			os.Chmod(path, 0o777)
-		}
-		return nil
-	})
 }

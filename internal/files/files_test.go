@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files/filestest"
 )
 
 func TestWriteFileAtomic(t *testing.T) {
@@ -260,7 +261,7 @@ func buildReadOnlyTree(t *testing.T, root string) {
 	if err := os.Symlink("../a@v1.0.0/go.mod", filepath.Join(root, "example.com", "b@v1.2.0", "link")); err != nil {
 		t.Fatal(err)
 	}
-	readOnly(t, root)
+	filestest.ReadOnly(t, root)
 }
 
 // removeAllReadOnly checks RemoveAll on read-only trees made under dir.
@@ -275,7 +276,7 @@ func removeAllReadOnly(t *testing.T, dir string, permissionsApply bool) {
 		{"read-only tree", true, buildReadOnlyTree},
 		{"read-only root", true, func(t *testing.T, path string) {
 			writeSized(t, path, time.Now(), []sizedFile{{"f", 1, 0}})
-			readOnly(t, path)
+			filestest.ReadOnly(t, path)
 		}},
 		{"unreadable directory", true, func(t *testing.T, path string) {
 			writeSized(t, path, time.Now(), []sizedFile{{"d/f", 1, 0}})
@@ -297,7 +298,7 @@ func removeAllReadOnly(t *testing.T, dir string, permissionsApply bool) {
 	if err := os.MkdirAll(parent, 0o777); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { makeWritable(parent) })
+	t.Cleanup(func() { filestest.MakeWritable(parent) })
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := filepath.Join(parent, fmt.Sprint(i))
@@ -307,7 +308,7 @@ func removeAllReadOnly(t *testing.T, dir string, permissionsApply bool) {
 				if err := os.RemoveAll(other); err == nil {
 					t.Errorf("os.RemoveAll of %s succeeded as uid %d: the test does not need the fallback", tt.name, os.Geteuid())
 				}
-				makeWritable(other)
+				filestest.MakeWritable(other)
 				os.RemoveAll(other)
 			}
 			tt.build(t, path)
@@ -324,44 +325,6 @@ func removeAllReadOnly(t *testing.T, dir string, permissionsApply bool) {
 	if err != nil || len(entries) != 0 {
 		t.Errorf("parent after RemoveAll: %v, %v", entries, err)
 	}
-}
-
-// readOnly makes the directories under dir 0555 and the files 0444.
-func readOnly(t *testing.T, dir string) {
-	t.Helper()
-	var dirs []string
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			dirs = append(dirs, path)
-			return nil
-		}
-		if d.Type().IsRegular() {
-			return os.Chmod(path, 0o444)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Deepest first, so each is still writable while its children change.
-	for i := len(dirs) - 1; i >= 0; i-- {
-		if err := os.Chmod(dirs[i], 0o555); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-// makeWritable undoes readOnly, so t.TempDir's cleanup can remove the tree.
-func makeWritable(dir string) {
-	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err == nil && d.IsDir() {
-			os.Chmod(path, 0o777)
-		}
-		return nil
-	})
 }
 
 // tempFiles returns the names of the temp files in dir.
