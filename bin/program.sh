@@ -330,7 +330,10 @@ ensure_program() {
   if [[ $key == "$(toml_value source program)" && ${GOBUILDPACK_PROGRAM_URL:-} != off ]]; then
     sha=$(toml_value "$platform" program.sha256)
   fi
-  if [[ -n $sha ]] && prebuilt_program "$cache_dir" "$key" "$platform" "$sha"; then
+  # A program an earlier build compiled from these very sources (when the
+  # release could not be fetched) is as good as the release: no download.
+  if [[ -n $sha && ! ( -f "$cache_dir/go/program/source-$key.$platform/.ok" && -x "$cache_dir/go/program/source-$key.$platform/buildpack" ) ]] &&
+    prebuilt_program "$cache_dir" "$key" "$platform" "$sha"; then
     return 0
   fi
   built_program "$cache_dir" "$key" "$platform"
