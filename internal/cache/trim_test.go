@@ -15,34 +15,6 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/files/filestest"
 )
 
-// sizedFile is a file of size bytes modified at age before base.
-type sizedFile struct {
-	name string
-	size int64
-	age  time.Duration
-}
-
-// writeSized creates the files under dir, sparse, with their mtimes.
-func writeSized(t *testing.T, dir string, base time.Time, files []sizedFile) {
-	t.Helper()
-	for _, f := range files {
-		path := filepath.Join(dir, f.name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, nil, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Truncate(path, f.size); err != nil {
-			t.Fatal(err)
-		}
-		mtime := base.Add(-f.age)
-		if err := os.Chtimes(path, mtime, mtime); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 // regularFiles returns the slash-separated paths of the regular files under dir.
 func regularFiles(t *testing.T, dir string) []string {
 	t.Helper()
@@ -69,12 +41,12 @@ func regularFiles(t *testing.T, dir string) []string {
 
 func TestTrimOldest(t *testing.T) {
 	base := time.Now().Add(-time.Hour)
-	files := []sizedFile{
-		{"00/a-d", 10, 5 * time.Minute}, // oldest
-		{"00/b-a", 20, 4 * time.Minute},
-		{"01/c-d", 30, 3 * time.Minute},
-		{"02/d-d", 40, 2 * time.Minute},
-		{"03/e-a", 50, 1 * time.Minute}, // newest
+	files := []filestest.SizedFile{
+		{Name: "00/a-d", Size: 10, Age: 5 * time.Minute}, // oldest
+		{Name: "00/b-a", Size: 20, Age: 4 * time.Minute},
+		{Name: "01/c-d", Size: 30, Age: 3 * time.Minute},
+		{Name: "02/d-d", Size: 40, Age: 2 * time.Minute},
+		{Name: "03/e-a", Size: 50, Age: 1 * time.Minute}, // newest
 	}
 	all := []string{"00/a-d", "00/b-a", "01/c-d", "02/d-d", "03/e-a"}
 	tests := []struct {
@@ -94,7 +66,7 @@ func TestTrimOldest(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			writeSized(t, dir, base, files)
+			filestest.WriteSized(t, dir, base, files)
 			// Directories and symlinks do not count.
 			if err := os.Symlink(filepath.Join(dir, "03", "e-a"), filepath.Join(dir, "link")); err != nil {
 				t.Fatal(err)
@@ -125,7 +97,7 @@ func TestTrimOldestMissingDir(t *testing.T) {
 
 func TestSize(t *testing.T) {
 	dir := t.TempDir()
-	writeSized(t, dir, time.Now(), []sizedFile{{"a", 100, 0}, {"x/y/b", 23, 0}, {"x/c", 0, 0}})
+	filestest.WriteSized(t, dir, time.Now(), []filestest.SizedFile{{Name: "a", Size: 100, Age: 0}, {Name: "x/y/b", Size: 23, Age: 0}, {Name: "x/c", Size: 0, Age: 0}})
 	if err := os.Symlink("a", filepath.Join(dir, "link")); err != nil {
 		t.Fatal(err)
 	}
@@ -204,8 +176,8 @@ func TestTrimLimits(t *testing.T) {
 	base := time.Now().Add(-time.Hour)
 	tests := []struct {
 		name         string
-		gocache      []sizedFile
-		modcache     []sizedFile
+		gocache      []filestest.SizedFile
+		modcache     []filestest.SizedFile
 		wantGOCACHE  []string
 		after        int64
 		modEmptied   bool
@@ -213,28 +185,28 @@ func TestTrimLimits(t *testing.T) {
 	}{
 		{
 			name:         "small caches are kept",
-			gocache:      []sizedFile{{"00/a-d", 1000, time.Minute}, {"README", 10, 0}},
-			modcache:     []sizedFile{{"cache/download/example.com/m/@v/v1.0.0.zip", 5000, 0}},
+			gocache:      []filestest.SizedFile{{Name: "00/a-d", Size: 1000, Age: time.Minute}, {Name: "README", Size: 10, Age: 0}},
+			modcache:     []filestest.SizedFile{{Name: "cache/download/example.com/m/@v/v1.0.0.zip", Size: 5000, Age: 0}},
 			wantGOCACHE:  []string{"00/a-d", "README"},
 			after:        1010,
 			wantModFiles: []string{"cache/download/example.com/m/@v/v1.0.0.zip"},
 		},
 		{
 			name: "GOCACHE over its limit loses its oldest files down to three quarters",
-			gocache: []sizedFile{
-				{"00/old-d", gib, 3 * time.Minute},
-				{"01/mid-d", gib / 2, 2 * time.Minute},
-				{"02/new-d", gib, time.Minute},
+			gocache: []filestest.SizedFile{
+				{Name: "00/old-d", Size: gib, Age: 3 * time.Minute},
+				{Name: "01/mid-d", Size: gib / 2, Age: 2 * time.Minute},
+				{Name: "02/new-d", Size: gib, Age: time.Minute},
 			},
-			modcache:     []sizedFile{{"example.com/m@v1.0.0/go.mod", 3 * gib, 0}},
+			modcache:     []filestest.SizedFile{{Name: "example.com/m@v1.0.0/go.mod", Size: 3 * gib, Age: 0}},
 			wantGOCACHE:  []string{"01/mid-d", "02/new-d"},
 			after:        gib + gib/2,
 			wantModFiles: []string{"example.com/m@v1.0.0/go.mod"},
 		},
 		{
 			name:        "GOMODCACHE over its limit is emptied",
-			gocache:     []sizedFile{{"00/a-d", 2 * gib, 0}},
-			modcache:    []sizedFile{{"example.com/m@v1.0.0/big", 3*gib - 10, 0}, {"example.com/m@v1.0.0/go.mod", 11, 0}},
+			gocache:     []filestest.SizedFile{{Name: "00/a-d", Size: 2 * gib, Age: 0}},
+			modcache:    []filestest.SizedFile{{Name: "example.com/m@v1.0.0/big", Size: 3*gib - 10, Age: 0}, {Name: "example.com/m@v1.0.0/go.mod", Size: 11, Age: 0}},
 			wantGOCACHE: []string{"00/a-d"},
 			after:       2 * gib,
 			modEmptied:  true,
@@ -244,14 +216,14 @@ func TestTrimLimits(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			d := New(t.TempDir())
 			t.Cleanup(func() { filestest.MakeWritable(d.Root) })
-			writeSized(t, d.GOCACHE(), base, tt.gocache)
-			writeSized(t, d.GOMODCACHE(), base, tt.modcache)
+			filestest.WriteSized(t, d.GOCACHE(), base, tt.gocache)
+			filestest.WriteSized(t, d.GOMODCACHE(), base, tt.modcache)
 			var gocacheSize, modSize int64
 			for _, f := range tt.gocache {
-				gocacheSize += f.size
+				gocacheSize += f.Size
 			}
 			for _, f := range tt.modcache {
-				modSize += f.size
+				modSize += f.Size
 			}
 			// The module cache is read-only, as the go command leaves it.
 			filestest.ReadOnly(t, d.GOMODCACHE())

@@ -28,7 +28,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -36,6 +35,7 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/checksum"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/compile"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/output/outputtest"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/proxytest"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/report"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
@@ -230,70 +230,16 @@ func (d dirs) options(log *output.Log) compile.Options {
 	}
 }
 
-// watchLog is a log safe for concurrent writes that tells a test when it
-// says something: the build's own account of where it is.
-type watchLog struct {
-	mu      sync.Mutex
-	buf     bytes.Buffer
-	watches []logWatch
-}
-
-type logWatch struct {
-	cond func(string) bool
-	ch   chan struct{}
-}
-
-func (l *watchLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.buf.Write(p)
-	l.check()
-	return len(p), nil
-}
-
-// when returns a channel closed once the log meets cond.
-func (l *watchLog) when(cond func(log string) bool) <-chan struct{} {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	w := logWatch{cond, make(chan struct{})}
-	l.watches = append(l.watches, w)
-	l.check()
-	return w.ch
-}
-
-// says returns a channel closed once the log holds s.
-func (l *watchLog) says(s string) <-chan struct{} {
-	return l.when(func(log string) bool { return strings.Contains(log, s) })
-}
-
-func (l *watchLog) check() {
-	kept := l.watches[:0]
-	for _, w := range l.watches {
-		if w.cond(l.buf.String()) {
-			close(w.ch)
-		} else {
-			kept = append(kept, w)
-		}
-	}
-	l.watches = kept
-}
-
-func (l *watchLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
 // running is a build running in the background.
 type running struct {
-	log  *watchLog // stdout and stderr as they come
+	log  *outputtest.Log // stdout and stderr as they come
 	done chan result
 }
 
 // startCompile starts compile.Run on the directories d.
 func startCompile(ctx context.Context, d dirs) *running {
-	r := &running{log: &watchLog{}, done: make(chan result, 1)}
-	var stdout, stderr watchLog
+	r := &running{log: &outputtest.Log{}, done: make(chan result, 1)}
+	var stdout, stderr outputtest.Log
 	log := output.New(io.MultiWriter(&stdout, r.log), io.MultiWriter(&stderr, r.log))
 	go func() {
 		err := compile.Run(ctx, d.options(log))
@@ -1096,11 +1042,11 @@ func TestFaultCancel(t *testing.T) {
 				f.srv.Inject(tt.hold, 1, proxytest.Fault{Gate: gate})
 			}
 			// reached is closed when the build stands still at the step.
-			reached := func(log *watchLog) <-chan struct{} {
+			reached := func(log *outputtest.Log) <-chan struct{} {
 				if gate != nil {
 					return gate.Reached()
 				}
-				return log.says(tt.line)
+				return log.Says(tt.line)
 			}
 
 			var log string
@@ -1162,13 +1108,13 @@ func TestFaultCancel(t *testing.T) {
 // runKilled runs a build in another process and kills its process group
 // with SIGKILL once reached (given the build's output) is closed. It
 // fails the test if the build ends before. It returns the build's output.
-func runKilled(t *testing.T, d dirs, reached func(*watchLog) <-chan struct{}) string {
+func runKilled(t *testing.T, d dirs, reached func(*outputtest.Log) <-chan struct{}) string {
 	t.Helper()
 	spec, _ := json.Marshal(d)
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), helperEnv+"="+string(spec))
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	out := &watchLog{}
+	out := &outputtest.Log{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -1218,8 +1164,8 @@ func TestFaultConcurrentBuilds(t *testing.T) {
 	builds := []*running{f.start(context.Background(), nil), f.start(context.Background(), nil)}
 	waiting := "Waiting for another build to finish installing " + goVersion
 	select {
-	case <-builds[0].log.says(waiting):
-	case <-builds[1].log.says(waiting):
+	case <-builds[0].log.Says(waiting):
+	case <-builds[1].log.Says(waiting):
 	case r := <-builds[0].done:
 		t.Fatalf("a build ended while the download was held: %v\n%s", r.err, r.log)
 	case r := <-builds[1].done:

@@ -9,6 +9,7 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/compile"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/output/outputtest"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
 )
 
@@ -20,7 +21,7 @@ func TestRunWithLayout(t *testing.T) {
 	f := newFixture(t)
 	layers := t.TempDir()
 	d := newDirs(t, f.cacheDir, f.vars, nil)
-	var stdout, stderr watchLog
+	var stdout, stderr outputtest.Log
 	o := d.options(output.New(&stdout, &stderr))
 	o.Cache = &cache.Dir{
 		Root:          filepath.Join(layers, "state"),

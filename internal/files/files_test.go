@@ -249,11 +249,11 @@ func TestRemoveAllReadOnly(t *testing.T) {
 // directories, some nested, with read-only files and a symlink.
 func buildReadOnlyTree(t *testing.T, root string) {
 	t.Helper()
-	writeSized(t, root, time.Now(), []sizedFile{
-		{"example.com/a@v1.0.0/go.mod", 10, 0},
-		{"example.com/a@v1.0.0/sub/deep/x.go", 10, 0},
-		{"example.com/b@v1.2.0/b.go", 10, 0},
-		{"cache/download/example.com/a/@v/v1.0.0.zip", 10, 0},
+	filestest.WriteSized(t, root, time.Now(), []filestest.SizedFile{
+		{Name: "example.com/a@v1.0.0/go.mod", Size: 10, Age: 0},
+		{Name: "example.com/a@v1.0.0/sub/deep/x.go", Size: 10, Age: 0},
+		{Name: "example.com/b@v1.2.0/b.go", Size: 10, Age: 0},
+		{Name: "cache/download/example.com/a/@v/v1.0.0.zip", Size: 10, Age: 0},
 	})
 	if err := os.Mkdir(filepath.Join(root, "example.com", "empty"), 0o777); err != nil {
 		t.Fatal(err)
@@ -275,17 +275,17 @@ func removeAllReadOnly(t *testing.T, dir string, permissionsApply bool) {
 	}{
 		{"read-only tree", true, buildReadOnlyTree},
 		{"read-only root", true, func(t *testing.T, path string) {
-			writeSized(t, path, time.Now(), []sizedFile{{"f", 1, 0}})
+			filestest.WriteSized(t, path, time.Now(), []filestest.SizedFile{{Name: "f", Size: 1, Age: 0}})
 			filestest.ReadOnly(t, path)
 		}},
 		{"unreadable directory", true, func(t *testing.T, path string) {
-			writeSized(t, path, time.Now(), []sizedFile{{"d/f", 1, 0}})
+			filestest.WriteSized(t, path, time.Now(), []filestest.SizedFile{{Name: "d/f", Size: 1, Age: 0}})
 			if err := os.Chmod(filepath.Join(path, "d"), 0o000); err != nil {
 				t.Fatal(err)
 			}
 		}},
 		{"writable tree", false, func(t *testing.T, path string) {
-			writeSized(t, path, time.Now(), []sizedFile{{"a/b/c", 1, 0}})
+			filestest.WriteSized(t, path, time.Now(), []filestest.SizedFile{{Name: "a/b/c", Size: 1, Age: 0}})
 		}},
 		{"single read-only file", false, func(t *testing.T, path string) {
 			if err := os.WriteFile(path, []byte("x"), 0o444); err != nil {
@@ -344,31 +344,3 @@ func tempFiles(t *testing.T, dir string) []string {
 }
 
 const removeAllChildEnv = "FILES_TEST_REMOVEALL_DIR"
-
-// sizedFile is a file of size bytes modified at age before base.
-type sizedFile struct {
-	name string
-	size int64
-	age  time.Duration
-}
-
-// writeSized creates the files under dir, sparse, with their mtimes.
-func writeSized(t *testing.T, dir string, base time.Time, files []sizedFile) {
-	t.Helper()
-	for _, f := range files {
-		path := filepath.Join(dir, f.name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, nil, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Truncate(path, f.size); err != nil {
-			t.Fatal(err)
-		}
-		mtime := base.Add(-f.age)
-		if err := os.Chtimes(path, mtime, mtime); err != nil {
-			t.Fatal(err)
-		}
-	}
-}

@@ -11,13 +11,13 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/checksum"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goproxy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/output/outputtest"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/proxytest"
 )
 
@@ -379,7 +379,7 @@ func TestInstallConcurrent(t *testing.T) {
 	// The first download is held until the other installs wait for it.
 	gate := proxytest.NewGate()
 	e.s.Inject(".zip", 1, proxytest.Fault{Gate: gate})
-	log := &watchLog{}
+	log := &outputtest.Log{}
 	installers := []*Installer{e.i, e.installer(t, e.i.Cache.Dir), e.installer(t, e.i.Cache.Dir)}
 	type result struct {
 		tc  Toolchain
@@ -395,7 +395,7 @@ func TestInstallConcurrent(t *testing.T) {
 	}
 	const waiting = "Waiting for another build to finish installing " + goVer
 	select {
-	case <-log.when(func(s string) bool { return strings.Count(s, waiting) == 2 }):
+	case <-log.When(func(s string) bool { return strings.Count(s, waiting) == 2 }):
 	case r := <-results:
 		t.Fatalf("an install ended while the first download was held: %+v, %v\n%s", r.tc, r.err, log)
 	}
@@ -430,55 +430,6 @@ func TestInstallConcurrent(t *testing.T) {
 	if _, ok := e.i.Cache.Lookup(goVer); !ok {
 		t.Error("Lookup after concurrent installs failed")
 	}
-}
-
-// watchLog is a log that installs running at once can share, and that
-// tells a test when what it holds meets a condition.
-type watchLog struct {
-	mu      sync.Mutex
-	buf     bytes.Buffer
-	watches []logWatch
-}
-
-type logWatch struct {
-	cond func(string) bool
-	ch   chan struct{}
-}
-
-func (l *watchLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.buf.Write(p)
-	l.check()
-	return len(p), nil
-}
-
-// when returns a channel closed once the log meets cond.
-func (l *watchLog) when(cond func(string) bool) <-chan struct{} {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	w := logWatch{cond, make(chan struct{})}
-	l.watches = append(l.watches, w)
-	l.check()
-	return w.ch
-}
-
-func (l *watchLog) check() {
-	kept := l.watches[:0]
-	for _, w := range l.watches {
-		if w.cond(l.buf.String()) {
-			close(w.ch)
-		} else {
-			kept = append(kept, w)
-		}
-	}
-	l.watches = kept
-}
-
-func (l *watchLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
 }
 
 func TestInstalledIgnoresOthers(t *testing.T) {

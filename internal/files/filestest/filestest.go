@@ -1,5 +1,6 @@
-// Package filestest makes read-only trees for tests of code that must
-// remove or trim them, as the module cache and unpacked toolchains are.
+// Package filestest makes trees for tests of code that must remove or
+// trim them: read-only ones, as the module cache and unpacked toolchains
+// are, and files of given sizes and ages.
 package filestest
 
 import (
@@ -7,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // ReadOnly makes the directories under dir 0555 and the files 0444.
@@ -45,4 +47,32 @@ func MakeWritable(dir string) {
 		}
 		return nil
 	})
+}
+
+// SizedFile is a file of size bytes modified at age before base.
+type SizedFile struct {
+	Name string // slash-separated, relative to the tree
+	Size int64
+	Age  time.Duration
+}
+
+// WriteSized creates the files under dir, sparse, with their mtimes.
+func WriteSized(t *testing.T, dir string, base time.Time, files []SizedFile) {
+	t.Helper()
+	for _, f := range files {
+		path := filepath.Join(dir, f.Name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Truncate(path, f.Size); err != nil {
+			t.Fatal(err)
+		}
+		mtime := base.Add(-f.Age)
+		if err := os.Chtimes(path, mtime, mtime); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
