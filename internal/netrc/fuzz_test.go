@@ -17,13 +17,16 @@ func FuzzParse(f *testing.F) {
 	f.Add("machine h login\tpassword", "h")
 	f.Add("macdef m\nmachine x login y password z\n\nmachine h login u password p default", "h")
 	f.Fuzz(func(t *testing.T, data, host string) {
-		lines, notes, err := Parse(data)
-		said := strings.Join(notes, "\n")
-		if err != nil {
-			said += err.Error()
-		}
+		lines, _, err := Parse(data)
+		said := says(data)
 		for _, p := range parsedPasswords(data) {
-			if len(p) > 3 && strings.Contains(said, p) {
+			if len(p) <= 3 || keywords[p] || !strings.Contains(said, p) {
+				continue
+			}
+			// The messages' own words may hold it ("password" holds
+			// "word"): it leaks only if it appears more often than when
+			// the content has another password in its place.
+			if strings.Count(said, p) > strings.Count(says(strings.ReplaceAll(data, p, "\x01")), p) {
 				t.Fatalf("error or notes %q repeat the password %q", said, p)
 			}
 		}
@@ -53,6 +56,19 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// keywords are the words of the netrc format.
+var keywords = map[string]bool{"machine": true, "login": true, "password": true, "account": true, "default": true, "macdef": true}
+
+// says returns what Parse says about data: its notes and its error.
+func says(data string) string {
+	_, notes, err := Parse(data)
+	said := strings.Join(notes, "\n")
+	if err != nil {
+		said += err.Error()
+	}
+	return said
 }
 
 // parsedPasswords returns the words that follow "password" in data.
