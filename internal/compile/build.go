@@ -136,15 +136,19 @@ func (r *run) findMains(ctx context.Context, g *goCommand, s *Settings, app *app
 // listMains lists the main packages, reusing the last build's list when
 // nothing that decides it has changed.
 func (r *run) listMains(ctx context.Context, g *goCommand, s *Settings, app *appdir.App, tc toolchain.Toolchain, patterns []string) ([]build.Main, error) {
+	// The listing gets the build's tags: a main package guarded by a tag
+	// (`//go:build heroku`) is one the build compiles. The key covers the
+	// whole command line, so a list made with other flags is never reused.
+	flags := append(append([]string(nil), g.modVendor...), g.features.TagsFlag(s.Config.Tags))
 	key, err := sourcekey.PackagesKey(app.Dir, tc.Version, strings.Join(patterns, " "), app.WorkPath,
-		s.Config.Env["GOFLAGS"], s.Config.Env["GOEXPERIMENT"], strings.Join(s.Config.Tags, ","))
+		s.Config.Env["GOFLAGS"], s.Config.Env["GOEXPERIMENT"], strings.Join(flags, " "))
 	if err == nil {
 		var mains []build.Main
 		if _, ok := r.cache.Load("packages", key, &mains); ok {
 			return mains, nil
 		}
 	}
-	mains, lerr := build.ListMains(ctx, g.Go, g.modVendor, patterns)
+	mains, lerr := build.ListMains(ctx, g.Go, flags, patterns)
 	g.flush()
 	if lerr != nil {
 		return nil, lerr
