@@ -2,28 +2,47 @@
 # it, and sets PROGRAM to its path. Only what must happen before any Go
 # program exists is done here; the program owns the cache once it runs.
 #
-# A release (the sources match the pins in buildpack.toml [program]) runs
-# the prebuilt program for this platform: the one shipped in bin/.program/,
-# else the one cached in CACHE_DIR/go/program/, else the one downloaded
-# from the release (GOBUILDPACK_PROGRAM_URL replaces the URL template;
-# "off" builds from source instead).
-# Each is checked against its pinned SHA-256 before it runs; one that does
-# not match is refused and the program is built from source instead.
+# A program runs only when it is known to be the buildpack's:
+#   - the prebuilt release binary for this platform, when the sources match
+#     the pins in buildpack.toml [program]: the one shipped in
+#     bin/.program/, else the one cached in CACHE_DIR/go/program/, else the
+#     one downloaded from the release (GOBUILDPACK_PROGRAM_URL replaces the
+#     URL template; "off" builds from source instead). Each is checked
+#     against its pinned SHA-256 before it runs; one that does not match is
+#     refused and the program is built from source instead.
+#   - a program built here from these sources, whose SHA-256 was recorded
+#     beside it when it was built and matches before every run. Anything
+#     else found there is removed and built again.
 #
-# Otherwise (a fork, a local edit) the program is built from source, once
-# per version of the sources: with a go on PATH if it is new enough
-# (go.mod's go line), else with the bootstrap toolchain pinned in
-# buildpack.toml [bootstrap], fetched from GOPROXY into
-# CACHE_DIR/go/bootstrap/, checked against its pinned SHA-256, and removed
-# with the build's caches once the program is built.
+# The program is built from source (a fork, a local edit, a release that
+# could not be fetched) once per version of the sources: with a go on PATH
+# if it is new enough (go.mod's go line), else with the bootstrap
+# toolchain pinned in buildpack.toml [bootstrap], fetched from GOPROXY
+# (then GO_TOOLCHAIN_PROXY) into CACHE_DIR/go/bootstrap/, checked against
+# its pinned SHA-256, and removed with the build's caches once the program
+# is built. The buildpack's own modules come from GOPROXY, then
+# GO_TOOLCHAIN_PROXY, and are verified by the buildpack's go.sum.
+#
+# Nothing here writes through a symlink: the directories it writes in are
+# made real directories first, the lock is opened to append (never
+# truncated, never written), and files are written in fresh temporary
+# directories that are renamed into place.
 
 bp_dir=${bp_dir:?}
 
-# redact hides the passwords of the URLs in its input as the buildpack's
-# program does (net/url's Redacted): scheme://user:password@host becomes
-# scheme://user:xxxxx@host.
+# Bounds of the downloads: the prebuilt program (a few MB) is given up on
+# quickly, as building from source is the fallback; the bootstrap
+# toolchain (about 70 MB) gets longer.
+program_max_bytes=$((64 << 20))
+program_max_seconds=${GOBUILDPACK_PROGRAM_TIMEOUT:-120}
+toolchain_max_bytes=$((1 << 30))
+toolchain_max_seconds=900
+
+# redact hides the userinfo of every URL in its input, by the rule of the
+# buildpack's program (internal/secret): scheme://TOKEN@host and
+# scheme://user:password@host both become scheme://xxxxx@host.
 redact() {
-  sed -E 's|(://[^/?#@:]*):[^/?#]*@|\1:xxxxx@|g'
+  sed -E 's|://[^/?#[:space:]]*@|://xxxxx@|g'
 }
 
 # source_key prints the key of the sources the program is built from, as
@@ -113,6 +132,106 @@ proxy_urls() {
   done
 }
 
+# fallback_proxy prints the proxy that serves what GOPROXY does not (the
+# GO_TOOLCHAIN_PROXY config var, default the public proxy), or nothing when
+# it is off.
+fallback_proxy() {
+  local p
+  p=$(config_var GO_TOOLCHAIN_PROXY https://proxy.golang.org)
+  p=${p#"${p%%[![:space:]]*}"}
+  p=${p%"${p##*[![:space:]]}"}
+  [[ -n $p ]] || p=https://proxy.golang.org
+  [[ $p != off ]] || return 0
+  [[ $p == *://* ]] || p="https://$p"
+  while [[ $p == */ ]]; do p=${p%/}; done
+  echo "$p"
+}
+
+# buildpack_proxies prints the proxies the buildpack's own downloads (the
+# bootstrap toolchain, the program's modules) come from: GOPROXY's, then
+# the fallback proxy, each once.
+buildpack_proxies() {
+  local fallback
+  fallback=$(fallback_proxy)
+  proxy_urls
+  if [[ -n $fallback ]] && ! proxy_urls | grep -qxF -- "$fallback"; then
+    echo "$fallback"
+  fi
+}
+
+# insecure_credentials URL: true when URL would send credentials over plain
+# HTTP, which the go command refuses ("refusing to pass credentials to
+# insecure URL"), and so does this buildpack.
+insecure_credentials() {
+  [[ $1 =~ ^http://[^/?#]*@ ]]
+}
+
+# fetch URL FILE MAX_BYTES MAX_SECONDS: downloads URL into FILE with curl,
+# bounded in size and time. Redirects are followed, but never from https
+# to http, and curl sends credentials only to the host and port they were
+# given for. On failure, FILE.err holds curl's one-line reason.
+fetch() {
+  local url=$1 file=$2 max_bytes=$3 max_seconds=$4 redir='=https'
+  if insecure_credentials "$url"; then
+    echo "refusing to pass credentials to an insecure (http://) URL" >"$file.err"
+    return 1
+  fi
+  [[ $url != http://* ]] || redir='=http,https'
+  curl -fsSL --proto '=http,https' --proto-redir "$redir" --max-redirs 10 \
+    --connect-timeout 5 --max-time "$max_seconds" --max-filesize "$max_bytes" \
+    --speed-limit 1024 --speed-time 30 \
+    -o "$file" "$url" 2>"$file.err" && return 0
+  local code=$?
+  case $code in
+    1) echo "refusing a redirect from https to http: $(paste -sd' ' "$file.err")" >"$file.err.2" ;;
+    28) echo "gave up after ${max_seconds}s: $(paste -sd' ' "$file.err")" >"$file.err.2" ;;
+    63) echo "larger than the $((max_bytes >> 20)) MiB a download may be: $(paste -sd' ' "$file.err")" >"$file.err.2" ;;
+    *) paste -sd' ' "$file.err" >"$file.err.2" ;;
+  esac
+  mv -f "$file.err.2" "$file.err"
+  rm -f "$file"
+  return "$code"
+}
+
+# own_dir DIR: makes DIR a directory of its own, so that nothing written
+# below it lands outside the cache: a symlink or a file there is removed
+# first.
+own_dir() {
+  if [[ -L $1 || (-e $1 && ! -d $1) ]]; then
+    rm -f -- "$1"
+  fi
+  mkdir -p -- "$1"
+}
+
+# lock_dir DIR: takes the exclusive lock of DIR on fd 9: DIR/.lock, the
+# file the buildpack's program (internal/prebuilt) locks too. A symlink
+# there is removed first, and the file is opened to append: the lock never
+# truncates or writes any file.
+lock_dir() {
+  local lock=$1/.lock
+  if [[ -L $lock || (-e $lock && ! -f $lock) ]]; then
+    rm -rf -- "$lock"
+  fi
+  exec 9>>"$lock"
+  flock 9
+}
+
+# unlock releases the lock lock_dir took.
+unlock() {
+  exec 9>&-
+}
+
+# recorded_program DIR: true when DIR/buildpack is the program this
+# buildpack built there: its SHA-256 is the one recorded beside it, in
+# DIR/buildpack.sha256, when it was built. Symlinks are never taken.
+recorded_program() {
+  local dir=$1 want=""
+  [[ -d $dir && ! -L $dir && -f $dir/buildpack && ! -L $dir/buildpack && -x $dir/buildpack &&
+    -f $dir/buildpack.sha256 && ! -L $dir/buildpack.sha256 ]] || return 1
+  read -r want <"$dir/buildpack.sha256" || true
+  [[ $want =~ ^[0-9a-f]{64}$ && $(sha256_of "$dir/buildpack") == "$want" ]]
+}
+
 # suitable_go prints the path of a go on PATH that can build the program.
 suitable_go() {
   local go want have
@@ -138,7 +257,7 @@ refuse() {
 # prebuilt program for PLATFORM if one matching SHA is shipped, cached or
 # can be downloaded; fails otherwise.
 prebuilt_program() {
-  local cache_dir=$1 key=$2 platform=$3 sha=$4 shipped dir url tmp start got
+  local cache_dir=$1 key=$2 platform=$3 sha=$4 shipped programs dir url tmp start got
   shipped="$bp_dir/bin/.program/buildpack-$platform"
   if [[ -e $shipped ]]; then
     got=$(sha256_of "$shipped")
@@ -149,8 +268,9 @@ prebuilt_program() {
     refuse "the program shipped in bin/.program/buildpack-$platform" "$got" "$platform" "$sha"
     return 1
   fi
-  dir="$cache_dir/go/program/release-$key.$platform"
-  if [[ -f $dir/buildpack ]]; then
+  programs="$cache_dir/go/program"
+  dir="$programs/release-$key.$platform"
+  if [[ -d $dir && ! -L $dir && -f $dir/buildpack && ! -L $dir/buildpack ]]; then
     got=$(sha256_of "$dir/buildpack")
     if [[ $got == "$sha" ]]; then
       touch "$dir"
@@ -160,29 +280,25 @@ prebuilt_program() {
     echo " !     WARNING: the program cached in CACHE_DIR/go/program/ has sha256:$got, not the pinned sha256:$sha; it is not run, and fetched again." >&2
   fi
 
-  exec 9>"$cache_dir/go/program/.lock"
-  flock 9
-  if [[ -f $dir/buildpack && $(sha256_of "$dir/buildpack") == "$sha" ]]; then
-    exec 9>&-
+  lock_dir "$programs"
+  if [[ -d $dir && ! -L $dir && -f $dir/buildpack && ! -L $dir/buildpack && $(sha256_of "$dir/buildpack") == "$sha" ]]; then
+    unlock
     PROGRAM="$dir/buildpack"
     return 0
   fi
+  # What killed shims left; nobody else writes here while we hold the lock.
+  rm -rf "$programs/.tmp-"*
   url=${GOBUILDPACK_PROGRAM_URL:-$(toml_value url program)}
   url=${url//\{source\}/$key}
   url=${url//\{platform\}/$platform}
   echo "-----> Fetching the Go buildpack's program for $platform"
   start=$(now_us)
-  tmp=$(mktemp -d "$cache_dir/go/program/.tmp-XXXXXX")
-  if ! curl -fsSL --retry 3 --retry-delay 1 --connect-timeout 15 --speed-limit 1024 --speed-time 60 \
-    -o "$tmp/buildpack" "$url" 2>"$tmp/curl.err"; then
-    {
-      echo "WARNING: could not fetch the prebuilt program from $url:"
-      sed 's/^/  /' "$tmp/curl.err"
-      echo "The buildpack is built from source instead."
-    } | redact | sed 's/^/ !     /' >&2
+  tmp=$(mktemp -d "$programs/.tmp-XXXXXX")
+  if ! fetch "$url" "$tmp/buildpack" "$program_max_bytes" "$program_max_seconds"; then
+    echo " !     WARNING: could not fetch the prebuilt program from $url: $(cat "$tmp/buildpack.err"); the buildpack is built from source instead." | redact >&2
     rm -rf "$tmp"
     done_in "$start"
-    exec 9>&-
+    unlock
     return 1
   fi
   got=$(sha256_of "$tmp/buildpack")
@@ -191,15 +307,15 @@ prebuilt_program() {
     echo " !     Nothing was cached." >&2
     rm -rf "$tmp"
     done_in "$start"
-    exec 9>&-
+    unlock
     return 1
   fi
-  rm -f "$tmp/curl.err"
+  rm -f "$tmp/buildpack.err"
   chmod 755 "$tmp/buildpack"
   rm -rf "$dir"
   mv "$tmp" "$dir"
   done_in "$start"
-  exec 9>&-
+  unlock
   PROGRAM="$dir/buildpack"
 }
 
@@ -220,17 +336,16 @@ bootstrap_go() {
   start=$(now_us)
   while read -r proxy; do
     url="$proxy/golang.org/toolchain/@v/v0.0.1-$name.zip"
-    if curl -fsS --retry 3 --retry-delay 1 --connect-timeout 15 --speed-limit 1024 --speed-time 60 \
-      -o "$work/toolchain.zip" "$url" 2>"$work/curl.err"; then
+    if fetch "$url" "$work/toolchain.zip" "$toolchain_max_bytes" "$toolchain_max_seconds"; then
       got=$url
       break
     fi
-    errors+="$url: $(paste -sd' ' "$work/curl.err")"$'\n'
-  done < <(proxy_urls)
+    errors+="$url: $(cat "$work/toolchain.zip.err")"$'\n'
+  done < <(buildpack_proxies)
   if [[ -z "$got" ]]; then
     {
-      echo "ERROR: fetch bootstrap toolchain $name from GOPROXY=$(proxy_urls | paste -sd, -):"
-      printf '%s' "${errors:-no proxy in GOPROXY (only direct or off)}" | sed 's/^/  /'
+      echo "ERROR: fetch bootstrap toolchain $name from $(buildpack_proxies | paste -sd, -) (GOPROXY, then GO_TOOLCHAIN_PROXY):"
+      printf '%s' "${errors:-no proxy in GOPROXY (only direct or off) and GO_TOOLCHAIN_PROXY=off}" | sed 's/^/  /'
     } | redact | sed 's/^/ !     /' >&2
     return 1
   fi
@@ -256,33 +371,32 @@ bootstrap_go() {
 # built_program CACHE_DIR KEY PLATFORM: sets PROGRAM to the program built
 # from these sources, building it unless the cache has it.
 built_program() {
-  local cache_dir=$1 key=$2 platform=$3 dir go tmp work="" gocache gomodcache start
-  dir="$cache_dir/go/program/source-$key.$platform"
-  if [[ -f "$dir/.ok" && -x "$dir/buildpack" ]]; then
-    touch "$dir"
-    PROGRAM="$dir/buildpack"
+  local cache_dir=$1 key=$2 platform=$3 programs dir go tmp work="" gocache gomodcache goproxy start
+  programs="$cache_dir/go/program"
+  dir="$programs/source-$key.$platform"
+  lock_dir "$programs"
+  PROGRAM="$dir/buildpack"
+  if recorded_program "$dir"; then
+    unlock
     return 0
   fi
-  exec 9>"$cache_dir/go/program/.lock"
-  flock 9
-  PROGRAM="$dir/buildpack"
-  if [[ -f "$dir/.ok" && -x "$PROGRAM" ]]; then
-    exec 9>&-
-    return 0
+  if [[ -e $dir || -L $dir ]]; then
+    echo " !     WARNING: CACHE_DIR/go/program/source-$key.$platform holds no program this buildpack recorded building; it was removed, and the program is built again." >&2
+    rm -rf -- "$dir"
   fi
   # What killed builds left; nobody else writes here while we hold the lock.
-  rm -rf "$cache_dir/go/bootstrap" "$cache_dir/go/program/.tmp-"*
+  rm -rf "$cache_dir/go/bootstrap" "$programs/.tmp-"*
   gocache=${GOCACHE:-}
   gomodcache=${GOMODCACHE:-}
   if go=$(suitable_go); then
     [[ $gocache == /* ]] || gocache=$(GOTOOLCHAIN=local "$go" env GOCACHE 2>/dev/null)
     [[ $gomodcache == /* ]] || gomodcache=$(GOTOOLCHAIN=local "$go" env GOMODCACHE 2>/dev/null)
   else
-    mkdir -p "$cache_dir/go/bootstrap"
+    own_dir "$cache_dir/go/bootstrap"
     work=$(mktemp -d "$cache_dir/go/bootstrap/tmp-XXXXXX")
     if ! bootstrap_go "$work"; then
       rm -rf "$cache_dir/go/bootstrap"
-      exec 9>&-
+      unlock
       return 1
     fi
     go=$GO_FOR_PROGRAM
@@ -290,50 +404,64 @@ built_program() {
   # Without caches of the machine's, the build's own last only as long as it.
   [[ $gocache == /* ]] || gocache="${work:-$cache_dir/go/bootstrap}/gocache"
   [[ $gomodcache == /* ]] || gomodcache="${work:-$cache_dir/go/bootstrap}/modcache"
+  # The buildpack's modules: from the app's proxies, then the fallback
+  # proxy after any error ("|"), for a private proxy that serves only the
+  # app's modules; verified by the buildpack's go.sum (-mod=readonly).
+  goproxy=$(buildpack_proxies | paste -sd'|' -)
   echo "-----> Building the Go buildpack with $(GOTOOLCHAIN=local "$go" env GOVERSION)"
   start=$(now_us)
-  tmp=$(mktemp -d "$cache_dir/go/program/.tmp-XXXXXX")
+  tmp=$(mktemp -d "$programs/.tmp-XXXXXX")
   # The flags and settings of a release (internal/prebuilt): with the
   # bootstrap toolchain, which is the release's, this gives its binary.
   if ! (cd "$bp_dir" && env -u GOROOT -u GOOS -u GOARCH -u GOAMD64 -u GOARM64 -u GOEXPERIMENT -u GOBIN \
+    -u GONOPROXY -u GONOSUMDB -u GOPRIVATE -u GOINSECURE \
     GOTOOLCHAIN=local GOWORK=off GOFLAGS="-mod=readonly -modcacherw" CGO_ENABLED=0 GOENV=off \
-    GOCACHE="$gocache" GOMODCACHE="$gomodcache" GOPATH="$tmp/gopath" \
-    GOPROXY="$(config_var GOPROXY "${GOPROXY:-https://proxy.golang.org}")" \
+    GOCACHE="$gocache" GOMODCACHE="$gomodcache" GOPATH="$tmp/gopath" GOPROXY="${goproxy:-off}" \
     "$go" build -trimpath -buildvcs=false "-ldflags=-s -w -buildid=" "-gcflags=all=-dwarf=false" \
     -o "$tmp/buildpack" ./cmd/buildpack) 2>&1 |
     redact | sed 's/^/       /' >&2; then
     rm -rf "$tmp" "$cache_dir/go/bootstrap"
     echo " !     ERROR: building the Go buildpack failed (see above)" >&2
-    exec 9>&-
+    unlock
     return 1
   fi
-  rm -rf "$tmp/gopath" "$dir" "$cache_dir/go/bootstrap"
+  sha256_of "$tmp/buildpack" >"$tmp/buildpack.sha256"
+  rm -rf "$tmp/gopath" "$cache_dir/go/bootstrap"
   mv "$tmp" "$dir"
-  touch "$dir/.ok"
   done_in "$start"
-  exec 9>&-
+  unlock
 }
 
 # ensure_program CACHE_DIR ENV_DIR: sets PROGRAM.
 ensure_program() {
   local cache_dir=$1 key platform sha=""
   ENV_DIR_FOR_PROGRAM=${2:-}
+  if [[ -n $ENV_DIR_FOR_PROGRAM && -d $ENV_DIR_FOR_PROGRAM ]]; then
+    ENV_DIR_FOR_PROGRAM=$(cd "$ENV_DIR_FOR_PROGRAM" && pwd)
+  fi
   if [[ -z "$cache_dir" ]]; then
     echo " !     ERROR: no CACHE_DIR given (usage: bin/compile BUILD_DIR CACHE_DIR ENV_DIR)" >&2
     return 1
   fi
-  mkdir -p "$cache_dir/go/program"
+  mkdir -p -- "$cache_dir"
   cache_dir=$(cd "$cache_dir" && pwd)
+  own_dir "$cache_dir/go"
+  own_dir "$cache_dir/go/program"
   key=$(source_key)
   platform=$(go_platform)
+  # A program an earlier build compiled from these very sources (when the
+  # release could not be fetched, or for sources no pin matches) runs when
+  # it is the one recorded: no download.
+  if recorded_program "$cache_dir/go/program/source-$key.$platform"; then
+    touch "$cache_dir/go/program/source-$key.$platform"
+    PROGRAM="$cache_dir/go/program/source-$key.$platform/buildpack"
+    return 0
+  fi
   # GOBUILDPACK_PROGRAM_URL=off: never a prebuilt program.
   if [[ $key == "$(toml_value source program)" && ${GOBUILDPACK_PROGRAM_URL:-} != off ]]; then
     sha=$(toml_value "$platform" program.sha256)
   fi
-  # A program an earlier build compiled from these very sources (when the
-  # release could not be fetched) is as good as the release: no download.
-  if [[ -n $sha && ! ( -f "$cache_dir/go/program/source-$key.$platform/.ok" && -x "$cache_dir/go/program/source-$key.$platform/buildpack" ) ]] &&
-    prebuilt_program "$cache_dir" "$key" "$platform" "$sha"; then
+  if [[ -n $sha ]] && prebuilt_program "$cache_dir" "$key" "$platform" "$sha"; then
     return 0
   fi
   built_program "$cache_dir" "$key" "$platform"

@@ -123,6 +123,7 @@ func TestScript(t *testing.T) {
 			"interrupt": cmdInterrupt,
 			"deployout": cmdDeployOut,
 			"holdproxy": cmdHoldProxy,
+			"badserver": cmdBadServer,
 			"sigterm": func(ts *testscript.TestScript, neg bool, args []string) {
 				for _, cmd := range ts.BackgroundCmds() {
 					cmd.Process.Signal(syscall.SIGTERM)

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"golang.org/x/mod/module"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/secret"
 )
 
 // DefaultURL is the proxy used when GOPROXY is unset.
@@ -30,8 +32,8 @@ type Entry struct {
 	AnyError bool
 }
 
-// String returns the proxy URL with any password hidden.
-func (e Entry) String() string { return e.URL.Redacted() }
+// String returns the proxy URL with its userinfo hidden.
+func (e Entry) String() string { return secret.Redact(e.URL.String()) }
 
 // ErrNotFound reports that no proxy has the requested file.
 var ErrNotFound = errors.New("not found")
@@ -474,11 +476,5 @@ func (s *stallReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// redact hides the password in a URL string.
-func redact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(invalid URL)"
-	}
-	return u.Redacted()
-}
+// redact hides the userinfo of a URL string.
+func redact(raw string) string { return secret.Redact(raw) }

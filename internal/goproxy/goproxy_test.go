@@ -39,7 +39,7 @@ func TestParseList(t *testing.T) {
 		{"proxy.example.com/go", []string{"https://proxy.example.com/go"}},
 		{"http://localhost:3000", []string{"http://localhost:3000"}},
 		{"file:///srv/goproxy", []string{"file:///srv/goproxy"}},
-		{"https://user:secret@a.example", []string{"https://user:xxxxx@a.example"}},
+		{"https://user:secret@a.example", []string{"https://xxxxx@a.example"}},
 	}
 	for _, tt := range tests {
 		entries, err := ParseList(tt.in)
@@ -73,8 +73,8 @@ func TestParseListErrors(t *testing.T) {
 		{"ftp://a.example", `invalid GOPROXY entry "ftp://a.example"`},
 		{"https://", `invalid GOPROXY entry`},
 		{"https://a.example,:bad", `invalid GOPROXY entry`},
-		{"ftp://user:secret@a.example", `invalid GOPROXY entry "ftp://user:xxxxx@a.example"`},
-		{"https://user:secret@a.example:port", `invalid GOPROXY entry "(invalid URL)"`},
+		{"ftp://user:secret@a.example", `invalid GOPROXY entry "ftp://xxxxx@a.example"`},
+		{"https://user:secret@a.example:port", `invalid GOPROXY entry "https://xxxxx@a.example:port"`},
 	}
 	for _, tt := range tests {
 		entries, err := ParseList(tt.in)
@@ -465,8 +465,8 @@ func TestPasswordHidden(t *testing.T) {
 			if err == nil {
 				t.Fatal("Download: no error")
 			}
-			if strings.Contains(err.Error(), "secret") || !strings.Contains(err.Error(), "user:xxxxx@") {
-				t.Errorf("error = %q, want the URL with its password hidden", err)
+			if strings.Contains(err.Error(), "secret") || strings.Contains(err.Error(), "user:") || !strings.Contains(err.Error(), "://xxxxx@") {
+				t.Errorf("error = %q, want the URL with its userinfo hidden", err)
 			}
 			if strings.Contains(c.String(), "secret") {
 				t.Errorf("String() = %q shows the password", c.String())

@@ -28,7 +28,7 @@ func TestParseToolchainProxy(t *testing.T) {
 		{"https://mirror.example.com/go/", "https://mirror.example.com/go"},
 		{"mirror.example.com", "https://mirror.example.com"},
 		{"file:///srv/toolchains", "file:///srv/toolchains"},
-		{"https://u:secret@mirror.example.com", "https://u:xxxxx@mirror.example.com"},
+		{"https://u:secret@mirror.example.com", "https://xxxxx@mirror.example.com"},
 	}
 	for _, tt := range tests {
 		e, err := ParseToolchainProxy(tt.in)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"go/version"
 	"strings"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/secret"
 )
 
 // Features says what the go command of one Go release supports, for
@@ -183,23 +185,7 @@ func (f Features) GoProxy(goproxy string) (value, note string) {
 	if len(entries) == 1 {
 		return entries[0], ""
 	}
-	return entries[0], fmt.Sprintf("%s takes a single GOPROXY URL: using the first entry of the list, %s", f.Release, redactURL(entries[0]))
-}
-
-// redactURL hides a password in a proxy URL for the log.
-func redactURL(s string) string {
-	scheme, rest, ok := strings.Cut(s, "://")
-	if !ok {
-		return s
-	}
-	userinfo, host, ok := strings.Cut(rest, "@")
-	if !ok || strings.Contains(userinfo, "/") {
-		return s
-	}
-	if user, _, ok := strings.Cut(userinfo, ":"); ok {
-		return scheme + "://" + user + ":xxxxx@" + host
-	}
-	return s
+	return entries[0], fmt.Sprintf("%s takes a single GOPROXY URL: using the first entry of the list, %s", f.Release, secret.Redact(entries[0]))
 }
 
 // flagSince gives the first release of each go command flag (or flag

@@ -84,7 +84,7 @@ func TestGoProxy(t *testing.T) {
 		{"go1.12.17", "", "https://proxy.golang.org", ""},
 		{"go1.11.13", "https://athens.example.com", "https://athens.example.com", ""},
 		{"go1.12.17", "https://u:secret@athens.example.com,https://proxy.golang.org", "https://u:secret@athens.example.com",
-			"go1.12.17 takes a single GOPROXY URL: using the first entry of the list, https://u:xxxxx@athens.example.com"},
+			"go1.12.17 takes a single GOPROXY URL: using the first entry of the list, https://xxxxx@athens.example.com"},
 		{"go1.12.17", "https://a.example.com|https://b.example.com", "https://a.example.com", "takes a single GOPROXY URL"},
 		{"go1.12.17", "off", "off", ""},
 		{"go1.13.15", "", "", ""},

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/secret"
 )
 
 const (
@@ -109,8 +110,11 @@ func Size(n int64) string {
 	}
 }
 
-// write prints every line of text behind prefix.
+// write prints every line of text behind prefix, with the userinfo of any
+// URL in it hidden (secret.Redact): whatever the build prints, the go
+// command's messages included, never shows a token or password.
 func (l *Log) write(w io.Writer, prefix, text string) {
+	text = secret.Redact(text)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	var b bytes.Buffer

@@ -88,6 +88,21 @@ func TestFormats(t *testing.T) {
 				" !     See " + remedy.DocsURL + "cache\n",
 		},
 		{
+			name:    "userinfo of a URL hidden in a step",
+			write:   func(l *Log) { l.Step("Using GOPROXY=https://ghp_T0KEN@proxy.example.com,direct") },
+			out:     "-----> Using GOPROXY=https://xxxxx@proxy.example.com,direct\n",
+		},
+		{
+			name: "userinfo hidden in the go command's output",
+			write: func(l *Log) {
+				w := l.IndentedErr()
+				fmt.Fprint(w, "go: reading https://deploy:s3cr3t@proxy.example.com/m/@v/list: 404\npartial https://tok")
+				fmt.Fprint(w, "en@h.example.com/x")
+				w.Flush()
+			},
+			errText: "       go: reading https://xxxxx@proxy.example.com/m/@v/list: 404\n       partial https://xxxxx@h.example.com/x\n",
+		},
+		{
 			name:    "fail with a multi-line error",
 			write:   func(l *Log) { l.Fail(errors.New("verifying m: mismatch\n\nSECURITY ERROR\nNothing was installed.")) },
 			errText: " !     ERROR: verifying m: mismatch\n !\n !     SECURITY ERROR\n !     Nothing was installed.\n",
