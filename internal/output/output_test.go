@@ -88,9 +88,9 @@ func TestFormats(t *testing.T) {
 				" !     See " + remedy.DocsURL + "cache\n",
 		},
 		{
-			name:    "userinfo of a URL hidden in a step",
-			write:   func(l *Log) { l.Step("Using GOPROXY=https://ghp_T0KEN@proxy.example.com,direct") },
-			out:     "-----> Using GOPROXY=https://xxxxx@proxy.example.com,direct\n",
+			name:  "userinfo of a URL hidden in a step",
+			write: func(l *Log) { l.Step("Using GOPROXY=https://ghp_T0KEN@proxy.example.com,direct") },
+			out:   "-----> Using GOPROXY=https://xxxxx@proxy.example.com,direct\n",
 		},
 		{
 			name: "userinfo hidden in the go command's output",
