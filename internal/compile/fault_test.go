@@ -1205,7 +1205,15 @@ func TestFaultSecretsNeverLeak(t *testing.T) {
 	)
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp) // the subtests' directories are in it too
-	srv := proxytest.New(t)
+	// Credentials go over HTTPS only. The certificate is trusted through
+	// SSL_CERT_FILE, which this process reads at its first TLS handshake:
+	// no test before this one (none runs in parallel with it) makes one.
+	srv := proxytest.NewTLS(t)
+	cert, err := srv.CertFile(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("SSL_CERT_FILE", cert)
 	srv.AddToolchainRunning(goVersion, runtime.GOOS, runtime.GOARCH, realGo)
 	srv.RequireBasicAuth("deploy", proxyPassword)
 	authURL := strings.Replace(srv.URL(), "://", "://deploy:"+proxyPassword+"@", 1)

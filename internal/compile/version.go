@@ -221,8 +221,22 @@ func (r *run) installError(ctx context.Context, s *Settings, err error, choice g
 func proxyError(err error, s *Settings) error {
 	proxy := s.Toolchains
 	err = fmt.Errorf("%w (GOPROXY=%s)", err, proxy)
-	var se *goproxy.StatusError
+	var (
+		se       *goproxy.StatusError
+		refused  *goproxy.RefusedError
+		tooLarge *goproxy.TooLargeError
+		tooSlow  *goproxy.TooSlowError
+	)
 	switch {
+	case errors.As(err, &refused):
+		return remedy.Wrap(err, "goproxy",
+			"Credentials are never sent over plain http, and a redirect from https to http (or past the 10th) is not followed, as the go command does: use an https:// URL, and have the proxy redirect to https only.")
+	case errors.As(err, &tooLarge):
+		return remedy.Wrap(err, "goproxy",
+			"The answer is larger than any Go module proxy sends for it, so it was refused: check that GOPROXY (and %s) names a Go module proxy.", goproxy.ToolchainProxyVar)
+	case errors.As(err, &tooSlow):
+		return remedy.Wrap(err, "goproxy",
+			"The download was given up rather than run past the build's time. Retry the build; if it keeps failing, check the proxy GOPROXY (or %s) names, or point it at a faster one.", goproxy.ToolchainProxyVar)
 	case errors.As(err, &se) && (se.Code == 401 || se.Code == 403):
 		return remedy.Wrap(err, "private-modules",
 			"The proxy refused the request. If it needs credentials, set GO_NETRC (machine HOST login USER password TOKEN); otherwise check GOPROXY.")
