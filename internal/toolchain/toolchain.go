@@ -87,6 +87,10 @@ type Toolchain struct {
 	Version string // go1.22.12
 	Root    string // GOROOT: the directory holding bin/go
 	Reused  bool   // found in the cache rather than fetched
+	// Temporary is true for a toolchain installed outside the cache, for
+	// one build, because the cache's disk was full: it is removed when the
+	// build ends. The caller that installed it there sets it.
+	Temporary bool
 }
 
 // ReleaseAt returns the Go release of the toolchain at root ("go1.22.12"),
