@@ -189,10 +189,6 @@ type limit struct {
 	max  int64 // 0: no cap
 }
 
-// zip and small are the limits of module zips and of everything else.
-func (c *Client) zip() limit   { return limit{"module zip", c.MaxZip} }
-func (c *Client) small() limit { return limit{"answer", c.MaxSmall} }
-
 // deadline returns how long one attempt may take for a body of size
 // bytes, 0 for no deadline: see MinDeadline.
 func (c *Client) deadline(size int64) time.Duration {
@@ -268,7 +264,7 @@ func (c *Client) Download(ctx context.Context, path, version, dst string, progre
 		if err != nil {
 			return &localError{err}
 		}
-		n, err := c.fetch(ctx, u, f, progress, c.zip())
+		n, err := c.fetch(ctx, u, f, progress, limit{"module zip", c.MaxZip})
 		if cerr := f.Close(); err == nil && cerr != nil {
 			err = &localError{cerr}
 		}
@@ -284,7 +280,7 @@ func (c *Client) Download(ctx context.Context, path, version, dst string, progre
 // Get returns the body at rawURL, with the same retries as other requests.
 func (c *Client) Get(ctx context.Context, rawURL string) ([]byte, error) {
 	var b strings.Builder
-	if _, err := c.fetch(ctx, rawURL, &b, nil, c.small()); err != nil {
+	if _, err := c.fetch(ctx, rawURL, &b, nil, limit{"answer", c.MaxSmall}); err != nil {
 		return nil, err
 	}
 	return []byte(b.String()), nil
