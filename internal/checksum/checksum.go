@@ -112,6 +112,11 @@ func (db *DB) Verify(ctx context.Context, path, version, hash string) error {
 		return &SecurityError{Module: path + "@" + version, Detail: ops.security, Fork: true}
 	}
 	if err != nil {
+		if ops.writeErr != nil {
+			// sumdb keeps only the text of its ops' errors: a full disk
+			// must still be one (errors.Is(err, syscall.ENOSPC)).
+			return fmt.Errorf("verify %s@%s: record the tree head of checksum database %s: %w", path, version, db.Name, ops.writeErr)
+		}
 		if ops.unreachable {
 			return fmt.Errorf("verify %s@%s: %w", path, version, &UnreachableError{Name: db.Name, Err: err})
 		}
@@ -205,7 +210,8 @@ type ops struct {
 
 	mu          sync.Mutex
 	security    string
-	unreachable bool // a read failed other than with "not found"
+	unreachable bool  // a read failed other than with "not found"
+	writeErr    error // the tree head could not be written
 }
 
 func (o *ops) ReadRemote(path string) ([]byte, error) {
@@ -255,6 +261,16 @@ func (o *ops) ReadConfig(file string) ([]byte, error) {
 // WriteConfig replaces a config file (the latest tree head) if it still
 // holds old. A lock makes the compare-and-swap safe across processes.
 func (o *ops) WriteConfig(file string, old, new []byte) error {
+	err := o.writeConfig(file, old, new)
+	if err != nil && err != sumdb.ErrWriteConflict {
+		o.mu.Lock()
+		o.writeErr = err
+		o.mu.Unlock()
+	}
+	return err
+}
+
+func (o *ops) writeConfig(file string, old, new []byte) error {
 	path := o.db.configPath(file)
 	if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
 		return err

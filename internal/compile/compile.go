@@ -164,17 +164,19 @@ func (r *run) build(ctx context.Context) (res *Result, cleanup func(), err error
 	if err != nil {
 		return nil, cleanup, err
 	}
-	tc, err := r.installGo(ctx, s, choice)
+	tc, removeGo, err := r.installGo(ctx, s, choice)
 	if err != nil {
 		return nil, cleanup, err
 	}
+	cleanup = removeGo
 	r.warnUnsupported(ctx, s, choice, tc)
 	if r.Installed != nil {
 		if err := r.Installed(tc); err != nil {
 			return nil, cleanup, err
 		}
 	}
-	goCmd, cleanup, err := r.prepareGo(s, app, tc)
+	goCmd, removeEnv, err := r.prepareGo(s, app, tc)
+	cleanup = func() { removeEnv(); removeGo() }
 	if err != nil {
 		return nil, cleanup, err
 	}

@@ -15,6 +15,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -34,6 +35,7 @@ import (
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/checksum"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/compile"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files/filestest"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output/outputtest"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/proxytest"
@@ -936,6 +938,71 @@ func TestFaultCacheToolchainsIsAFile(t *testing.T) {
 	r.says(t, "WARNING: the build cache cannot be used", "this build uses an empty temporary cache")
 }
 
+// TestFaultCacheDiskFull builds with a cache on a file system of 8 MB and a
+// toolchain that does not fit: its zip holds 10 MB of random bytes. The
+// install fails at once, saying the disk is full; with room elsewhere the
+// build installs the toolchain into a temporary directory, says so, and
+// succeeds, as the next one does; with none it fails, saying what to do.
+// Either way the cache holds nothing half-written, and no temporary
+// toolchain is left.
+func TestFaultCacheDiskFull(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		roomy  bool // TMPDIR is on another file system, with room
+		builds int
+	}{
+		{"room elsewhere", true, 2},
+		{"no room anywhere", false, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := filestest.SmallFS(t, 8<<20)
+			if fs == "" {
+				return
+			}
+			tmp := t.TempDir()
+			if !tt.roomy {
+				tmp = filepath.Join(fs, "tmp")
+			}
+			if err := os.MkdirAll(tmp, 0o777); err != nil {
+				t.Fatal(err)
+			}
+			t.Setenv("TMPDIR", tmp)
+			f := newFixture(t)
+			files := proxytest.ToolchainFiles(goVersion, runtime.GOOS, runtime.GOARCH)
+			files["bin/go"] = "#!/bin/sh\nexec '" + realGo + "' \"$@\"\n"
+			big := make([]byte, 10<<20)
+			rand.Read(big)
+			files["pkg/tool/"+runtime.GOOS+"_"+runtime.GOARCH+"/big"] = string(big)
+			f.srv.AddModule(toolchain.ModulePath, f.mv, files)
+			f.cacheDir = filepath.Join(fs, "cache")
+			if err := os.MkdirAll(filepath.Join(f.cacheDir, "go"), 0o777); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(sharedGOCACHE, filepath.Join(f.cacheDir, "go", "gocache")); err != nil {
+				t.Fatal(err)
+			}
+			full := "the file system of " + toolchainCache(f.cacheDir).Dir + " is full"
+			for i := range tt.builds {
+				r := f.run(context.Background())
+				if tt.roomy {
+					r.ok(t)
+					r.says(t, "WARNING: ", "no space left on device", full, "This build installs "+goVersion+" into a temporary directory instead",
+						"heroku builds:cache:purge", "buildpacks after this one will not find go on PATH")
+				} else {
+					r.failed(t, "no space left on device", full, "free space on that disk, or purge the build cache with `heroku builds:cache:purge`")
+				}
+				if n, want := f.srv.RequestCount(".zip"), 2*(i+1); n != want {
+					t.Errorf("%d zip requests after %d builds, want %d: one into the cache, one into a temporary directory", n, i+1, want)
+				}
+				notCached(t, f.cacheDir, goVersion)
+				if left, _ := filepath.Glob(filepath.Join(tmp, "gobuildpack-toolchain-*")); len(left) > 0 {
+					t.Errorf("the build left its temporary toolchain: %q", left)
+				}
+			}
+		})
+	}
+}
+
 // toolchainMV is the module version of the toolchain the fixtures serve.
 var toolchainMV = toolchain.ModuleVersion(goVersion, runtime.GOOS, runtime.GOARCH)
 
@@ -1205,7 +1272,15 @@ func TestFaultSecretsNeverLeak(t *testing.T) {
 	)
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp) // the subtests' directories are in it too
-	srv := proxytest.New(t)
+	// Credentials go over HTTPS only. The certificate is trusted through
+	// SSL_CERT_FILE, which this process reads at its first TLS handshake:
+	// no test before this one (none runs in parallel with it) makes one.
+	srv := proxytest.NewTLS(t)
+	cert, err := srv.CertFile(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("SSL_CERT_FILE", cert)
 	srv.AddToolchainRunning(goVersion, runtime.GOOS, runtime.GOARCH, realGo)
 	srv.RequireBasicAuth("deploy", proxyPassword)
 	authURL := strings.Replace(srv.URL(), "://", "://deploy:"+proxyPassword+"@", 1)
@@ -1274,7 +1349,7 @@ func TestFaultSecretsNeverLeak(t *testing.T) {
 	t.Run("failure", func(t *testing.T) {
 		srv.Inject(".zip", proxytest.Always, proxytest.Fault{Status: 503})
 		r := runCompile(t, context.Background(), newCacheDir(t), vars)
-		r.failed(t, "deploy:xxxxx@")
+		r.failed(t, "://xxxxx@")
 		check(t, r)
 	})
 }

@@ -32,7 +32,10 @@ func (r *run) layOutSlug(res *Result, pf *procfile.File) error {
 		r.log.Detail("go is on PATH at runtime: $HOME/%s/bin/go", slug.ToolchainDir)
 		done()
 	}
-	if r.BuildpackDir != "" {
+	switch {
+	case r.BuildpackDir != "" && tc.Temporary:
+		r.log.Warn("buildpacks after this one will not find go on PATH: this build's toolchain was in a temporary directory, removed when it ends")
+	case r.BuildpackDir != "":
 		if err := slug.WriteExport(filepath.Join(r.BuildpackDir, "export"), tc.Root); err != nil {
 			r.log.Warn("%v: buildpacks after this one will not find go on PATH", err)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"runtime"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/appdir"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/checksum"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goproxy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goversion"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
@@ -150,7 +152,12 @@ func (r *run) releasesKey(s *Settings) string {
 }
 
 // installGo installs the chosen release, or reuses it from the cache.
-func (r *run) installGo(ctx context.Context, s *Settings, choice goChoice) (toolchain.Toolchain, error) {
+// When the cache's disk is full, a classic build installs it into a
+// temporary directory instead, which remove removes when the build ends;
+// a Cloud Native Buildpack's toolchain is a layer, and has no such way
+// out.
+func (r *run) installGo(ctx context.Context, s *Settings, choice goChoice) (tc toolchain.Toolchain, remove func(), err error) {
+	remove = func() {}
 	v := choice.Version
 	tcCache := r.toolchainCache()
 	r.rep.Begin("toolchain")
@@ -159,24 +166,54 @@ func (r *run) installGo(ctx context.Context, s *Settings, choice goChoice) (tool
 	if ok {
 		r.stepDone("Reusing %s from the cache", v)
 		tcCache.Touch(v)
-		return tc, nil
+		return tc, remove, nil
 	}
 	db, err := checksum.ForToolchains(checksum.SettingsFrom(s.Vars), s.Toolchains.SumDBProxies(), r.cache.SumDB(), s.Toolchains, r.log)
 	if err != nil {
-		return toolchain.Toolchain{}, remedy.Wrap(fmt.Errorf("GOSUMDB config var: %w", err), "config-vars", "Unset GOSUMDB, or set it to \"name+key url\" of a checksum database.")
+		return toolchain.Toolchain{}, remove, remedy.Wrap(fmt.Errorf("GOSUMDB config var: %w", err), "config-vars", "Unset GOSUMDB, or set it to \"name+key url\" of a checksum database.")
 	}
 	done := r.timed("toolchain", "Installing %s", v)
 	inst := &toolchain.Installer{Cache: tcCache, Download: s.Toolchains, Verify: db, Log: r.log}
 	tc, err = inst.Install(ctx, v)
+	var full *toolchain.NoSpaceError
+	if errors.As(err, &full) && full.Dir == tcCache.Dir && r.Cache == nil {
+		tc, remove, err = r.installTemporary(ctx, inst, v, err)
+		if err == nil {
+			done()
+			return tc, remove, nil
+		}
+	}
 	if err != nil {
-		return toolchain.Toolchain{}, r.installError(ctx, s, err, choice)
+		return toolchain.Toolchain{}, remove, r.installError(ctx, s, err, choice)
 	}
 	tcCache.Touch(v)
 	if removed := tcCache.Prune(cache.Toolchains, v); len(removed) > 0 {
 		r.log.Detail("Removed %s from the cache (it keeps the %d most recently used toolchains)", strings.Join(removed, ", "), cache.Toolchains)
 	}
 	done()
-	return tc, nil
+	return tc, remove, nil
+}
+
+// installTemporary installs release v into a new temporary directory,
+// after full, the error of installing it into the cache, whose disk is
+// full. It returns the toolchain and the function that removes it, or an
+// error.
+func (r *run) installTemporary(ctx context.Context, inst *toolchain.Installer, v string, full error) (toolchain.Toolchain, func(), error) {
+	tmp, err := os.MkdirTemp("", "gobuildpack-toolchain-")
+	if err != nil {
+		return toolchain.Toolchain{}, func() {}, full
+	}
+	r.log.Warn("%v. This build installs %s into a temporary directory instead, and the next one fetches it again "+
+		"until there is room: free space in the cache, or purge it with `heroku builds:cache:purge`.", full, v)
+	in := *inst
+	in.Cache.Dir = tmp
+	tc, err := in.Install(ctx, v)
+	if err != nil {
+		files.RemoveAll(tmp)
+		return toolchain.Toolchain{}, func() {}, err
+	}
+	tc.Temporary = true
+	return tc, func() { files.RemoveAll(tmp) }, nil
 }
 
 // toolchainCache is the cache of toolchains for this machine's platform.
@@ -187,6 +224,11 @@ func (r *run) toolchainCache() toolchain.Cache {
 // installError explains a failed toolchain install.
 func (r *run) installError(ctx context.Context, s *Settings, err error, choice goChoice) error {
 	v := choice.Version
+	var full *toolchain.NoSpaceError
+	if errors.As(err, &full) {
+		return remedy.Wrap(err, "disk-space",
+			"Nothing was installed, and retrying cannot help until there is room: free space on that disk, or purge the build cache with `heroku builds:cache:purge`.")
+	}
 	var sec *checksum.SecurityError
 	if errors.As(err, &sec) {
 		return remedy.Wrap(err, "security", "Do not retry blindly: check which proxy GOPROXY names and whether something between it and this build rewrites downloads.")
@@ -221,8 +263,22 @@ func (r *run) installError(ctx context.Context, s *Settings, err error, choice g
 func proxyError(err error, s *Settings) error {
 	proxy := s.Toolchains
 	err = fmt.Errorf("%w (GOPROXY=%s)", err, proxy)
-	var se *goproxy.StatusError
+	var (
+		se       *goproxy.StatusError
+		refused  *goproxy.RefusedError
+		tooLarge *goproxy.TooLargeError
+		tooSlow  *goproxy.TooSlowError
+	)
 	switch {
+	case errors.As(err, &refused):
+		return remedy.Wrap(err, "goproxy",
+			"Credentials are never sent over plain http, and a redirect from https to http (or past the 10th) is not followed, as the go command does: use an https:// URL, and have the proxy redirect to https only.")
+	case errors.As(err, &tooLarge):
+		return remedy.Wrap(err, "goproxy",
+			"The answer is larger than any Go module proxy sends for it, so it was refused: check that GOPROXY (and %s) names a Go module proxy.", goproxy.ToolchainProxyVar)
+	case errors.As(err, &tooSlow):
+		return remedy.Wrap(err, "goproxy",
+			"The download was given up rather than run past the build's time. Retry the build; if it keeps failing, check the proxy GOPROXY (or %s) names, or point it at a faster one.", goproxy.ToolchainProxyVar)
 	case errors.As(err, &se) && (se.Code == 401 || se.Code == 403):
 		return remedy.Wrap(err, "private-modules",
 			"The proxy refused the request. If it needs credentials, set GO_NETRC (machine HOST login USER password TOKEN); otherwise check GOPROXY.")

@@ -439,13 +439,16 @@ func withPassword(rawURL string) string {
 }
 
 func TestPasswordHidden(t *testing.T) {
-	s := newServer(t)
+	s := proxytest.NewTLS(t)
+	s.AddModule("example.com/m", "v1.0.0", map[string]string{"m.go": "package m\n\nconst V = 1\n"})
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	closed := "http://" + l.Addr().String()
+	closed := "https://" + l.Addr().String()
 	l.Close()
+	trusted := httptest.NewTLSServer(http.NotFoundHandler()) // has the certificate s has
+	defer trusted.Close()
 
 	tests := []struct {
 		name    string
@@ -460,7 +463,7 @@ func TestPasswordHidden(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s.Inject(".zip", proxytest.Always, tt.fault)
-			c := newClient(t, tt.goproxy)
+			c := trustingClient(t, tt.goproxy, trusted, "")
 			err := download(t, c, s)
 			if err == nil {
 				t.Fatal("Download: no error")

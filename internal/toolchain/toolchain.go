@@ -87,6 +87,10 @@ type Toolchain struct {
 	Version string // go1.22.12
 	Root    string // GOROOT: the directory holding bin/go
 	Reused  bool   // found in the cache rather than fetched
+	// Temporary is true for a toolchain installed outside the cache, for
+	// one build, because the cache's disk was full: it is removed when the
+	// build ends. The caller that installed it there sets it.
+	Temporary bool
 }
 
 // ReleaseAt returns the Go release of the toolchain at root ("go1.22.12"),
@@ -186,8 +190,25 @@ type Installer struct {
 // Install returns the toolchain for release v, from the cache when it is
 // complete there, else fetched, verified and unpacked. Concurrent installs
 // of the same release into one cache wait for each other and unpack once.
-// On any failure nothing is left in the cache but the lock file.
+// On any failure nothing is left in the cache but the lock file. A disk
+// that is full, or a quota that is used up, is a *NoSpaceError.
 func (i *Installer) Install(ctx context.Context, v string) (Toolchain, error) {
+	sz := &sizes{}
+	t, err := i.install(ctx, v, sz)
+	if noSpace(err) {
+		return Toolchain{}, i.noSpaceError(v, sz, err)
+	}
+	return t, err
+}
+
+// sizes are what an install learns of its toolchain's size as it goes.
+type sizes struct {
+	zip      int64 // the zip: its Content-Length, then what was fetched
+	unpacked int64 // its files, from the zip's directory
+}
+
+// install is Install, noting the sizes it learns in sz.
+func (i *Installer) install(ctx context.Context, v string, sz *sizes) (Toolchain, error) {
 	if t, ok := i.Cache.Lookup(v); ok {
 		return t, nil
 	}
@@ -219,10 +240,19 @@ func (i *Installer) Install(ctx context.Context, v string) (Toolchain, error) {
 	zipFile := filepath.Join(tmp, "toolchain.zip")
 	i.Log.Detail("Fetching %s@%s", ModulePath, modVersion)
 	start := time.Now()
-	size, err := i.Download.Download(ctx, ModulePath, modVersion, zipFile, newProgress(i.Log))
+	logProgress := newProgress(i.Log)
+	progress := func(done, total int64) {
+		if total > 0 {
+			sz.zip = total
+		}
+		logProgress(done, total)
+	}
+	size, err := i.Download.Download(ctx, ModulePath, modVersion, zipFile, progress)
 	if err != nil {
 		return Toolchain{}, fmt.Errorf("install %s: %w", v, err)
 	}
+	sz.zip = size
+	sz.unpacked = unpackedSize(zipFile)
 	i.Log.Detail("Fetched %s in %s", output.Size(size), output.Duration(time.Since(start)))
 
 	// Verify, and unpack into the temp dir meanwhile: hashing and
@@ -281,6 +311,83 @@ func (i *Installer) Install(ctx context.Context, v string) (Toolchain, error) {
 	}
 	i.Log.Detail("Unpacked in %s", output.Duration(time.Since(start)))
 	return Toolchain{Version: v, Root: final}, nil
+}
+
+// NoSpaceError reports an install that ran out of disk space (ENOSPC) or
+// of quota (EDQUOT). Nothing was installed, and the download is not
+// retried: it cannot succeed until space is freed.
+type NoSpaceError struct {
+	Release  string
+	Dir      string // on the full file system: the cache's directory, unless what failed was written elsewhere
+	Zip      int64  // the zip's size; 0 when unknown
+	Unpacked int64  // what the zip's files take unpacked; 0 when unknown
+	Free     int64  // bytes free in Dir after the failed install was cleaned up; -1 when unknown
+	Err      error
+}
+
+// Error says what failed, where, and how much space the install needs.
+func (e *NoSpaceError) Error() string {
+	full := "is full"
+	if errors.Is(e.Err, syscall.EDQUOT) {
+		full = "is over its quota"
+	}
+	need := ""
+	switch {
+	case e.Zip > 0 && e.Unpacked > 0:
+		need = fmt.Sprintf("; installing %s needs about %s there (the %s zip, and %s unpacked)", e.Release,
+			output.Size(e.Zip+e.Unpacked), output.Size(e.Zip), output.Size(e.Unpacked))
+	case e.Zip > 0:
+		need = fmt.Sprintf("; installing %s needs more than %s there (the zip, then its files unpacked)", e.Release, output.Size(e.Zip))
+	}
+	free := ""
+	if e.Free >= 0 {
+		free = fmt.Sprintf(", and %s is free", output.Size(e.Free))
+	}
+	return fmt.Sprintf("%v: the file system of %s %s%s%s", e.Err, e.Dir, full, need, free)
+}
+
+// Unwrap returns the install's error.
+func (e *NoSpaceError) Unwrap() error { return e.Err }
+
+// noSpace reports whether err is a full disk or a used-up quota.
+func noSpace(err error) bool {
+	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
+}
+
+// noSpaceError describes err, a full disk met installing release v.
+func (i *Installer) noSpaceError(v string, sz *sizes, err error) *NoSpaceError {
+	dir := i.Cache.Dir
+	var pe *fs.PathError
+	if errors.As(err, &pe) && !within(pe.Path, dir) {
+		dir = filepath.Dir(pe.Path)
+	}
+	free := int64(-1)
+	var st syscall.Statfs_t
+	if syscall.Statfs(dir, &st) == nil {
+		free = int64(st.Bavail) * int64(st.Bsize)
+	}
+	return &NoSpaceError{Release: v, Dir: dir, Zip: sz.zip, Unpacked: sz.unpacked, Free: free, Err: err}
+}
+
+// within reports whether path is dir or under it.
+func within(path, dir string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// unpackedSize returns what the files of a zip take unpacked, 0 when it
+// cannot be read (the install then says why).
+func unpackedSize(zipFile string) int64 {
+	z, err := zip.OpenReader(zipFile)
+	if err != nil {
+		return 0
+	}
+	defer z.Close()
+	var n uint64
+	for _, f := range z.File {
+		n += f.UncompressedSize64
+	}
+	return int64(min(n, 1<<62))
 }
 
 // ErrInvalidZip marks a toolchain zip refused for what it holds: not a zip,
