@@ -14,6 +14,7 @@ import (
 	"syscall"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/gomod"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 )
 
 // SearchDepth is how many directories deep Find looks for a go.mod when
@@ -169,8 +170,10 @@ type SettingError struct {
 	Err        error
 }
 
-// Error describes the failure.
-func (e *SettingError) Error() string { return e.Var + "=" + e.Value + ": " + e.Err.Error() }
+// Error describes the failure, quoting the config var with output.Excerpt.
+func (e *SettingError) Error() string {
+	return e.Var + "=" + output.Excerpt(e.Value) + ": " + output.Excerpt(e.Err.Error())
+}
 
 // Unwrap returns the underlying error.
 func (e *SettingError) Unwrap() error { return e.Err }
@@ -190,7 +193,7 @@ type SeveralError struct {
 
 // Error describes the failure.
 func (e *SeveralError) Error() string {
-	return fmt.Sprintf("no go.mod at the app's root, and several below it: %s", strings.Join(e.Dirs, ", "))
+	return fmt.Sprintf("no go.mod at the app's root, and several below it: %s", output.List(e.Dirs))
 }
 
 // findWork returns the go.work in effect for dir: the GOWORK config var

@@ -2,6 +2,7 @@ package appdir
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -274,4 +275,36 @@ func fixOf(se *SettingError) string {
 		return ""
 	}
 	return se.Fix()
+}
+
+// TestFindErrorsBounded: errors quote excerpts of config vars and list at
+// most ten directories.
+func TestFindErrorsBounded(t *testing.T) {
+	long := strings.Repeat("a/", 50000)
+	var many []string
+	for i := range 30 {
+		many = append(many, fmt.Sprintf("svc%02d/go.mod", i))
+	}
+	tests := []struct {
+		name           string
+		files          []string
+		appDir, gowork string
+		want           string
+	}{
+		{"long GO_APP_DIR", []string{"go.mod"}, long, "", "GO_APP_DIR=a/a/a/"},
+		{"long GOWORK", []string{"go.mod"}, "", long + "go.work", "GOWORK=a/a/a/"},
+		{"GO_APP_DIR with ESC", []string{"go.mod"}, "api\x1b[2J", "", `GO_APP_DIR=api\x1b[2J: no such directory in the app`},
+		{"many modules", many, "", "", "no go.mod at the app's root, and several below it: svc00, svc01, svc02, svc03, svc04, svc05, svc06, svc07, svc08, svc09 and 20 more"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Find(tree(t, tt.files...), tt.appDir, tt.gowork)
+			if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+				t.Fatalf("Find error = %.300q, want it to start with %q", err, tt.want)
+			}
+			if n := len(err.Error()); n > 500 {
+				t.Errorf("Find error of %d bytes: %.300q", n, err)
+			}
+		})
+	}
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"golang.org/x/mod/module"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 )
 
 // legacyTools are the dependency managers from before Go modules, as
@@ -58,7 +60,7 @@ func (e *LegacyError) Is(target error) bool { return target == ErrNoGoMod }
 
 // Fix says how to move the app to Go modules.
 func (e *LegacyError) Fix() string {
-	path := e.ImportPath
+	path := output.Excerpt(e.ImportPath)
 	if path == "" {
 		path = "example.com/yourapp"
 	}

@@ -15,12 +15,18 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"sort"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 )
 
 // Name is the file name, in the app's root.
 const Name = "app.json"
+
+// MaxSize is the largest app.json Read reads, in bytes.
+const MaxSize = 1 << 20
 
 // Var is a config var declared in app.json.
 type Var struct {
@@ -44,13 +50,13 @@ func Parse(data []byte) (*File, error) {
 	if err := json.Unmarshal(data, &raw); err != nil {
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
-			return nil, fmt.Errorf("%s:%d: %v", Name, lineOf(data, se.Offset), err)
+			return nil, fmt.Errorf("%s:%d: %s", Name, lineOf(data, se.Offset), output.Excerpt(err.Error()))
 		}
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
-			return nil, fmt.Errorf("%s:%d: %s must be an object of config vars, not a JSON %s", Name, lineOf(data, te.Offset), te.Field, te.Value)
+			return nil, fmt.Errorf("%s:%d: %s must be an object of config vars, not a JSON %s", Name, lineOf(data, te.Offset), output.Excerpt(te.Field), te.Value)
 		}
-		return nil, fmt.Errorf("%s: %w", Name, err)
+		return nil, fmt.Errorf("%s: %s", Name, output.Excerpt(err.Error()))
 	}
 	f := &File{}
 	for name, msg := range raw.Env {
@@ -68,7 +74,7 @@ func Parse(data []byte) (*File, error) {
 			Generator   string `json:"generator"`
 		}
 		if err := json.Unmarshal(msg, &obj); err != nil {
-			return nil, fmt.Errorf("%s: env %s: want a string or an object with description, value, required and generator", Name, name)
+			return nil, fmt.Errorf("%s: env %s: want a string or an object with description, value, required and generator", Name, output.Excerpt(name))
 		}
 		v.Description = obj.Description
 		v.HasValue = obj.Value != nil && obj.Value != ""
@@ -95,16 +101,41 @@ func (f *File) Missing(isSet func(name string) bool) []string {
 }
 
 // Read parses app.json in the root of fsys. It returns nil and no error
-// when there is none.
+// when there is none, and an error for one larger than MaxSize.
 func Read(fsys fs.FS) (*File, error) {
-	data, err := fs.ReadFile(fsys, Name)
+	f, err := fsys.Open(Name)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", Name, err)
 	}
+	defer f.Close()
+	data, err := readBounded(f)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", Name, err)
+	}
 	return Parse(data)
+}
+
+// readBounded reads f, refusing more than MaxSize bytes.
+func readBounded(f fs.File) ([]byte, error) {
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	size := fmt.Sprintf("%d bytes", info.Size())
+	if info.Size() <= MaxSize {
+		data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
+		if err != nil {
+			return nil, err
+		}
+		if len(data) <= MaxSize {
+			return data, nil
+		}
+		size = fmt.Sprintf("over %d bytes", MaxSize) // it grew
+	}
+	return nil, fmt.Errorf("file is %s, larger than the buildpack reads (%d)", size, MaxSize)
 }
 
 // lineOf returns the 1-based line of a byte offset.

@@ -75,8 +75,11 @@ func (r *run) runHook(ctx context.Context, g *goCommand, name string) error {
 		return nil
 	}
 	done := r.timed(strings.ReplaceAll(strings.TrimPrefix(name, "bin/go-"), "-", "_"), "Running %s", name)
-	_, err := hook.Run(ctx, r.BuildDir, name, g.hookEnv, r.log.Indented(), r.log.IndentedErr())
+	res, err := hook.Run(ctx, r.BuildDir, name, g.hookEnv, r.log.Indented(), r.log.IndentedErr())
 	g.flush()
+	if msg := res.Notice(); msg != "" {
+		r.log.Warn("%s", msg)
+	}
 	if err != nil {
 		return remedy.Wrap(err, "hooks", "The hook's output is above. It runs with bash in the app's root, with go on PATH and the config vars set.")
 	}

@@ -43,8 +43,9 @@ func (r *run) checkApp(res *Result, pf *procfile.File, pfErr error) {
 			HasCommand:    dyno.HasCommand,
 		})...)
 	}
-	for i, w := range warnings {
-		if i == len(warnings)-1 {
+	shown := procfile.Shown(warnings)
+	for i, w := range shown {
+		if i == len(shown)-1 {
 			log.Warn("%s\nSee %s", w, remedy.DocsURL+"procfile")
 		} else {
 			log.Warn("%s", w)
@@ -60,7 +61,7 @@ func (r *run) checkApp(res *Result, pf *procfile.File, pfErr error) {
 		if len(missing) > 0 {
 			log.Warn("app.json declares required config vars that are not set: %s\n"+
 				"The app may fail when it reads them; set them before it starts: heroku config:set %s=...\n"+
-				"See %s", strings.Join(missing, ", "), missing[0], remedy.DocsURL+"app-json")
+				"See %s", output.List(missing), output.Excerpt(missing[0]), remedy.DocsURL+"app-json")
 		}
 		rep.MissingConfigVars = missing
 	}

@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"golang.org/x/mod/modfile"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 )
 
 // MaxSize is the largest go.mod read, in bytes (the go command's own limit).
@@ -92,7 +94,7 @@ func readFile(path, name string) ([]byte, error) {
 func Parse(name string, data []byte) (*File, error) {
 	f, err := modfile.Parse(filepath.ToSlash(name), data, nil)
 	if err != nil {
-		return nil, err
+		return nil, parseError(name, err)
 	}
 	out := &File{Name: name, Comments: map[string][]Comment{}}
 	if f.Module == nil {
@@ -109,7 +111,7 @@ func Parse(name string, data []byte) (*File, error) {
 func ParseWork(name string, data []byte) (*File, error) {
 	f, err := modfile.ParseWork(filepath.ToSlash(name), data, nil)
 	if err != nil {
-		return nil, err
+		return nil, parseError(name, err)
 	}
 	out := &File{Name: name, Comments: map[string][]Comment{}}
 	out.setVersions(f.Go, f.Toolchain)
@@ -118,6 +120,24 @@ func ParseWork(name string, data []byte) (*File, error) {
 	}
 	out.addComments(f.Syntax)
 	return out, nil
+}
+
+// parseError returns the parser's error with at most output.MaxListed of
+// its lines (an error each, "go.mod:3: unknown directive: frob"), each
+// quoting the file with output.Excerpt, and a count of the rest.
+func parseError(name string, err error) error {
+	lines := strings.Split(err.Error(), "\n")
+	n := min(len(lines), output.MaxListed)
+	for i := range n {
+		lines[i] = output.Excerpt(lines[i])
+	}
+	switch more := len(lines) - n; {
+	case more == 1:
+		lines = append(lines[:n], filepath.ToSlash(name)+": 1 more error")
+	case more > 1:
+		lines = append(lines[:n], fmt.Sprintf("%s: %d more errors", filepath.ToSlash(name), more))
+	}
+	return errors.New(strings.Join(lines, "\n"))
 }
 
 // setVersions records the go and toolchain directives, when present.

@@ -213,3 +213,33 @@ func TestReadErrors(t *testing.T) {
 		t.Errorf("Read of a huge file: %v, want a size error", err)
 	}
 }
+
+// TestParseErrorsBounded: an error quotes an excerpt of what go.mod says,
+// one line per error, however long the file's words are, and at most ten
+// errors and a count of the rest.
+func TestParseErrorsBounded(t *testing.T) {
+	long := strings.Repeat("a", MaxSize/2)
+	for _, data := range []string{
+		"module m\n" + long + "\n",
+		"module m\ngo 1" + long + "\n",
+		"module m\nreplace x => " + long + "\n",
+		"module m\nfrob\x1b[2J\n",
+		"module m\n" + long + "\n" + long + "x\ngo 1.x" + long + "\n",
+		"module m\n" + strings.Repeat("x\n", 100000),
+	} {
+		_, err := Parse("go.mod", []byte(data))
+		if err == nil {
+			t.Errorf("Parse(%.30q…) = no error", data)
+			continue
+		}
+		lines := strings.Split(err.Error(), "\n")
+		if len(lines) > 11 {
+			t.Errorf("Parse(%.30q…) error of %d lines", data, len(lines))
+		}
+		for _, line := range lines {
+			if n := len(line); n > 400 || !strings.HasPrefix(line, "go.mod:") || strings.ContainsAny(line, "\x1b\r") {
+				t.Errorf("Parse(%.30q…) error line of %d bytes: %.300q", data, n, line)
+			}
+		}
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"path"
 	"sort"
 	"strings"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 )
 
 // Env is what Check knows about the finished build.
@@ -44,6 +46,7 @@ func (w Warning) String() string {
 // Heroku, ordered by line: lines Heroku ignores, process types declared
 // twice, Windows line endings and byte order marks, commands that need
 // the go command, and commands whose program the build did not produce.
+// The warnings quote the Procfile with output.Excerpt.
 func Check(f *File, env Env) []Warning {
 	var ws []Warning
 	add := func(line int, format string, args ...any) {
@@ -53,7 +56,7 @@ func Check(f *File, env Env) []Warning {
 		first := "line 1"
 		if len(f.Ignored) > 0 && f.Ignored[0].Number == 1 {
 			if m := entryRE.FindStringSubmatch(strings.TrimPrefix(f.Ignored[0].Text, bom)); m != nil {
-				first = "the " + m[1] + " process type"
+				first = "the " + output.Excerpt(m[1]) + " process type"
 			}
 		}
 		add(1, "the file starts with a UTF-8 byte order mark (BOM), so Heroku does not see %s; save the Procfile as UTF-8 without BOM", first)
@@ -70,7 +73,7 @@ func Check(f *File, env Env) []Warning {
 	first := map[string]int{}
 	for _, e := range f.Entries {
 		if line, ok := first[e.Type]; ok {
-			add(e.Line, "process type %s is declared again (first on line %d); Heroku runs this line's command and ignores the earlier one", e.Type, line)
+			add(e.Line, "process type %s is declared again (first on line %d); Heroku runs this line's command and ignores the earlier one", output.Excerpt(e.Type), line)
 		} else {
 			first[e.Type] = e.Line
 		}
@@ -78,7 +81,7 @@ func Check(f *File, env Env) []Warning {
 	if _, ok := first["web"]; !ok {
 		for _, e := range f.Entries {
 			if strings.EqualFold(e.Type, "web") {
-				add(e.Line, "process type %s is not web: Heroku routes HTTP requests only to a process type named exactly web; write `web: %s`", e.Type, strings.TrimSpace(e.Command))
+				add(e.Line, "process type %s is not web: Heroku routes HTTP requests only to a process type named exactly web; write `web: %s`", output.Excerpt(e.Type), output.Excerpt(strings.TrimSpace(e.Command)))
 				break
 			}
 		}
@@ -90,6 +93,45 @@ func Check(f *File, env Env) []Warning {
 	}
 	sort.SliceStable(ws, func(i, j int) bool { return ws[i].Line < ws[j].Line })
 	return ws
+}
+
+// Shown returns the warnings a build log shows of ws (in Check's order:
+// by file, then by line): those on the first output.MaxListed lines with
+// problems of each file, then, for a file with more, one that counts them.
+func Shown(ws []Warning) []Warning {
+	type state struct {
+		lines, last, more int
+	}
+	files := map[string]*state{}
+	var order []string
+	var shown []Warning
+	for _, w := range ws {
+		st := files[w.File]
+		if st == nil {
+			st = &state{last: -1}
+			files[w.File] = st
+			order = append(order, w.File)
+		}
+		newLine := w.Line != st.last || w.Line == 0
+		st.last = w.Line
+		if newLine {
+			st.lines++
+		}
+		if st.lines <= output.MaxListed {
+			shown = append(shown, w)
+		} else if newLine {
+			st.more++
+		}
+	}
+	for _, file := range order {
+		switch more := files[file].more; {
+		case more == 1:
+			shown = append(shown, Warning{File: file, Message: "1 more line has problems; fix the ones above, then build again to see the next"})
+		case more > 1:
+			shown = append(shown, Warning{File: file, Message: fmt.Sprintf("%d more lines have problems; fix the ones above, then build again to see the next", more)})
+		}
+	}
+	return shown
 }
 
 // Misnamed returns a warning for each file in the root of fsys that was
@@ -110,7 +152,7 @@ func Misnamed(fsys fs.FS) []Warning {
 		name := e.Name()
 		base := strings.TrimSuffix(name, path.Ext(name))
 		if strings.EqualFold(base, Name) && !e.IsDir() {
-			ws = append(ws, Warning{File: name, Message: fmt.Sprintf("Heroku reads process types only from a file named exactly %s; rename it with `git mv %s %s`", Name, name, Name)})
+			ws = append(ws, Warning{File: output.Excerpt(name), Message: fmt.Sprintf("Heroku reads process types only from a file named exactly %s; rename it with `git mv %s %s`", Name, output.Excerpt(name), Name)})
 		}
 	}
 	return ws
@@ -127,6 +169,7 @@ func InSubdirectory(fsys fs.FS, dir string) []Warning {
 	if info, err := fs.Stat(fsys, file); err != nil || info.IsDir() {
 		return nil
 	}
+	file = output.Excerpt(file)
 	msg := fmt.Sprintf("Heroku reads process types only from the Procfile at the root of the repository, not from %s; move it to the root (its commands run there, where ./app and bin/ are)", file)
 	if _, err := fs.Stat(fsys, Name); err == nil {
 		msg = fmt.Sprintf("Heroku reads process types only from the root Procfile; %s is not read: merge its lines into the root Procfile and remove it", file)
@@ -138,12 +181,12 @@ func InSubdirectory(fsys fs.FS, dir string) []Warning {
 func whyIgnored(text string) string {
 	trimmed := strings.TrimSpace(text)
 	if text != strings.TrimLeft(text, " \t") && entryRE.MatchString(trimmed) {
-		return fmt.Sprintf("it starts with whitespace; write `%s` at the start of the line", trimmed)
+		return fmt.Sprintf("it starts with whitespace; write `%s` at the start of the line", output.Excerpt(trimmed))
 	}
 	typ, cmd, ok := strings.Cut(trimmed, ":")
 	if !ok {
 		if word, rest, ok := strings.Cut(trimmed, " "); ok && validType(word) {
-			return fmt.Sprintf("it has no colon after the process type; write `%s: %s`", word, strings.TrimSpace(rest))
+			return fmt.Sprintf("it has no colon after the process type; write `%s: %s`", output.Excerpt(word), output.Excerpt(strings.TrimSpace(rest)))
 		}
 		return "it is not `type: command` (e.g. `web: ./app`)"
 	}
@@ -151,10 +194,10 @@ func whyIgnored(text string) string {
 		return "it has no process type before the colon (e.g. `web: ./app`)"
 	}
 	if !validType(typ) {
-		return fmt.Sprintf("process type %q may contain only letters, digits, _ and -", typ)
+		return fmt.Sprintf("process type \"%s\" may contain only letters, digits, _ and -", output.Excerpt(typ))
 	}
 	if strings.TrimSpace(cmd) == "" {
-		return fmt.Sprintf("process type %s has no command after the colon", typ)
+		return fmt.Sprintf("process type %s has no command after the colon", output.Excerpt(typ))
 	}
 	return "it is not `type: command` (e.g. `web: ./app`)"
 }
@@ -174,11 +217,12 @@ func validType(s string) bool {
 // checkCommand returns what is wrong with the programs an entry runs.
 func checkCommand(e Entry, env Env) []string {
 	if strings.TrimSpace(e.Command) == "" {
-		return []string{fmt.Sprintf("process type %s has an empty command", e.Type)}
+		return []string{fmt.Sprintf("process type %s has an empty command", output.Excerpt(e.Type))}
 	}
+	typ := output.Excerpt(e.Type)
 	suggest := "the binary the build produced"
 	if len(env.Binaries) > 0 {
-		suggest = "`" + e.Type + ": ./" + env.Binaries[0] + "`"
+		suggest = "`" + typ + ": ./" + env.Binaries[0] + "`"
 	}
 	var msgs []string
 	for _, sc := range simpleCommands(e.Command) {
@@ -188,14 +232,14 @@ func checkCommand(e Entry, env Env) []string {
 		}
 		if prog == "go" {
 			if !env.ToolchainKept {
-				msgs = append(msgs, fmt.Sprintf("%s runs `%s`, but the Go toolchain is not in the slug, so the dyno has no go command; the build already compiled the app: use %s (or set the GO_INSTALL_TOOLS_IN_IMAGE config var to true to keep the toolchain)", e.Type, strings.Join(sc, " "), suggest))
+				msgs = append(msgs, fmt.Sprintf("%s runs `%s`, but the Go toolchain is not in the slug, so the dyno has no go command; the build already compiled the app: use %s (or set the GO_INSTALL_TOOLS_IN_IMAGE config var to true to keep the toolchain)", typ, output.Excerpt(strings.Join(sc, " ")), suggest))
 			}
 			continue
 		}
 		if env.App == nil {
 			continue
 		}
-		if msg := checkProgram(e.Type, prog, env, suggest); msg != "" {
+		if msg := checkProgram(typ, prog, env, suggest); msg != "" {
 			msgs = append(msgs, msg)
 		}
 	}
@@ -203,7 +247,7 @@ func checkCommand(e Entry, env Env) []string {
 }
 
 // checkProgram checks that the program a command starts exists in the
-// slug (paths) or on the dyno's PATH (bare names).
+// slug (paths) or on the dyno's PATH (bare names). typ is an excerpt.
 func checkProgram(typ, prog string, env Env, suggest string) string {
 	rel, isPath := slugPath(prog)
 	if isPath {
@@ -222,14 +266,16 @@ func checkProgram(typ, prog string, env Env, suggest string) string {
 		return ""
 	}
 	if info, err := fs.Stat(env.App, prog); err == nil && !info.IsDir() {
-		return fmt.Sprintf("%s runs `%s`, which is not on the dyno's PATH; the build put it at ./%s: write `%s: ./%s`", typ, prog, prog, typ, prog)
+		p := output.Excerpt(prog)
+		return fmt.Sprintf("%s runs `%s`, which is not on the dyno's PATH; the build put it at ./%s: write `%s: ./%s`", typ, p, p, typ, p)
 	}
-	return fmt.Sprintf("%s runs `%s`, which is neither in the slug's bin/ nor a command of the stack; use %s", typ, prog, suggest)
+	return fmt.Sprintf("%s runs `%s`, which is neither in the slug's bin/ nor a command of the stack; use %s", typ, output.Excerpt(prog), suggest)
 }
 
 // checkFile checks a program at rel in the slug.
 func checkFile(typ, prog, rel string, env Env, suggest string) string {
 	info, err := fs.Stat(env.App, rel)
+	prog, rel = output.Excerpt(prog), output.Excerpt(rel)
 	switch {
 	case err != nil:
 		return fmt.Sprintf("%s runs %s, which the build did not produce; use %s", typ, prog, suggest)

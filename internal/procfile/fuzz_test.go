@@ -4,10 +4,13 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 )
 
 // FuzzCheck checks that no Procfile makes parsing or checking panic, and
-// that every warning names a line of the file.
+// that every warning names a line of the file and holds no character a
+// terminal acts on.
 func FuzzCheck(f *testing.F) {
 	f.Add("web: ./app\nworker: bin/worker --verbose\n")
 	f.Add("\ufeffweb:go run main.go\r\nweb: ./server\n# comment\n\nWeb: app\n")
@@ -23,6 +26,9 @@ func FuzzCheck(f *testing.F) {
 		for _, w := range Check(pf, Env{App: app, Binaries: []string{"app", "bin/web"}}) {
 			if !strings.HasPrefix(w.String(), "Procfile") {
 				t.Fatalf("warning %q does not name the Procfile", w)
+			}
+			if s := w.String(); output.Escape(s) != s {
+				t.Fatalf("warning %q holds control characters", s)
 			}
 		}
 		for typ, cmd := range pf.Commands() {

@@ -12,6 +12,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"regexp"
 	"strings"
@@ -19,6 +20,11 @@ import (
 
 // Name is the file Heroku reads the process types from, in the app's root.
 const Name = "Procfile"
+
+// MaxSize is the largest Procfile Read reads, in bytes: a Procfile has a
+// short line per process type, and checking a bigger one would cost the
+// build more memory and log than it can tell.
+const MaxSize = 1 << 20
 
 // entryRE is Heroku's pattern for a process type line.
 var entryRE = regexp.MustCompile(`^([A-Za-z0-9_-]+):\s*(.+)$`)
@@ -125,14 +131,39 @@ func (f *File) Commands() map[string]string {
 }
 
 // Read parses the Procfile in the root of fsys. It returns nil and no
-// error when there is none.
+// error when there is none, and an error for one larger than MaxSize.
 func Read(fsys fs.FS) (*File, error) {
-	data, err := fs.ReadFile(fsys, Name)
+	f, err := fsys.Open(Name)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", Name, err)
 	}
+	defer f.Close()
+	data, err := readBounded(f)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", Name, err)
+	}
 	return Parse(data), nil
+}
+
+// readBounded reads f, refusing more than MaxSize bytes.
+func readBounded(f fs.File) ([]byte, error) {
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	size := fmt.Sprintf("%d bytes", info.Size())
+	if info.Size() <= MaxSize {
+		data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
+		if err != nil {
+			return nil, err
+		}
+		if len(data) <= MaxSize {
+			return data, nil
+		}
+		size = fmt.Sprintf("over %d bytes", MaxSize) // it grew
+	}
+	return nil, fmt.Errorf("file is %s, larger than the buildpack reads (%d); a Procfile needs a short line per process type", size, MaxSize)
 }

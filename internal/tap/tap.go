@@ -11,6 +11,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 )
 
 // Event is a line of `go test -json` output (see `go doc test2json`).
@@ -197,11 +199,18 @@ func remove(list []string, s string) []string {
 
 // Write writes the results as TAP version 13: the plan, then a line per
 // test point; a failure carries its output in a YAML block.
+//
+// Everything written is escaped so that any TAP reader sees every test
+// point: control characters (CR, ESC, NUL, ...) and bytes that are not
+// UTF-8 become output.Escape's escapes, and a description's \ and #
+// become \\ and \# (as TAP 14 and node-tap write them). The output is a
+// YAML literal block with its indentation given (|2), so a first line
+// that starts with spaces is read as it is.
 func Write(w io.Writer, results []Result) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "TAP version 13\n1..%d\n", len(results))
 	for i, r := range results {
-		name := strings.ReplaceAll(r.Name(), "#", `\#`)
+		name := descriptionEscaper.Replace(output.Escape(r.Name()))
 		switch r.Status {
 		case Pass:
 			fmt.Fprintf(&b, "ok %d - %s\n", i+1, name)
@@ -210,12 +219,12 @@ func Write(w io.Writer, results []Result) error {
 		case Fail:
 			fmt.Fprintf(&b, "not ok %d - %s\n", i+1, name)
 			b.WriteString("  ---\n")
-			fmt.Fprintf(&b, "  package: %s\n", r.Package)
+			fmt.Fprintf(&b, "  package: %s\n", output.Escape(r.Package))
 			fmt.Fprintf(&b, "  elapsed: %.3f\n", r.Elapsed)
 			if out := strings.TrimRight(r.Output, "\n"); out != "" {
-				b.WriteString("  output: |\n")
+				b.WriteString("  output: |2\n")
 				for _, line := range strings.Split(out, "\n") {
-					b.WriteString(strings.TrimRight("    "+line, " ") + "\n")
+					b.WriteString(strings.TrimRight("    "+output.Escape(line), " ") + "\n")
 				}
 			}
 			b.WriteString("  ...\n")
@@ -224,6 +233,10 @@ func Write(w io.Writer, results []Result) error {
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// descriptionEscaper escapes what a TAP reader takes apart in a test
+// point's description: \ and the # that starts a directive.
+var descriptionEscaper = strings.NewReplacer(`\`, `\\`, "#", `\#`)
 
 // Tally counts the test points by status.
 func Tally(results []Result) (passed, failed, skipped int) {

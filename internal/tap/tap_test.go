@@ -49,7 +49,7 @@ func TestReadWrite(t *testing.T) {
 			if strings.Join(points, "\n") != strings.Join(want, "\n") {
 				t.Errorf("TAP test points:\n%s\nwant\n%s", strings.Join(points, "\n"), strings.Join(want, "\n"))
 			}
-			if !strings.Contains(got.String(), "not ok 3 - example.com/t/ok/TestFail\n  ---\n  package: example.com/t/ok\n  elapsed: 0.000\n  output: |\n    === RUN   TestFail\n        ok_test.go:6: got 4, want 5\n    --- FAIL: TestFail (0.00s)\n  ...\n") {
+			if !strings.Contains(got.String(), "not ok 3 - example.com/t/ok/TestFail\n  ---\n  package: example.com/t/ok\n  elapsed: 0.000\n  output: |2\n    === RUN   TestFail\n        ok_test.go:6: got 4, want 5\n    --- FAIL: TestFail (0.00s)\n  ...\n") {
 				t.Errorf("TestFail has no YAML block with its output:\n%s", got.String())
 			}
 			if !strings.Contains(got.String(), "panic: assignment to entry in nil map") {
