@@ -128,31 +128,54 @@ func (l *Log) write(w io.Writer, prefix, text string) {
 	w.Write(b.Bytes())
 }
 
+// MaxLine is the longest line a LineWriter prints: the rest of a longer
+// line (a progress bar without newlines, a dump) is left out, and the log
+// says so, so a command's output never floods the build log or memory.
+const MaxLine = 16 << 10
+
 // LineWriter buffers partial lines and prints complete ones indented.
 type LineWriter struct {
 	log *Log
 	dst io.Writer
 	buf []byte
+	// cut is true while the rest of a line longer than MaxLine is
+	// being left out.
+	cut bool
 }
 
 // Write prints the complete lines in p and keeps the rest.
 func (w *LineWriter) Write(p []byte) (int, error) {
-	w.buf = append(w.buf, p...)
-	for {
-		i := bytes.IndexByte(w.buf, '\n')
-		if i < 0 {
-			break
+	for rest := p; len(rest) > 0; {
+		i := bytes.IndexByte(rest, '\n')
+		chunk := rest
+		if i >= 0 {
+			chunk, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = nil
 		}
-		w.log.write(w.dst, detailPrefix, strings.TrimSuffix(string(w.buf[:i]), "\r"))
-		w.buf = w.buf[i+1:]
+		if !w.cut {
+			if room := MaxLine - len(w.buf); len(chunk) > room {
+				w.buf = append(w.buf, chunk[:room]...)
+				w.log.write(w.dst, detailPrefix, string(w.buf)+" … (line cut: longer than 16 KiB)")
+				w.buf, w.cut = w.buf[:0], true
+			} else {
+				w.buf = append(w.buf, chunk...)
+			}
+		}
+		if i >= 0 {
+			if !w.cut {
+				w.log.write(w.dst, detailPrefix, strings.TrimSuffix(string(w.buf), "\r"))
+			}
+			w.buf, w.cut = w.buf[:0], false
+		}
 	}
 	return len(p), nil
 }
 
 // Flush prints a trailing partial line, if any.
 func (w *LineWriter) Flush() {
-	if len(w.buf) > 0 {
+	if len(w.buf) > 0 && !w.cut {
 		w.log.write(w.dst, detailPrefix, string(w.buf))
-		w.buf = nil
 	}
+	w.buf, w.cut = nil, false
 }

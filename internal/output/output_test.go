@@ -248,3 +248,28 @@ func TestLineWriterCRLF(t *testing.T) {
 		t.Errorf("CRLF lines printed as %q", got)
 	}
 }
+
+func TestLineWriterBounded(t *testing.T) {
+	l, out, _ := newLog()
+	w := l.Indented()
+	long := strings.Repeat("x", 4*MaxLine)
+	// A 50 MB line, written in pieces as a command writes it, then a
+	// short one.
+	for range 1000 {
+		fmt.Fprint(w, long[:50_000])
+	}
+	fmt.Fprint(w, "\nnext line\n")
+	fmt.Fprint(w, long+"tail")
+	w.Flush()
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("printed %d lines, want 3", len(lines))
+	}
+	want := "       " + long[:MaxLine] + " … (line cut: longer than 16 KiB)"
+	if lines[0] != want || lines[2] != want {
+		t.Errorf("a long line is printed as %.40q… (%d bytes), want the first %d bytes and a note", lines[0], len(lines[0]), MaxLine)
+	}
+	if lines[1] != "       next line" {
+		t.Errorf("the line after a long one = %q", lines[1])
+	}
+}
