@@ -925,6 +925,60 @@ func TestFaultCacheTruncatedBinary(t *testing.T) {
 	}
 }
 
+// TestFaultCacheSymlinks plants the cache's lock files, its probe and its
+// records as symlinks to files outside it, some there and some not: a
+// build (two, so records are read back) writes nothing through them,
+// creates nothing outside, and ends with regular files in their place.
+func TestFaultCacheSymlinks(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.vars["GOVERSION"] = lang() // uses the release list record too
+	outside := t.TempDir()
+	root := filepath.Join(f.cacheDir, "go")
+	links := map[string]string{
+		filepath.Join(toolchainCache(f.cacheDir).Dir, "."+toolchainName(goVersion)+".lock"): "toolchain-lock",
+		filepath.Join(root, "sumdb", "config", proxytest.DBName, "latest.lock"):             "sumdb-lock",
+		filepath.Join(root, "sumdb", "config", proxytest.DBName, "latest"):                  "",
+		filepath.Join(root, ".probe-usable"):                                                "",
+		filepath.Join(root, "state", "versions"):                                            "versions",
+		filepath.Join(root, "state", "trim"):                                                "",
+	}
+	want := map[string]string{}
+	for link, target := range links {
+		if err := os.MkdirAll(filepath.Dir(link), 0o777); err != nil {
+			t.Fatal(err)
+		}
+		name := strings.ReplaceAll(strings.TrimPrefix(link, root+"/"), "/", "_")
+		if target != "" {
+			name = target
+			want[name] = "outside the cache: keep " + name + "\n"
+			if err := os.WriteFile(filepath.Join(outside, name), []byte(want[name]), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.Symlink(filepath.Join(outside, name), link); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.run(context.Background()).ok(t)
+	f.run(context.Background()).ok(t)
+	entries, _ := os.ReadDir(outside)
+	for _, e := range entries {
+		data, _ := os.ReadFile(filepath.Join(outside, e.Name()))
+		if w, ok := want[e.Name()]; !ok {
+			t.Errorf("the build created %s outside the cache, through a symlink", e.Name())
+		} else if string(data) != w {
+			t.Errorf("the build wrote %q through a symlink into %s", data, e.Name())
+		}
+	}
+	for link := range links {
+		if info, err := os.Lstat(link); err == nil && !info.Mode().IsRegular() {
+			t.Errorf("%s is still a %v after the build", link, info.Mode())
+		}
+	}
+	cached(t, f.cacheDir, goVersion)
+}
+
 func TestFaultCacheToolchainsIsAFile(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)

@@ -16,7 +16,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"golang.org/x/mod/module"
@@ -115,7 +114,7 @@ func (c Cache) name(v string) string { return v + "." + c.GOOS + "-" + c.GOARCH 
 // install time.
 func (c Cache) Lookup(v string) (Toolchain, bool) {
 	root := filepath.Join(c.Dir, c.name(v))
-	data, err := os.ReadFile(filepath.Join(root, markerName))
+	data, err := files.ReadNoFollow(filepath.Join(root, markerName))
 	if err != nil || !verifiedMarker(string(data)) {
 		return Toolchain{}, false
 	}
@@ -149,7 +148,7 @@ func (c Cache) RemoveUnverified() []string {
 		if !ok || !e.IsDir() || strings.HasPrefix(v, ".") {
 			continue
 		}
-		data, err := os.ReadFile(filepath.Join(c.Dir, e.Name(), markerName))
+		data, err := files.ReadNoFollow(filepath.Join(c.Dir, e.Name(), markerName))
 		if err != nil || verifiedMarker(string(data)) {
 			continue // incomplete ones are Install's to clean
 		}
@@ -195,11 +194,11 @@ func (i *Installer) Install(ctx context.Context, v string) (Toolchain, error) {
 		return Toolchain{}, fmt.Errorf("install %s: %w", v, err)
 	}
 	name := i.Cache.name(v)
-	unlock, err := lock(filepath.Join(i.Cache.Dir, "."+name+".lock"), func() {
+	unlock, err := files.Lock(i.Cache.lockPath(name), func() {
 		i.Log.Detail("Waiting for another build to finish installing %s", v)
 	})
 	if err != nil {
-		return Toolchain{}, fmt.Errorf("install %s: lock cache: %w", v, err)
+		return Toolchain{}, fmt.Errorf("install %s: %w", v, err)
 	}
 	defer unlock()
 	// Another build may have installed it while we waited.
@@ -275,7 +274,7 @@ func (i *Installer) Install(ctx context.Context, v string) (Toolchain, error) {
 		return Toolchain{}, fmt.Errorf("install %s: %w", v, err)
 	}
 	marker := fmt.Sprintf("version %s\nhash %s\ngo-size %d\n", modVersion, hash, goInfo.Size())
-	if err := os.WriteFile(filepath.Join(final, markerName), []byte(marker), 0o444); err != nil {
+	if err := files.WriteFileAtomic(filepath.Join(final, markerName), []byte(marker), 0o444); err != nil {
 		files.RemoveAll(final)
 		return Toolchain{}, fmt.Errorf("install %s: write marker: %w", v, err)
 	}
@@ -347,7 +346,7 @@ const StaleTemp = time.Hour
 // Remove deletes release v from the cache.
 func (c Cache) Remove(v string) error {
 	name := c.name(v)
-	unlock, err := lock(filepath.Join(c.Dir, "."+name+".lock"), nil)
+	unlock, err := files.Lock(c.lockPath(name), nil)
 	if err != nil {
 		return err
 	}
@@ -412,26 +411,9 @@ func makeExecutable(root string) error {
 	return nil
 }
 
-// lock takes an exclusive lock on the file at path, waiting for it. When
-// another process holds it, waiting (if not nil) is called before the wait.
-func lock(path string, waiting func()) (unlock func(), err error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o666)
-	if err != nil {
-		return nil, err
-	}
-	err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-	if errors.Is(err, syscall.EWOULDBLOCK) {
-		if waiting != nil {
-			waiting()
-		}
-		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX)
-	}
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	return func() { f.Close() }, nil
-}
+// lockPath is the lock file that installs and removals of the release
+// named name (go1.22.12.linux-amd64) hold.
+func (c Cache) lockPath(name string) string { return filepath.Join(c.Dir, "."+name+".lock") }
 
 func markerField(marker, key string) string {
 	for _, line := range strings.Split(marker, "\n") {

@@ -548,3 +548,85 @@ func TestRemoveUnverified(t *testing.T) {
 		t.Errorf("second RemoveUnverified = %q, want nothing", got)
 	}
 }
+
+// TestInstallSymlinkedLock plants the release's lock file as a symlink to
+// a file outside the cache, and another release's as a dangling one:
+// installing and removing leave the outside file as it was and create
+// nothing outside; the locks become regular files.
+func TestInstallSymlinkedLock(t *testing.T) {
+	e := newEnv(t)
+	outside := t.TempDir()
+	victim := filepath.Join(outside, "victim")
+	if err := os.WriteFile(victim, []byte("keep\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	absent := filepath.Join(outside, "absent")
+	if err := os.MkdirAll(e.i.Cache.Dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	lock := filepath.Join(e.i.Cache.Dir, "."+dirName+".lock")
+	other := filepath.Join(e.i.Cache.Dir, ".go1.21.0.linux-amd64.lock")
+	if err := os.Symlink(victim, lock); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(absent, other); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.i.Install(context.Background(), goVer); err != nil {
+		t.Fatalf("Install: %v", err)
+	}
+	if err := e.i.Cache.Remove("go1.21.0"); err != nil {
+		t.Fatalf("Remove: %v", err)
+	}
+	if data, err := os.ReadFile(victim); err != nil || string(data) != "keep\n" {
+		t.Errorf("the file the lock linked to holds %q, %v; want it unchanged", data, err)
+	}
+	if _, err := os.Lstat(absent); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a lock created %s outside the cache: %v", absent, err)
+	}
+	for _, p := range []string{lock, other} {
+		if info, err := os.Lstat(p); err != nil || !info.Mode().IsRegular() {
+			t.Errorf("%s after the lock: %v; want a regular file", p, modeOf(info, err))
+		}
+	}
+}
+
+// TestLookupSymlinkedMarker replaces an installed toolchain's marker with
+// a symlink to a copy of it outside the cache: the marker is not
+// followed, so the toolchain is not complete.
+func TestLookupSymlinkedMarker(t *testing.T) {
+	e := newEnv(t)
+	tc, err := e.i.Install(context.Background(), goVer)
+	if err != nil {
+		t.Fatalf("Install: %v", err)
+	}
+	marker := filepath.Join(tc.Root, markerName)
+	data, err := os.ReadFile(marker)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied := filepath.Join(t.TempDir(), "marker")
+	if err := os.WriteFile(copied, data, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(marker); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(copied, marker); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := e.i.Cache.Lookup(goVer); ok {
+		t.Errorf("Lookup followed a symlinked marker: %+v", got)
+	}
+	if got := e.i.Cache.Installed(); len(got) != 0 {
+		t.Errorf("Installed = %q, want none", got)
+	}
+}
+
+// modeOf describes what Lstat found, for test messages.
+func modeOf(info os.FileInfo, err error) string {
+	if err != nil {
+		return err.Error()
+	}
+	return info.Mode().String()
+}
