@@ -131,7 +131,7 @@ func RunWith(ctx context.Context, o Options, layOut LayOutFunc) (err error) {
 		return err
 	}
 	// The Procfile is read once, after the hooks (which may write it).
-	pf, pfErr := procfile.Read(os.DirFS(r.BuildDir))
+	pf, pfErr := procfile.Read(files.AppFS(r.BuildDir))
 	if layOut == nil {
 		err = r.layOutSlug(res, pf)
 	} else {

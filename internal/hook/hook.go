@@ -8,10 +8,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"syscall"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 )
 
 // Names of the hooks, relative to the app's root.
@@ -24,7 +25,7 @@ const (
 // An executable hook runs as it is; any other file runs with bash.
 func Run(ctx context.Context, root, name string, env []string, stdout, stderr io.Writer) (ran bool, err error) {
 	path := filepath.Join(root, name)
-	info, err := os.Stat(path)
+	info, err := files.AppFS(root).Stat(filepath.ToSlash(name))
 	if errors.Is(err, fs.ErrNotExist) {
 		return false, nil
 	}
