@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/checksum"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goproxy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output/outputtest"
@@ -275,6 +276,11 @@ func TestInstallCleansLeftovers(t *testing.T) {
 	if _, ok := e.i.Cache.Lookup(goVer); ok {
 		t.Fatal("Lookup found a toolchain without a marker")
 	}
+	// Another build installs go1.21.0 now: it holds its lock.
+	unlockOther, err := files.Lock(filepath.Join(dir, ".go1.21.0.linux-amd64.lock"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	tc, err := e.i.Install(context.Background(), goVer)
 	if err != nil {
 		t.Fatalf("Install: %v", err)
@@ -286,14 +292,11 @@ func TestInstallCleansLeftovers(t *testing.T) {
 		t.Errorf("leftover temp dir still there: %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, ".tmp-go1.21.0.linux-amd64-456")); err != nil {
-		t.Errorf("another release's recent temp dir was removed: %v", err)
+		t.Errorf("the temp dir of an install running now was removed: %v", err)
 	}
-	// Once it is older than any install takes, it is the remains of a
-	// killed build and goes with the next install.
-	old := time.Now().Add(-2 * StaleTemp)
-	if err := os.Chtimes(filepath.Join(dir, ".tmp-go1.21.0.linux-amd64-456"), old, old); err != nil {
-		t.Fatal(err)
-	}
+	// Once no build holds its lock, it is the remains of a killed build
+	// and goes with the next install.
+	unlockOther()
 	if err := e.i.Cache.Remove(goVer); err != nil {
 		t.Fatal(err)
 	}
@@ -301,7 +304,7 @@ func TestInstallCleansLeftovers(t *testing.T) {
 		t.Fatalf("Install: %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, ".tmp-go1.21.0.linux-amd64-456")); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("stale temp dir of another release still there: %v", err)
+		t.Errorf("a killed build's temp dir of another release is still there: %v", err)
 	}
 	if data, _ := os.ReadFile(tc.Go()); string(data) == "partial" {
 		t.Error("bin/go is the leftover one")
@@ -629,4 +632,74 @@ func modeOf(info os.FileInfo, err error) string {
 		return err.Error()
 	}
 	return info.Mode().String()
+}
+
+func TestLeftoverOf(t *testing.T) {
+	tests := []struct {
+		entry, want string
+		ok          bool
+	}{
+		{".tmp-go1.22.5.linux-amd64-123456", "go1.22.5.linux-amd64", true},
+		{".tmp-go1.23rc1.linux-arm64-9", "go1.23rc1.linux-arm64", true}, // another platform's install
+		{"go1.22.5.linux-amd64", "go1.22.5.linux-amd64", true},
+		{"go1.22.5.linux-arm64", "", false}, // another platform's toolchain is not ours to judge
+		{".go1.22.5.linux-amd64.lock", "", false},
+		{".tmp-", "", false},
+		{".tmp-x-1", "", false},
+		{".tmp-go1.22.5", "", false},
+		{".probe-usable", "", false},
+	}
+	for _, tt := range tests {
+		if got, ok := leftoverOf(tt.entry, ".linux-amd64"); got != tt.want || ok != tt.ok {
+			t.Errorf("leftoverOf(%q) = %q, %v; want %q, %v", tt.entry, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+// TestRemoveLeftovers: what killed builds left is removed, but for a
+// release another build is installing now (it holds the lock), and but
+// complete toolchains, other platforms' and what is not a toolchain's.
+func TestRemoveLeftovers(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.i.Install(context.Background(), goVer); err != nil {
+		t.Fatalf("Install: %v", err)
+	}
+	dir := e.i.Cache.Dir
+	for _, p := range []string{
+		".tmp-go1.22.5.linux-amd64-1/go/bin/go", // a killed build's, of an installed release
+		".tmp-go1.21.0.linux-amd64-2/toolchain.zip",
+		".tmp-go1.21.0.linux-amd64-3/go/bin/go",
+		".tmp-go1.20.1.linux-amd64-4/toolchain.zip", // being installed
+		"go1.20.1.linux-amd64/bin/go",               // being installed: renamed, not yet marked
+		"go1.19.13.linux-amd64/bin/go",              // a killed build's: never marked
+		"go1.19.13.linux-arm64/bin/go",              // another platform's
+		".tmp-other/x",
+	} {
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o777); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, p), []byte("partial"), 0o444); err != nil {
+			t.Fatal(err)
+		}
+	}
+	unlock, err := files.Lock(filepath.Join(dir, ".go1.20.1.linux-amd64.lock"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	want := []string{".tmp-go1.21.0.linux-amd64-2", ".tmp-go1.21.0.linux-amd64-3", ".tmp-go1.22.5.linux-amd64-1", "go1.19.13.linux-amd64"}
+	if got := e.i.Cache.RemoveLeftovers(); !reflect.DeepEqual(got, want) {
+		t.Errorf("RemoveLeftovers = %q, want %q", got, want)
+	}
+	for _, name := range []string{".tmp-go1.20.1.linux-amd64-4", "go1.20.1.linux-amd64", "go1.19.13.linux-arm64", ".tmp-other", dirName} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("%s was removed: %v", name, err)
+		}
+	}
+	if _, ok := e.i.Cache.Lookup(goVer); !ok {
+		t.Error("the installed toolchain is gone")
+	}
+	if got := e.i.Cache.RemoveLeftovers(); len(got) != 0 {
+		t.Errorf("second RemoveLeftovers = %q, want nothing", got)
+	}
 }
