@@ -7,12 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
 	"syscall"
 
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/gomod"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 )
@@ -93,9 +94,22 @@ func noGoMod(root string) error {
 }
 
 // Find locates the app in root. appDir is the GO_APP_DIR config var and
-// gowork the GOWORK config var ("" when unset).
+// gowork the GOWORK config var ("" when unset). It reads the app's files
+// through files.AppFS: a go.mod or go.work that is a symlink to outside the
+// app is an error (a *files.EscapeError), never read.
 func Find(root, appDir, gowork string) (*App, error) {
 	a := &App{Root: root, Rel: "."}
+	fsys := files.AppFS(root)
+	if appDir == "" {
+		for _, name := range []string{"go.mod", "go.work"} {
+			if name == "go.work" && gowork == "off" {
+				continue
+			}
+			if _, err := regular(fsys, name); err != nil {
+				return nil, err
+			}
+		}
+	}
 	switch {
 	case appDir != "":
 		rel, err := inside(root, appDir)
@@ -103,8 +117,8 @@ func Find(root, appDir, gowork string) (*App, error) {
 			return nil, &SettingError{Var: "GO_APP_DIR", Value: appDir, Err: err}
 		}
 		a.Rel, a.Found = rel, "GO_APP_DIR"
-	case exists(filepath.Join(root, "go.mod")):
-	case exists(filepath.Join(root, "go.work")) && gowork != "off":
+	case exists(fsys, "go.mod"):
+	case gowork != "off" && exists(fsys, "go.work"):
 	case gowork != "" && gowork != "off":
 		// A workspace named by GOWORK: build from its directory.
 		rel, err := inside(root, gowork)
@@ -113,7 +127,7 @@ func Find(root, appDir, gowork string) (*App, error) {
 		}
 		a.Rel, a.Found = filepath.Dir(rel), "GOWORK"
 	default:
-		mods := search(root)
+		mods := search(root, fsys)
 		switch len(mods) {
 		case 0:
 			return nil, noGoMod(root)
@@ -124,36 +138,38 @@ func Find(root, appDir, gowork string) (*App, error) {
 		}
 	}
 	a.Dir = filepath.Join(root, a.Rel)
-	if st, err := os.Stat(a.Dir); err != nil || !st.IsDir() {
+	rel := filepath.ToSlash(a.Rel)
+	if st, err := fsys.Stat(rel); err != nil || !st.IsDir() {
 		if a.Found == "GOWORK" {
 			return nil, &SettingError{Var: "GOWORK", Value: gowork, Err: errors.New("no such file in the app")}
 		}
 		return nil, &SettingError{Var: "GO_APP_DIR", Value: appDir, Err: errors.New("no such directory in the app")}
 	}
 
-	modPath := filepath.Join(a.Dir, "go.mod")
-	if exists(modPath) {
-		mod, err := gomod.Read(modPath, filepath.Join(a.Rel, "go.mod"))
+	modName := path.Join(rel, "go.mod")
+	if ok, err := regular(fsys, modName); err != nil {
+		return nil, err
+	} else if ok {
+		mod, err := gomod.Read(fsys, modName)
 		if err != nil {
 			return nil, err
 		}
 		a.Mod = mod
 	}
-	work, err := findWork(root, a.Dir, gowork)
+	work, err := findWork(root, fsys, rel, gowork)
 	if err != nil {
 		return nil, err
 	}
 	if work != "" {
-		rel, _ := filepath.Rel(root, work)
-		w, err := gomod.ReadWork(work, rel)
+		w, err := gomod.ReadWork(fsys, work)
 		if err != nil {
 			return nil, err
 		}
-		a.Work, a.WorkPath = w, work
+		a.Work, a.WorkPath = w, filepath.Join(root, filepath.FromSlash(work))
 	}
 	if a.Mod == nil && a.Work == nil {
 		if appDir != "" {
-			if e := Legacy(a.Dir, a.Rel); e != nil {
+			if e := Legacy(root, a.Rel); e != nil {
 				return nil, e
 			}
 			return nil, &SettingError{Var: "GO_APP_DIR", Value: appDir, Err: fmt.Errorf("no go.mod in %s", a.Rel)}
@@ -196,10 +212,12 @@ func (e *SeveralError) Error() string {
 	return fmt.Sprintf("no go.mod at the app's root, and several below it: %s", output.List(e.Dirs))
 }
 
-// findWork returns the go.work in effect for dir: the GOWORK config var
-// (relative to root) when set, else the nearest go.work from dir up to
-// root. The search stops at root: a go.work outside the app never applies.
-func findWork(root, dir, gowork string) (string, error) {
+// findWork returns the go.work in effect for the directory dir of the app
+// fsys at root, as a slash-separated name relative to root: the GOWORK
+// config var (relative to root) when set, else the nearest go.work from
+// dir up to root. The search stops at root: a go.work outside the app
+// never applies.
+func findWork(root string, fsys files.AppFS, dir, gowork string) (string, error) {
 	switch gowork {
 	case "off":
 		return "", nil
@@ -209,17 +227,26 @@ func findWork(root, dir, gowork string) (string, error) {
 		if err != nil {
 			return "", &SettingError{Var: "GOWORK", Value: gowork, Err: err}
 		}
-		path := filepath.Join(root, rel)
-		if !exists(path) {
+		name := filepath.ToSlash(rel)
+		ok, err := regular(fsys, name)
+		if err != nil {
+			return "", err
+		}
+		if !ok {
 			return "", &SettingError{Var: "GOWORK", Value: gowork, Err: errors.New("no such file in the app")}
 		}
-		return path, nil
+		return name, nil
 	}
-	for d := dir; ; d = filepath.Dir(d) {
-		if p := filepath.Join(d, "go.work"); exists(p) {
-			return p, nil
+	for d := dir; ; d = path.Dir(d) {
+		name := path.Join(d, "go.work")
+		ok, err := regular(fsys, name)
+		if err != nil {
+			return "", err
 		}
-		if d == root || len(d) <= len(root) {
+		if ok {
+			return name, nil
+		}
+		if d == "." {
 			return "", nil
 		}
 	}
@@ -253,8 +280,9 @@ func inside(root, p string) (string, error) {
 }
 
 // search returns the directories below root (at most SearchDepth deep)
-// that hold a go.mod, relative to root and sorted.
-func search(root string) []string {
+// that hold a go.mod, relative to root and sorted. A go.mod that is a
+// symlink to outside the app counts: reading it then says what it is.
+func search(root string, fsys files.AppFS) []string {
 	var out []string
 	filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || !d.IsDir() {
@@ -271,7 +299,7 @@ func search(root string) []string {
 		if strings.Count(rel, string(filepath.Separator))+1 > SearchDepth {
 			return filepath.SkipDir
 		}
-		if exists(filepath.Join(path, "go.mod")) {
+		if ok, err := regular(fsys, filepath.ToSlash(filepath.Join(rel, "go.mod"))); ok || err != nil {
 			out = append(out, rel)
 		}
 		return nil
@@ -280,7 +308,20 @@ func search(root string) []string {
 	return out
 }
 
-func exists(path string) bool {
-	st, err := os.Stat(path)
-	return err == nil && st.Mode().IsRegular()
+// exists reports whether name (slash-separated, relative to the app) is
+// a regular file in the app.
+func exists(fsys files.AppFS, name string) bool {
+	ok, _ := regular(fsys, name)
+	return ok
+}
+
+// regular is exists, but a name that leads out of the app through a
+// symlink is an error: the build must say so rather than go on as if
+// there were no such file.
+func regular(fsys files.AppFS, name string) (bool, error) {
+	st, err := fsys.Stat(name)
+	if escape := (*files.EscapeError)(nil); errors.As(err, &escape) {
+		return false, err
+	}
+	return err == nil && st.Mode().IsRegular(), nil
 }

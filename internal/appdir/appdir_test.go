@@ -308,3 +308,58 @@ func TestFindErrorsBounded(t *testing.T) {
 		})
 	}
 }
+
+// TestFindSymlinkOutside: a go.mod or go.work that is a symlink to a file
+// outside the app is an error that names it, wherever Find looks for one;
+// what it points to is never read.
+func TestFindSymlinkOutside(t *testing.T) {
+	const secret = "root:s3cr3t-9c1e"
+	shadow := filepath.Join(t.TempDir(), "shadow")
+	if err := os.WriteFile(shadow, []byte(secret+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name           string
+		files          []string // regular files
+		link           string   // the symlink to shadow
+		appDir, gowork string
+		want           string // the error; "" for none
+	}{
+		{"root go.mod", nil, "go.mod", "", "", "go.mod is a symlink to outside the app; commit the file itself"},
+		{"root go.work", []string{"a/go.mod"}, "go.work", "", "", "go.work is a symlink to outside the app; commit the file itself"},
+		{"root go.work, GOWORK=off", []string{"go.mod"}, "go.work", "", "off", ""},
+		{"the only go.mod below", nil, "svc/go.mod", "", "", "svc/go.mod is a symlink to outside the app; commit the file itself"},
+		{"GO_APP_DIR", []string{"go.mod"}, "svc/go.mod", "svc", "", "svc/go.mod is a symlink to outside the app; commit the file itself"},
+		{"go.work above GO_APP_DIR", []string{"svc/go.mod"}, "go.work", "svc", "", "go.work is a symlink to outside the app; commit the file itself"},
+		{"GOWORK", []string{"go.mod"}, "ci/go.work", "", "ci/go.work", "GOWORK=ci/go.work: leaves the app's directory through a symlink"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := tree(t, tt.files...)
+			link := filepath.Join(root, filepath.FromSlash(tt.link))
+			if err := os.MkdirAll(filepath.Dir(link), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			rel, err := filepath.Rel(filepath.Dir(link), shadow)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(rel, link); err != nil {
+				t.Fatal(err)
+			}
+			a, err := Find(root, tt.appDir, tt.gowork)
+			if tt.want == "" {
+				if err != nil {
+					t.Fatalf("Find: %v", err)
+				}
+				return
+			}
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("Find = %+v, %v; want %q", a, err, tt.want)
+			}
+			if err != nil && strings.Contains(err.Error(), "s3cr3t") {
+				t.Errorf("the error quotes the file the symlink points to: %v", err)
+			}
+		})
+	}
+}

@@ -4,12 +4,13 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
-	"os"
+	"path"
 	"path/filepath"
 	"strings"
 
 	"golang.org/x/mod/module"
 
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 )
 
@@ -105,39 +106,41 @@ func (e *LegacyError) toolFiles() []string {
 	return e.Files
 }
 
-// Legacy returns a *LegacyError when dir (rel relative to the build
-// directory) has no go.mod but the files of a dependency manager from
+// Legacy returns a *LegacyError when the directory rel of the build
+// directory root has no go.mod but the files of a dependency manager from
 // before Go modules, or .go files at its top (a GOPATH layout); nil
-// otherwise.
-func Legacy(dir, rel string) *LegacyError {
-	if exists(filepath.Join(dir, "go.mod")) {
+// otherwise. It reads them through files.AppFS, never out of the app.
+func Legacy(root, rel string) *LegacyError {
+	fsys := files.AppFS(root)
+	rel = filepath.ToSlash(rel)
+	if exists(fsys, path.Join(rel, "go.mod")) {
 		return nil
 	}
 	for _, t := range legacyTools {
 		var found []string
 		for _, f := range t.files {
-			if exists(filepath.Join(dir, filepath.FromSlash(f))) {
-				found = append(found, filepath.ToSlash(filepath.Join(rel, f)))
+			if exists(fsys, path.Join(rel, f)) {
+				found = append(found, path.Join(rel, f))
 			}
 		}
 		if len(found) == 0 {
 			continue
 		}
 		e := &LegacyError{Tool: t.name, Files: found}
-		if exists(filepath.Join(dir, filepath.FromSlash(t.lock))) {
-			e.Lock = filepath.ToSlash(filepath.Join(rel, t.lock))
+		if exists(fsys, path.Join(rel, t.lock)) {
+			e.Lock = path.Join(rel, t.lock)
 		}
 		if t.importPath != nil {
-			if data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(t.files[0]))); err == nil {
+			if data, err := fsys.ReadFile(path.Join(rel, t.files[0])); err == nil {
 				e.ImportPath = validImportPath(t.importPath(data))
 			}
 		}
 		return e
 	}
-	entries, _ := os.ReadDir(dir)
+	entries, _ := fsys.ReadDir(rel)
 	for _, en := range entries {
 		if strings.HasSuffix(en.Name(), ".go") && en.Type().IsRegular() {
-			return &LegacyError{Files: []string{filepath.ToSlash(filepath.Join(rel, en.Name()))}}
+			return &LegacyError{Files: []string{path.Join(rel, en.Name())}}
 		}
 	}
 	return nil

@@ -9,8 +9,8 @@ import (
 	"testing"
 )
 
-// files writes name → content into a new directory.
-func files(t *testing.T, m map[string]string) string {
+// writeTree writes name → content into a new directory.
+func writeTree(t *testing.T, m map[string]string) string {
 	t.Helper()
 	root := t.TempDir()
 	for name, content := range m {
@@ -107,7 +107,7 @@ func TestFindLegacy(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a, err := Find(files(t, tt.files), tt.appDir, "")
+			a, err := Find(writeTree(t, tt.files), tt.appDir, "")
 			var le *LegacyError
 			if !errors.As(err, &le) {
 				t.Fatalf("Find = %+v, %v; want *LegacyError", a, err)
@@ -141,7 +141,7 @@ func TestFindNotLegacy(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a, err := Find(files(t, tt.files), "", "")
+			a, err := Find(writeTree(t, tt.files), "", "")
 			var le *LegacyError
 			if err != ErrNoGoMod || errors.As(err, &le) {
 				t.Errorf("Find = %+v, %v; want exactly ErrNoGoMod", a, err)
@@ -149,7 +149,7 @@ func TestFindNotLegacy(t *testing.T) {
 		})
 	}
 	// A go.mod wins over the files of an old tool left behind.
-	root := files(t, map[string]string{"go.mod": "module example.com/app\n\ngo 1.12\n", "Gopkg.lock": "", "glide.yaml": "package: x\n"})
+	root := writeTree(t, map[string]string{"go.mod": "module example.com/app\n\ngo 1.12\n", "Gopkg.lock": "", "glide.yaml": "package: x\n"})
 	if a, err := Find(root, "", ""); err != nil || a.Mod == nil {
 		t.Errorf("Find with go.mod and Gopkg.lock = %+v, %v; want the module", a, err)
 	}

@@ -24,7 +24,9 @@ func (d Dir) RestoreBinaries(binDir string, names []string) int {
 		if _, err := os.Lstat(dst); !errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
-		if _, err := os.Stat(src); err != nil || !intact(src) {
+		// A cached binary is a regular file SaveBinaries wrote: a symlink
+		// there is not followed.
+		if info, err := os.Lstat(src); err != nil || !info.Mode().IsRegular() || !intact(src) {
 			continue
 		}
 		if files.CopyFile(src, dst) == nil {

@@ -11,7 +11,9 @@
 //	  bootstrap/   the bin/ shims' build of the program from source, removed after it
 //
 // Every file is replaced by rename, so a build killed at any point leaves
-// either the old or the new content.
+// either the old or the new content, and a symlink in the cache is
+// replaced, never written through; records and markers are read without
+// following a symlink.
 package cache
 
 import (
@@ -78,7 +80,7 @@ type record struct {
 // when key is ""). It returns when the record was written, and false when
 // there is no such record.
 func (d Dir) Load(name, key string, v any) (time.Time, bool) {
-	data, err := os.ReadFile(d.state(name))
+	data, err := files.ReadNoFollow(d.state(name))
 	if err != nil {
 		return time.Time{}, false
 	}
@@ -132,9 +134,11 @@ func (d Dir) Usable() error {
 			return err
 		}
 		// One name, not a temp name: a build killed here leaves a file
-		// the next build reuses and removes.
+		// the next build removes. Whatever is there (a symlink too) is
+		// removed, not opened: the probe is created afresh, O_EXCL.
 		probe := filepath.Join(dir, ".probe-usable")
-		f, err := os.OpenFile(probe, os.O_CREATE|os.O_WRONLY, 0o666)
+		os.Remove(probe)
+		f, err := os.OpenFile(probe, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o666)
 		if err != nil {
 			return err
 		}

@@ -1,7 +1,10 @@
 package cache
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -282,5 +285,62 @@ func TestUsable(t *testing.T) {
 				t.Errorf("Usable with %s a file succeeded", path)
 			}
 		})
+	}
+}
+
+// TestRecordSymlink plants a record that is a symlink to a valid record
+// outside the cache: Load does not follow it, and Save replaces the link
+// without writing through it.
+func TestRecordSymlink(t *testing.T) {
+	outside := New(t.TempDir())
+	if err := outside.Save("versions", "k", []string{"go1.99.0"}); err != nil {
+		t.Fatal(err)
+	}
+	target := outside.state("versions")
+	before, err := os.ReadFile(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := New(t.TempDir())
+	if err := os.MkdirAll(filepath.Dir(d.state("versions")), 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, d.state("versions")); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	if _, ok := d.Load("versions", "k", &got); ok {
+		t.Errorf("Load followed a symlinked record: %q", got)
+	}
+	if err := d.Save("versions", "k", []string{"go1.22.12"}); err != nil {
+		t.Fatalf("Save: %v", err)
+	}
+	if after, _ := os.ReadFile(target); !bytes.Equal(after, before) {
+		t.Errorf("Save wrote through the symlink: %s", after)
+	}
+	if info, err := os.Lstat(d.state("versions")); err != nil || !info.Mode().IsRegular() {
+		t.Errorf("the record after Save is not a regular file (%v)", err)
+	}
+	if _, ok := d.Load("versions", "k", &got); !ok || len(got) != 1 || got[0] != "go1.22.12" {
+		t.Errorf("Load after Save = %q, %v", got, ok)
+	}
+}
+
+// TestUsableProbeSymlink: a probe file that is a symlink to outside the
+// cache creates nothing there.
+func TestUsableProbeSymlink(t *testing.T) {
+	d := New(t.TempDir())
+	if err := os.MkdirAll(d.Root, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	victim := filepath.Join(t.TempDir(), "victim")
+	if err := os.Symlink(victim, filepath.Join(d.Root, ".probe-usable")); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Usable(); err != nil {
+		t.Fatalf("Usable: %v", err)
+	}
+	if _, err := os.Lstat(victim); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Usable created %s through the symlinked probe: %v", victim, err)
 	}
 }

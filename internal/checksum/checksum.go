@@ -17,7 +17,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 
 	"golang.org/x/mod/sumdb"
 	"golang.org/x/mod/sumdb/note"
@@ -233,8 +232,14 @@ func (o *ops) ReadConfig(file string) ([]byte, error) {
 		return []byte(o.db.Key), nil
 	}
 	path := o.db.configPath(file)
-	data, err := os.ReadFile(path)
+	data, err := files.ReadNoFollow(path)
 	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if errors.Is(err, fs.ErrInvalid) {
+		// A symlink (or any other file than the regular one WriteConfig
+		// writes) is not the buildpack's tree head: it is not followed,
+		// and the client starts afresh. WriteConfig replaces it.
 		return nil, nil
 	}
 	if err != nil {
@@ -275,21 +280,21 @@ func (o *ops) writeConfig(file string, old, new []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
 		return err
 	}
-	lock, err := os.OpenFile(path+".lock", os.O_CREATE|os.O_RDWR, 0o666)
+	unlock, err := files.Lock(path+".lock", nil)
 	if err != nil {
 		return err
 	}
-	defer lock.Close()
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
-		return err
-	}
+	defer unlock()
 	// A build killed while it wrote here left its temp file; every writer
 	// holds the lock, so none is being written now.
 	leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-*"))
 	for _, f := range leftovers {
 		os.Remove(f)
 	}
-	cur, err := os.ReadFile(path)
+	cur, err := files.ReadNoFollow(path)
+	if errors.Is(err, fs.ErrInvalid) {
+		cur, err = nil, nil // as ReadConfig read it
+	}
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
@@ -300,7 +305,7 @@ func (o *ops) writeConfig(file string, old, new []byte) error {
 }
 
 func (o *ops) ReadCache(file string) ([]byte, error) {
-	return os.ReadFile(filepath.Join(o.db.dir, "cache", filepath.FromSlash(file)))
+	return files.ReadNoFollow(filepath.Join(o.db.dir, "cache", filepath.FromSlash(file)))
 }
 
 func (o *ops) WriteCache(file string, data []byte) {

@@ -1,6 +1,7 @@
 package checksum
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net"
@@ -337,5 +338,60 @@ func TestVerifyRemovesKilledWrite(t *testing.T) {
 	}
 	if _, err := os.Stat(leftover); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the killed build's temp file is still there: %v", err)
+	}
+}
+
+// TestVerifySymlinkedTreeHead plants the cached tree head as a symlink to
+// the head another cache holds for a log the server then forks from, and
+// its lock as a symlink to a file that does not exist: neither is
+// followed, so the build trusts the server afresh, the other cache's head
+// is unchanged and nothing is created outside the cache.
+func TestVerifySymlinkedTreeHead(t *testing.T) {
+	a := proxytest.New(t)
+	a.AddModule(modPath, modVer, map[string]string{"m.go": "package m\n"})
+	other := t.TempDir()
+	dbA, err := New(a.GOSUMDB(), nil, other, newClient(t, a.URL()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := dbA.Verify(context.Background(), modPath, modVer, a.Sum(modPath, modVer)); err != nil {
+		t.Fatalf("Verify: %v", err)
+	}
+	otherHead := dbA.configPath(dbA.Name + "/latest")
+	before, err := os.ReadFile(otherHead)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	b := proxytest.NewSameKey(t, a)
+	b.AddModule("example.com/other", modVer, map[string]string{"o.go": "package other\n"})
+	dbB, err := New(b.GOSUMDB(), nil, t.TempDir(), newClient(t, b.URL()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := dbB.configPath(dbB.Name + "/latest")
+	absent := filepath.Join(t.TempDir(), "absent")
+	if err := os.MkdirAll(filepath.Dir(head), 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(otherHead, head); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(absent, head+".lock"); err != nil {
+		t.Fatal(err)
+	}
+	if err := dbB.Verify(context.Background(), "example.com/other", modVer, b.Sum("example.com/other", modVer)); err != nil {
+		t.Fatalf("Verify with a symlinked tree head: %v", err)
+	}
+	if after, _ := os.ReadFile(otherHead); !bytes.Equal(after, before) {
+		t.Errorf("the tree head the symlink pointed at changed:\n%s", after)
+	}
+	if _, err := os.Lstat(absent); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the lock created %s outside the cache: %v", absent, err)
+	}
+	for _, p := range []string{head, head + ".lock"} {
+		if info, err := os.Lstat(p); err != nil || !info.Mode().IsRegular() {
+			t.Errorf("%s is not a regular file after Verify (%v)", p, err)
+		}
 	}
 }

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -13,6 +13,7 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/appdir"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/build"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/gocmd"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goversion"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/hook"
@@ -23,17 +24,45 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
 )
 
-// vendored reports whether the app vendors its modules.
-func vendored(app *appdir.App) bool {
-	_, err := os.Stat(filepath.Join(app.Dir, "vendor", "modules.txt"))
-	return err == nil
+// appFile returns the name of a file of the app's directory (name is
+// slash-separated, relative to it) in files.AppFS(app.Root): every file
+// the build reads from the app is read there, never through a symlink to
+// outside the app.
+func appFile(app *appdir.App, name string) string {
+	return path.Join(filepath.ToSlash(app.Rel), name)
+}
+
+// readApp reads the app's file name, relative to its directory. A file
+// that is a symlink to outside the app is an error (*files.EscapeError);
+// others, a missing file too, give nil data and no error, as the go
+// command reports what it cannot read better than the buildpack.
+func readApp(app *appdir.App, name string) ([]byte, error) {
+	data, err := files.AppFS(app.Root).ReadFile(appFile(app, name))
+	if escape := (*files.EscapeError)(nil); errors.As(err, &escape) {
+		return nil, err
+	}
+	return data, nil
+}
+
+// vendored reports whether the app vendors its modules. A
+// vendor/modules.txt that is a symlink to outside the app is an error.
+func vendored(app *appdir.App) (bool, error) {
+	_, err := files.AppFS(app.Root).Stat(appFile(app, "vendor/modules.txt"))
+	if escape := (*files.EscapeError)(nil); errors.As(err, &escape) {
+		return false, err
+	}
+	return err == nil, nil
 }
 
 // downloadModules fills the module cache, unless the app vendors its
 // modules, needs none, or needs exactly what the last build downloaded.
 func (r *run) downloadModules(ctx context.Context, g *goCommand, s *Settings, app *appdir.App) error {
 	r.rep.ModuleCacheWarm, r.rep.BuildCacheWarm = warm(r.cache.GOMODCACHE()), warm(r.cache.GOCACHE())
-	if vendored(app) {
+	isVendored, err := vendored(app)
+	if err != nil {
+		return remedy.Wrap(err, "vendoring", "Run `go mod vendor` (or `go work vendor`) and commit vendor/ itself.")
+	}
+	if isVendored {
 		r.rep.Begin("modules")
 		r.stepDone("Using vendored modules (vendor/modules.txt): no downloads")
 		return nil
@@ -43,8 +72,14 @@ func (r *run) downloadModules(ctx context.Context, g *goCommand, s *Settings, ap
 	if app.Work != nil || app.Mod.Requires == 0 {
 		return nil
 	}
-	gomod, _ := os.ReadFile(filepath.Join(app.Dir, "go.mod"))
-	gosum, _ := os.ReadFile(filepath.Join(app.Dir, "go.sum"))
+	gomod, err := readApp(app, "go.mod")
+	if err != nil {
+		return remedy.Wrap(err, "go-mod-errors", "The buildpack reads only the app's own files, never what a symlink points to outside it.")
+	}
+	gosum, err := readApp(app, "go.sum")
+	if err != nil {
+		return remedy.Wrap(err, "modules", "Commit go.sum itself: `go mod tidy` writes it.")
+	}
 	key := cache.Hash(gomod, gosum, []byte(s.Config.Env["GOFLAGS"]), []byte(s.Vars.Get("GOPROXY")), []byte(s.Vars.Get("GONOPROXY")), []byte(s.Vars.Get("GOPRIVATE")))
 	needed := modcache.SumModules(gosum)
 	have := modcache.CachedModules(r.cache.GOMODCACHE(), needed)
@@ -57,7 +92,7 @@ func (r *run) downloadModules(ctx context.Context, g *goCommand, s *Settings, ap
 		return nil
 	}
 	done := r.timed("modules", "Downloading modules")
-	err := g.Run(ctx, "mod", "download")
+	err = g.Run(ctx, "mod", "download")
 	g.flush()
 	if err != nil {
 		return g.failure(err, "modules", "Check that go.mod and go.sum are committed and that `go mod download` works locally; for private modules see GO_NETRC.")
@@ -71,7 +106,11 @@ func (r *run) downloadModules(ctx context.Context, g *goCommand, s *Settings, ap
 
 // runHook runs one of the app's build hooks with the toolchain on PATH.
 func (r *run) runHook(ctx context.Context, g *goCommand, name string) error {
-	if _, err := os.Stat(filepath.Join(r.BuildDir, name)); err != nil {
+	_, err := files.AppFS(r.BuildDir).Stat(name)
+	if escape := (*files.EscapeError)(nil); errors.As(err, &escape) {
+		return remedy.Wrap(err, "hooks", "A hook runs as the app's own code: commit it in the app.")
+	}
+	if err != nil {
 		return nil
 	}
 	done := r.timed(strings.ReplaceAll(strings.TrimPrefix(name, "bin/go-"), "-", "_"), "Running %s", name)
@@ -143,7 +182,7 @@ func (r *run) listMains(ctx context.Context, g *goCommand, s *Settings, app *app
 	// (`//go:build heroku`) is one the build compiles. The key covers the
 	// whole command line, so a list made with other flags is never reused.
 	flags := append(append([]string(nil), g.modVendor...), g.features.TagsFlag(s.Config.Tags))
-	key, err := sourcekey.PackagesKey(app.Dir, tc.Version, strings.Join(patterns, " "), app.WorkPath,
+	key, err := sourcekey.PackagesKey(files.AppFS(app.Root), filepath.ToSlash(app.Rel), tc.Version, strings.Join(patterns, " "), app.WorkPath,
 		s.Config.Env["GOFLAGS"], s.Config.Env["GOEXPERIMENT"], strings.Join(flags, " "))
 	if err == nil {
 		var mains []build.Main

@@ -1,11 +1,11 @@
 package compile
 
 import (
-	"os"
 	"strings"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/appjson"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/dyno"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/procfile"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
@@ -15,21 +15,21 @@ import (
 // finished build can see; none of them stops the build.
 func (r *run) checkApp(res *Result, pf *procfile.File, pfErr error) {
 	log, rep, vars := r.log, r.rep, res.Settings.Vars
-	app := os.DirFS(r.BuildDir)
+	app := files.AppFS(r.BuildDir)
 	misnamed := append(procfile.Misnamed(app), procfile.InSubdirectory(app, res.App.Rel)...)
 	aj, ajErr := appjson.Read(app)
-	var files []string
+	var checked []string
 	if pf != nil || pfErr != nil || len(misnamed) > 0 {
-		files = append(files, "Procfile")
+		checked = append(checked, "Procfile")
 	}
 	if aj != nil || ajErr != nil {
-		files = append(files, "app.json")
+		checked = append(checked, "app.json")
 	}
-	if len(files) == 0 {
+	if len(checked) == 0 {
 		return
 	}
 	rep.Begin("checks")
-	log.Step("Checking %s", strings.Join(files, " and "))
+	log.Step("Checking %s", strings.Join(checked, " and "))
 
 	warnings := misnamed
 	if pfErr != nil {

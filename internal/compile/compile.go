@@ -19,6 +19,7 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/hook"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/netrc"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/procfile"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
@@ -115,6 +116,8 @@ func RunWith(ctx context.Context, o Options, layOut LayOutFunc) (err error) {
 		}
 	}()
 	r.rep.Begin("detect")
+	// The private HOMEs of killed builds still hold their credentials.
+	netrc.RemoveStale(os.TempDir())
 	if err := r.cache.Usable(); err != nil {
 		tmp, terr := os.MkdirTemp("", "gobuildpack-cache-")
 		if terr != nil {
@@ -131,7 +134,7 @@ func RunWith(ctx context.Context, o Options, layOut LayOutFunc) (err error) {
 		return err
 	}
 	// The Procfile is read once, after the hooks (which may write it).
-	pf, pfErr := procfile.Read(os.DirFS(r.BuildDir))
+	pf, pfErr := procfile.Read(files.AppFS(r.BuildDir))
 	if layOut == nil {
 		err = r.layOutSlug(res, pf)
 	} else {

@@ -171,6 +171,9 @@ func (f *fixture) start(ctx context.Context, extra map[string]string) *running {
 type dirs struct {
 	BuildDir, CacheDir, EnvDir, BuildpackDir string
 	Stall                                    time.Duration
+	// TMPDIR, when set, is the temporary directory of a build run in
+	// another process (runKilled, runHelper).
+	TMPDIR string
 }
 
 // newDirs writes the app (with the files of app added to or replacing the
@@ -927,6 +930,60 @@ func TestFaultCacheTruncatedBinary(t *testing.T) {
 	}
 }
 
+// TestFaultCacheSymlinks plants the cache's lock files, its probe and its
+// records as symlinks to files outside it, some there and some not: a
+// build (two, so records are read back) writes nothing through them,
+// creates nothing outside, and ends with regular files in their place.
+func TestFaultCacheSymlinks(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.vars["GOVERSION"] = lang() // uses the release list record too
+	outside := t.TempDir()
+	root := filepath.Join(f.cacheDir, "go")
+	links := map[string]string{
+		filepath.Join(toolchainCache(f.cacheDir).Dir, "."+toolchainName(goVersion)+".lock"): "toolchain-lock",
+		filepath.Join(root, "sumdb", "config", proxytest.DBName, "latest.lock"):             "sumdb-lock",
+		filepath.Join(root, "sumdb", "config", proxytest.DBName, "latest"):                  "",
+		filepath.Join(root, ".probe-usable"):                                                "",
+		filepath.Join(root, "state", "versions"):                                            "versions",
+		filepath.Join(root, "state", "trim"):                                                "",
+	}
+	want := map[string]string{}
+	for link, target := range links {
+		if err := os.MkdirAll(filepath.Dir(link), 0o777); err != nil {
+			t.Fatal(err)
+		}
+		name := strings.ReplaceAll(strings.TrimPrefix(link, root+"/"), "/", "_")
+		if target != "" {
+			name = target
+			want[name] = "outside the cache: keep " + name + "\n"
+			if err := os.WriteFile(filepath.Join(outside, name), []byte(want[name]), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.Symlink(filepath.Join(outside, name), link); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.run(context.Background()).ok(t)
+	f.run(context.Background()).ok(t)
+	entries, _ := os.ReadDir(outside)
+	for _, e := range entries {
+		data, _ := os.ReadFile(filepath.Join(outside, e.Name()))
+		if w, ok := want[e.Name()]; !ok {
+			t.Errorf("the build created %s outside the cache, through a symlink", e.Name())
+		} else if string(data) != w {
+			t.Errorf("the build wrote %q through a symlink into %s", data, e.Name())
+		}
+	}
+	for link := range links {
+		if info, err := os.Lstat(link); err == nil && !info.Mode().IsRegular() {
+			t.Errorf("%s is still a %v after the build", link, info.Mode())
+		}
+	}
+	cached(t, f.cacheDir, goVersion)
+}
+
 func TestFaultCacheToolchainsIsAFile(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
@@ -1202,12 +1259,26 @@ func runKilled(t *testing.T, d dirs, reached func(*outputtest.Log) <-chan struct
 	return out.String()
 }
 
-// helperMain runs the build described by spec, for runKilled.
+// runHelper runs a build in another process, as runKilled does, to its
+// end, and returns its output and error.
+func runHelper(t *testing.T, d dirs) (string, error) {
+	t.Helper()
+	spec, _ := json.Marshal(d)
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), helperEnv+"="+string(spec))
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+// helperMain runs the build described by spec, for runKilled and runHelper.
 func helperMain(spec string) int {
 	var d dirs
 	if err := json.Unmarshal([]byte(spec), &d); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
+	}
+	if d.TMPDIR != "" {
+		os.Setenv("TMPDIR", d.TMPDIR)
 	}
 	log := output.New(os.Stdout, os.Stderr)
 	if err := compile.Run(context.Background(), d.options(log)); err != nil {
@@ -1215,6 +1286,78 @@ func helperMain(spec string) int {
 		return 1
 	}
 	return 0
+}
+
+// TestFaultKilledBuildsLeaveNothing kills (SIGKILL) a build with GO_NETRC
+// while it downloads modules, when its private HOME holds the .netrc, and
+// another while it downloads another release's toolchain, when its temp
+// dir is in the cache; both run no cleanup. The next build, with the same
+// TMPDIR and cache but a cached toolchain, so it installs none, leaves no
+// file holding the password under TMPDIR and no temp dir in the cache.
+func TestFaultKilledBuildsLeaveNothing(t *testing.T) {
+	t.Parallel()
+	const password = "netrc-killed-s3cret-6e2d"
+	tmp := t.TempDir() // the builds' TMPDIR, theirs only
+	f := newFixture(t)
+	f.withDependency()
+	f.vars["GO_NETRC"] = "machine git.example.com login deploy password " + password
+	build := func(vars map[string]string) dirs {
+		d := newDirs(t, f.cacheDir, vars, f.app)
+		d.TMPDIR = tmp
+		return d
+	}
+	holding := func(t *testing.T) []string {
+		t.Helper()
+		var found []string
+		filepath.WalkDir(tmp, func(path string, d fs.DirEntry, err error) error {
+			if err == nil && d.Type().IsRegular() {
+				if data, _ := os.ReadFile(path); bytes.Contains(data, []byte(password)) {
+					found = append(found, path)
+				}
+			}
+			return nil
+		})
+		return found
+	}
+
+	gate := proxytest.NewGate() // never opened
+	f.srv.Inject("/example.com/dep/@v/v1.0.0.zip", 1, proxytest.Fault{Gate: gate})
+	runKilled(t, build(f.vars), func(*outputtest.Log) <-chan struct{} { return gate.Reached() })
+	if len(holding(t)) == 0 {
+		t.Fatal("the build killed while it downloaded modules left no .netrc: the test kills it too early")
+	}
+
+	other := "go1.26.0" // another release than the cached one
+	if other == goVersion {
+		other = "go1.25.0"
+	}
+	otherMV := f.srv.AddToolchainRunning(other, runtime.GOOS, runtime.GOARCH, realGo)
+	gate = proxytest.NewGate()
+	f.srv.Inject("/golang.org/toolchain/@v/"+otherMV+".zip", 1, proxytest.Fault{Gate: gate})
+	vars := maps.Clone(f.vars)
+	vars["GOVERSION"] = other
+	runKilled(t, build(vars), func(*outputtest.Log) <-chan struct{} { return gate.Reached() })
+	if tmps, _ := filepath.Glob(filepath.Join(toolchainCache(f.cacheDir).Dir, ".tmp-*")); len(tmps) == 0 {
+		t.Fatal("the build killed while it downloaded a toolchain left no temp dir: the test kills it too early")
+	}
+
+	log, err := runHelper(t, build(f.vars))
+	if err != nil {
+		t.Fatalf("the build after the killed ones: %v\n%s", err, log)
+	}
+	if !strings.Contains(log, "Reusing "+goVersion+" from the cache") {
+		t.Errorf("the last build did not reuse the cached toolchain:\n%s", log)
+	}
+	if !strings.Contains(log, "Removed what killed builds left in the cache: .tmp-"+toolchainName(other)+"-") {
+		t.Errorf("the last build does not say it removed the killed install's temp dir:\n%s", log)
+	}
+	if strings.Contains(log, password) {
+		t.Errorf("the log holds the password:\n%s", log)
+	}
+	for _, path := range holding(t) {
+		t.Errorf("%s holds the password after the next build", path)
+	}
+	cached(t, f.cacheDir, goVersion) // no temp dir, nothing but complete toolchains
 }
 
 // Concurrency.

@@ -9,6 +9,7 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/appdir"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/config"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/envdir"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/gocmd"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goversion"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/modcache"
@@ -142,7 +143,9 @@ func (e GoEnv) CheckFlags() error {
 // no -mod. From go1.14 it is the default for a go line of 1.14 or newer;
 // given always, it works the same from go1.11 on.
 func (e GoEnv) ModVendor() []string {
-	if !vendored(e.App) || strings.Contains(e.Config.Env["GOFLAGS"], "-mod=") {
+	// A vendor/modules.txt that leads out of the app fails the build
+	// before any go command runs (downloadModules).
+	if ok, _ := vendored(e.App); !ok || strings.Contains(e.Config.Env["GOFLAGS"], "-mod=") {
 		return nil
 	}
 	return []string{"-mod=vendor"}
@@ -217,7 +220,7 @@ func (r *run) prepareGo(s *Settings, app *appdir.App, tc toolchain.Toolchain) (*
 		r.log.Detail("%s", note)
 	}
 	return &goCommand{Go: g, hookEnv: env.AppEnv(), features: env.Features(), modVendor: env.ModVendor(),
-		version: tc.Version, config: s.Config, nodeApp: exists(filepath.Join(r.BuildDir, "package.json"))}, cleanup, nil
+		version: tc.Version, config: s.Config, nodeApp: exists(files.AppFS(r.BuildDir), "package.json")}, cleanup, nil
 }
 
 // flush prints what the go command left on a partial line.
@@ -229,7 +232,8 @@ func (g *goCommand) flush() {
 	}
 }
 
-func exists(path string) bool {
-	_, err := os.Stat(path)
+// exists reports whether the app fsys has the file name.
+func exists(fsys files.AppFS, name string) bool {
+	_, err := fsys.Stat(name)
 	return err == nil
 }

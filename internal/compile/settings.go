@@ -10,6 +10,7 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/appdir"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/config"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/envdir"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goproxy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/manifest"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/netrc"
@@ -96,7 +97,10 @@ func (r *run) findApp(s *Settings) (*appdir.App, error) {
 	var several *appdir.SeveralError
 	var setting *appdir.SettingError
 	var legacy *appdir.LegacyError
+	var escape *files.EscapeError
 	switch {
+	case errors.As(err, &escape):
+		return nil, remedy.Wrap(err, "go-mod-errors", "The buildpack reads only the app's own files, never what a symlink points to outside it.")
 	case errors.As(err, &legacy):
 		return nil, remedy.Wrap(err, "no-go-mod", "%s", legacy.Fix())
 	case errors.Is(err, appdir.ErrNoGoMod):

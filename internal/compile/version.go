@@ -15,6 +15,7 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goproxy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goversion"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/report"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
@@ -161,10 +162,19 @@ func (r *run) installGo(ctx context.Context, s *Settings, choice goChoice) (tc t
 	v := choice.Version
 	tcCache := r.toolchainCache()
 	r.rep.Begin("toolchain")
+	leftovers := tcCache.RemoveLeftovers()
+	noteLeftovers := func() {
+		if len(leftovers) > 0 {
+			r.log.Detail("Removed what killed builds left in the cache: %s", strings.Join(leftovers, ", "))
+		}
+	}
 	tc, ok := tcCache.Lookup(v)
 	r.rep.ToolchainCacheHit = ok
 	if ok {
-		r.stepDone("Reusing %s from the cache", v)
+		r.log.Step("Reusing %s from the cache", v)
+		noteLeftovers()
+		r.log.Detail("done in %s", output.Duration(r.rep.Elapsed()))
+		r.rep.End()
 		tcCache.Touch(v)
 		return tc, remove, nil
 	}
@@ -173,6 +183,7 @@ func (r *run) installGo(ctx context.Context, s *Settings, choice goChoice) (tc t
 		return toolchain.Toolchain{}, remove, remedy.Wrap(fmt.Errorf("GOSUMDB config var: %w", err), "config-vars", "Unset GOSUMDB, or set it to \"name+key url\" of a checksum database.")
 	}
 	done := r.timed("toolchain", "Installing %s", v)
+	noteLeftovers()
 	inst := &toolchain.Installer{Cache: tcCache, Download: s.Toolchains, Verify: db, Log: r.log}
 	tc, err = inst.Install(ctx, v)
 	var full *toolchain.NoSpaceError

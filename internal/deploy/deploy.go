@@ -21,6 +21,7 @@ import (
 	"syscall"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/dyno"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/procfile"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
@@ -232,7 +233,7 @@ func watch(ctx context.Context, log *output.Log, p *dyno.Process, done func(), c
 
 // processTypes prints the process types as Heroku does after a build.
 func processTypes(log *output.Log, buildDir string, release []byte) error {
-	pf, err := procfile.Read(os.DirFS(buildDir))
+	pf, err := procfile.Read(files.AppFS(buildDir))
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package deploy
 import (
 	"archive/tar"
 	"compress/gzip"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -22,12 +21,8 @@ import (
 // runs). It returns how many paths .slugignore left out, and warnings
 // about the lines it ignored.
 func copyApp(src, dst string) (ignored int, warnings []string, err error) {
-	var ig *slugignore.Ignore
-	data, err := os.ReadFile(filepath.Join(src, ".slugignore"))
-	switch {
-	case err == nil:
-		ig, warnings = slugignore.Parse(string(data))
-	case !errors.Is(err, fs.ErrNotExist):
+	ig, warnings, err := slugignore.Read(files.AppFS(src))
+	if err != nil {
 		return 0, nil, fmt.Errorf("copy the app: %w", err)
 	}
 	skip := func(rel string, d fs.DirEntry) bool {

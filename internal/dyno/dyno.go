@@ -23,6 +23,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/procfile"
 )
 
@@ -52,7 +53,7 @@ func HasCommand(name string) bool {
 // in dir: the Procfile's, else the buildpack's default from the output of
 // bin/release. source says which.
 func Command(dir, typ string, release []byte) (command, source string, err error) {
-	f, err := procfile.Read(os.DirFS(dir))
+	f, err := procfile.Read(files.AppFS(dir))
 	if err != nil {
 		return "", "", err
 	}

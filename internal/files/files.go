@@ -10,7 +10,9 @@ import (
 	"path/filepath"
 )
 
-// WriteFileAtomic writes data to a temp file beside path, then renames it into place.
+// WriteFileAtomic writes data to a temp file beside path, then renames it
+// into place. The rename replaces whatever path is, a symlink too: it never
+// writes through one.
 func WriteFileAtomic(path string, data []byte, perm fs.FileMode) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
 		return err
@@ -20,11 +22,11 @@ func WriteFileAtomic(path string, data []byte, perm fs.FileMode) error {
 		return err
 	}
 	_, err = f.Write(data)
+	if err == nil {
+		err = f.Chmod(perm)
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(f.Name(), perm)
 	}
 	if err == nil {
 		err = os.Rename(f.Name(), path)

@@ -7,13 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
 	"golang.org/x/mod/modfile"
 
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 )
 
@@ -49,19 +49,22 @@ type Comment struct {
 // ErrNotFound is returned by Read when there is no go.mod.
 var ErrNotFound = errors.New("no go.mod")
 
-// Read parses the go.mod file at path. name is the file name to use in
-// messages (usually "go.mod" relative to the app).
-func Read(path, name string) (*File, error) {
-	data, err := readFile(path, name)
+// Read parses the go.mod file name (slash-separated, e.g. "go.mod" or
+// "services/api/go.mod") of the app fsys, which is also its name in
+// messages. With files.AppFS, a go.mod that is a symlink to outside the app
+// is never read: the error is the *files.EscapeError, which names it and
+// never quotes what it points to.
+func Read(fsys fs.FS, name string) (*File, error) {
+	data, err := readFile(fsys, name)
 	if err != nil {
 		return nil, err
 	}
 	return Parse(name, data)
 }
 
-// ReadWork parses the go.work file at path.
-func ReadWork(path, name string) (*File, error) {
-	data, err := readFile(path, name)
+// ReadWork parses the go.work file name of the app fsys, as Read does.
+func ReadWork(fsys fs.FS, name string) (*File, error) {
+	data, err := readFile(fsys, name)
 	if err != nil {
 		return nil, err
 	}
@@ -69,21 +72,25 @@ func ReadWork(path, name string) (*File, error) {
 }
 
 // readFile reads a go.mod or go.work file, refusing what the go command would.
-func readFile(path, name string) ([]byte, error) {
-	info, err := os.Stat(path)
-	if errors.Is(err, fs.ErrNotExist) {
+func readFile(fsys fs.FS, name string) ([]byte, error) {
+	info, err := fs.Stat(fsys, name)
+	var escape *files.EscapeError
+	switch {
+	case errors.As(err, &escape):
+		return nil, escape // it names the file
+	case errors.Is(err, fs.ErrNotExist):
 		return nil, fmt.Errorf("read %s: %w", name, ErrNotFound)
-	}
-	if err != nil {
+	case err != nil:
 		return nil, fmt.Errorf("read %s: %w", name, err)
-	}
-	if !info.Mode().IsRegular() {
+	case !info.Mode().IsRegular():
 		return nil, fmt.Errorf("read %s: not a regular file", name)
-	}
-	if info.Size() > MaxSize {
+	case info.Size() > MaxSize:
 		return nil, fmt.Errorf("read %s: file is %d bytes, larger than the go command accepts (%d)", name, info.Size(), MaxSize)
 	}
-	data, err := os.ReadFile(path)
+	data, err := fs.ReadFile(fsys, name)
+	if errors.As(err, &escape) {
+		return nil, escape
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}

@@ -2,11 +2,14 @@ package gomod
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 )
 
 func TestParse(t *testing.T) {
@@ -182,7 +185,7 @@ func TestRead(t *testing.T) {
 	if err := os.WriteFile(path, []byte("module example.com/app\ngo 1.22\n"), 0o666); err != nil {
 		t.Fatal(err)
 	}
-	f, err := Read(path, "go.mod")
+	f, err := Read(files.AppFS(dir), "go.mod")
 	if err != nil {
 		t.Fatalf("Read: %v", err)
 	}
@@ -193,13 +196,14 @@ func TestRead(t *testing.T) {
 
 func TestReadErrors(t *testing.T) {
 	dir := t.TempDir()
-	if _, err := Read(filepath.Join(dir, "go.mod"), "go.mod"); !errors.Is(err, ErrNotFound) {
+	app := files.AppFS(dir)
+	if _, err := Read(app, "go.mod"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("Read of a missing file: %v, want ErrNotFound", err)
 	}
 	if err := os.Mkdir(filepath.Join(dir, "go.mod"), 0o777); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Read(filepath.Join(dir, "go.mod"), "go.mod"); err == nil || errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "not a regular file") {
+	if _, err := Read(app, "go.mod"); err == nil || errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "not a regular file") {
 		t.Errorf("Read of a directory: %v, want a not-regular-file error", err)
 	}
 	big := filepath.Join(dir, "big.mod")
@@ -209,7 +213,7 @@ func TestReadErrors(t *testing.T) {
 	if err := os.Truncate(big, MaxSize+1); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Read(big, "go.mod"); err == nil || !strings.Contains(err.Error(), "larger than") {
+	if _, err := Read(app, "big.mod"); err == nil || !strings.Contains(err.Error(), "larger than") {
 		t.Errorf("Read of a huge file: %v, want a size error", err)
 	}
 }
@@ -240,6 +244,42 @@ func TestParseErrorsBounded(t *testing.T) {
 			if n := len(line); n > 400 || !strings.HasPrefix(line, "go.mod:") || strings.ContainsAny(line, "\x1b\r") {
 				t.Errorf("Parse(%.30q…) error line of %d bytes: %.300q", data, n, line)
 			}
+		}
+	}
+}
+
+// TestReadSymlinkOutside: a go.mod or go.work that is a symlink to a file
+// outside the app is not read; the error names it and the fix, and never
+// quotes the file it points to. One to a file inside the app is read.
+func TestReadSymlinkOutside(t *testing.T) {
+	const secret = "root:s3cr3t-9c1e:19000"
+	outside := filepath.Join(t.TempDir(), "shadow")
+	if err := os.WriteFile(outside, []byte(secret+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	app := t.TempDir()
+	rel, err := filepath.Rel(app, outside)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(app, "real.mod"), []byte("module example.com/app\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for link, target := range map[string]string{"go.mod": rel, "go.work": rel, "inside.mod": "real.mod"} {
+		if err := os.Symlink(target, filepath.Join(app, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if f, err := Read(files.AppFS(app), "inside.mod"); err != nil || f.Module != "example.com/app" {
+		t.Errorf("Read of a symlink inside the app = %+v, %v", f, err)
+	}
+	for name, read := range map[string]func(fs.FS, string) (*File, error){"go.mod": Read, "go.work": ReadWork} {
+		_, err := read(files.AppFS(app), name)
+		if err == nil || err.Error() != name+" is a symlink to outside the app; commit the file itself" {
+			t.Errorf("read %s = %v", name, err)
+		}
+		if err != nil && strings.Contains(err.Error(), "s3cr3t") {
+			t.Errorf("read %s quotes the file it points to: %v", name, err)
 		}
 	}
 }

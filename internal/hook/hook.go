@@ -18,6 +18,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 )
 
@@ -87,7 +88,7 @@ func (r Result) Notice() string {
 func Run(ctx context.Context, root, name string, env []string, stdout, stderr io.Writer) (Result, error) {
 	res := Result{Name: name}
 	path := filepath.Join(root, name)
-	info, err := os.Stat(path)
+	info, err := files.AppFS(root).Stat(filepath.ToSlash(name))
 	if errors.Is(err, fs.ErrNotExist) {
 		return res, nil
 	}

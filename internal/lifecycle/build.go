@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 )
@@ -91,7 +90,7 @@ func Build(ctx context.Context, dir string, log io.Writer) (Binaries, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return Binaries{}, fmt.Errorf("build the lifecycle: %w", err)
 	}
-	unlock, err := lock(filepath.Join(dir, ".lock"))
+	unlock, err := files.Lock(filepath.Join(dir, ".lock"), nil)
 	if err != nil {
 		return Binaries{}, fmt.Errorf("build the lifecycle: %w", err)
 	}
@@ -131,7 +130,7 @@ func Build(ctx context.Context, dir string, log io.Writer) (Binaries, error) {
 	if err := os.Rename(tmp, final); err != nil {
 		return Binaries{}, fmt.Errorf("build the lifecycle: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(final, marker), []byte(Module+" "+Version+" "+commit+"\n"), 0o644); err != nil {
+	if err := files.WriteFileAtomic(filepath.Join(final, marker), []byte(Module+" "+Version+" "+commit+"\n"), 0o644); err != nil {
 		return Binaries{}, fmt.Errorf("build the lifecycle: %w", err)
 	}
 	if err := os.Chmod(final, 0o755); err != nil {
@@ -142,7 +141,7 @@ func Build(ctx context.Context, dir string, log io.Writer) (Binaries, error) {
 
 // complete reports whether dir holds a finished build.
 func complete(dir string) (Binaries, bool) {
-	if _, err := os.Stat(filepath.Join(dir, marker)); err != nil {
+	if info, err := os.Lstat(filepath.Join(dir, marker)); err != nil || !info.Mode().IsRegular() {
 		return Binaries{}, false
 	}
 	b, err := Find(dir)
@@ -171,17 +170,4 @@ func download(ctx context.Context, goCmd, workDir string) (dir, commit string, e
 		return "", "", fmt.Errorf("build the lifecycle: go mod download %s@%s: %s", Module, Version, msg)
 	}
 	return info.Dir, info.Origin.Hash, nil
-}
-
-// lock takes an exclusive lock on path, waiting for it.
-func lock(path string) (unlock func(), err error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o666)
-	if err != nil {
-		return nil, err
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return func() { f.Close() }, nil
 }

@@ -6,7 +6,6 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
@@ -47,7 +46,8 @@ func TrimCache(cacheDir, running string) []string {
 		dir = resolved
 	}
 	var removed []string
-	if unlock, err := lock(filepath.Join(dir, ".lock")); err == nil {
+	os.MkdirAll(dir, 0o777) // for the lock; an error shows in Lock's
+	if unlock, err := files.Lock(filepath.Join(dir, ".lock"), nil); err == nil {
 		for _, name := range stalePrograms(dir, running, time.Now()) {
 			if files.RemoveAll(filepath.Join(dir, name)) == nil {
 				removed = append(removed, filepath.Join("program", name))
@@ -114,20 +114,4 @@ func stalePrograms(dir, running string, now time.Time) []string {
 func inside(dir, path string) bool {
 	rel, err := filepath.Rel(dir, path)
 	return err == nil && filepath.IsLocal(rel)
-}
-
-// lock takes an exclusive lock on the file at path, as the shim's flock does.
-func lock(path string) (unlock func(), err error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
-		return nil, err
-	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o666)
-	if err != nil {
-		return nil, err
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return func() { f.Close() }, nil
 }

@@ -2,11 +2,8 @@ package prebuilt
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -103,7 +100,7 @@ func Release(ctx context.Context, o Options) (*Result, error) {
 		if err := o.build(ctx, goCmd, platform, bin); err != nil {
 			return nil, err
 		}
-		sum, err := fileSHA256(bin)
+		sum, err := files.SHA256(bin)
 		if err != nil {
 			return nil, err
 		}
@@ -264,18 +261,4 @@ func writeOut(dir string, built map[string]string, p Pins) (map[string]string, e
 		return nil, err
 	}
 	return paths, nil
-}
-
-// fileSHA256 returns the hex SHA-256 of a file.
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -12,10 +12,11 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 )
 
 // SourceKey returns the key of the sources the program is built from: the
@@ -24,26 +25,25 @@ import (
 // lines `sha256sum` prints for those files, sorted bytewise by path, so
 // the shim computes the same value with find, sort and sha256sum.
 func SourceKey(dir string) (string, error) {
-	files, err := sourceFiles(dir)
+	names, err := sourceFiles(dir)
 	if err != nil {
 		return "", fmt.Errorf("source key of %s: %w", dir, err)
 	}
-	sums := make([][32]byte, len(files))
-	for i, f := range files {
-		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f)))
-		if err != nil {
+	sums := make([]string, len(names))
+	for i, f := range names {
+		if sums[i], err = files.SHA256(filepath.Join(dir, filepath.FromSlash(f))); err != nil {
 			return "", fmt.Errorf("source key of %s: %w", dir, err)
 		}
-		sums[i] = sha256.Sum256(data)
 	}
-	return keyOf(files, sums), nil
+	return keyOf(names, sums), nil
 }
 
-// keyOf hashes the sha256sum lines of the files, in the order given.
-func keyOf(files []string, sums [][32]byte) string {
+// keyOf hashes the sha256sum lines of the files (their hex SHA-256 sums
+// and names), in the order given.
+func keyOf(names, sums []string) string {
 	h := sha256.New()
-	for i, f := range files {
-		fmt.Fprintf(h, "%s  %s\n", hex.EncodeToString(sums[i][:]), f)
+	for i, f := range names {
+		fmt.Fprintf(h, "%s  %s\n", sums[i], f)
 	}
 	return hex.EncodeToString(h.Sum(nil))[:32]
 }

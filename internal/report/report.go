@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
 )
 
@@ -140,7 +141,9 @@ func Save(buildDir string, b *Build) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("save build report: %w", err)
 	}
-	if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
+	// By rename: a report.json the app holds as a symlink is replaced,
+	// never written through.
+	if err := files.WriteFileAtomic(path, append(data, '\n'), 0o644); err != nil {
 		return fmt.Errorf("save build report: %w", err)
 	}
 	return nil
@@ -148,7 +151,7 @@ func Save(buildDir string, b *Build) error {
 
 // Load reads the facts a build saved in buildDir.
 func Load(buildDir string) (*Build, error) {
-	data, err := os.ReadFile(filepath.Join(buildDir, File))
+	data, err := files.ReadNoFollow(filepath.Join(buildDir, File))
 	if err != nil {
 		return nil, fmt.Errorf("read build report: %w", err)
 	}

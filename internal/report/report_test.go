@@ -2,6 +2,8 @@ package report
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -103,5 +105,37 @@ func TestSaveLoad(t *testing.T) {
 	}
 	if _, err := Load(t.TempDir()); err == nil {
 		t.Errorf("Load without a report did not fail")
+	}
+}
+
+// TestSaveSymlink: an app that commits the report as a symlink to a file
+// outside it gets a report of its own; the outside file is unchanged, and
+// Load reads the report, never the file the link pointed to.
+func TestSaveSymlink(t *testing.T) {
+	outside := filepath.Join(t.TempDir(), "victim")
+	if err := os.WriteFile(outside, []byte(`{"outcome": "keep"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, File)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, path); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(dir); err == nil {
+		t.Error("Load followed a symlinked report")
+	}
+	b := New()
+	b.Finish(nil, "")
+	if err := Save(dir, b); err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(outside); string(data) != `{"outcome": "keep"}` {
+		t.Errorf("Save wrote through the symlink: %s", data)
+	}
+	if got, err := Load(dir); err != nil || got.Outcome != "success" {
+		t.Errorf("Load = %+v, %v", got, err)
 	}
 }

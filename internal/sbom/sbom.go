@@ -17,8 +17,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
-	"os"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -125,7 +123,7 @@ func ForApp(a App) (*BOM, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read build info of bin/%s: %w", b.Name, err)
 		}
-		sum, err := fileSHA256(b.Path)
+		sum, err := files.SHA256(b.Path)
 		if err != nil {
 			return nil, fmt.Errorf("read build info of bin/%s: %w", b.Name, err)
 		}
@@ -336,19 +334,6 @@ func h1SHA256(sum string) (string, bool) {
 		return "", false
 	}
 	return hex.EncodeToString(raw), true
-}
-
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 func unique(sorted []string) []string {

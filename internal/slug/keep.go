@@ -11,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/glob"
 )
 
@@ -109,7 +110,7 @@ func Prune(buildDir string, keep []string) (files int, bytes int64, err error) {
 		case d.IsDir() && d.Name() == "vendor":
 			// Only Go's vendored modules; the rest of a vendor
 			// directory is another buildpack's (vendor/bundle).
-			for _, sub := range goVendored(p) {
+			for _, sub := range goVendored(buildDir, rel) {
 				if err := walkTree(filepath.Join(p, filepath.FromSlash(sub)), buildDir, add); err != nil {
 					return err
 				}
@@ -149,16 +150,17 @@ func Prune(buildDir string, keep []string) (files int, bytes int64, err error) {
 	return files, bytes, nil
 }
 
-// goVendored returns what Go put in the vendor directory dir, relative to
-// it: modules.txt and the module trees it lists, when dir is a Go vendor
-// directory (it holds modules.txt and its parent a go.mod or go.work);
-// else nothing.
-func goVendored(dir string) []string {
-	data, err := os.ReadFile(filepath.Join(dir, "modules.txt"))
+// goVendored returns what Go put in the vendor directory rel of buildDir
+// (slash-separated), relative to it: modules.txt and the module trees it
+// lists, when it is a Go vendor directory (it holds modules.txt and its
+// parent a go.mod or go.work); else nothing. modules.txt is read through
+// files.AppFS: one that is a symlink to outside the app is not read.
+func goVendored(buildDir, rel string) []string {
+	data, err := files.AppFS(buildDir).ReadFile(path.Join(rel, "modules.txt"))
 	if err != nil {
 		return nil
 	}
-	parent := filepath.Dir(dir)
+	parent := filepath.Dir(filepath.Join(buildDir, filepath.FromSlash(rel)))
 	if !isFile(filepath.Join(parent, "go.mod")) && !isFile(filepath.Join(parent, "go.work")) {
 		return nil
 	}

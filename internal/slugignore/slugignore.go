@@ -13,7 +13,9 @@
 package slugignore
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/glob"
@@ -75,6 +77,24 @@ func Parse(data string) (*Ignore, []string) {
 		ig.patterns = append(ig.patterns, p)
 	}
 	return ig, warnings
+}
+
+// Name is the file, in the app's root.
+const Name = ".slugignore"
+
+// Read parses the .slugignore in the root of the app fsys (files.AppFS,
+// so one that is a symlink to outside the app is an error, never read).
+// It returns nil and no error when there is none.
+func Read(fsys fs.FS) (*Ignore, []string, error) {
+	data, err := fs.ReadFile(fsys, Name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("read %s: %w", Name, err)
+	}
+	ig, warnings := Parse(string(data))
+	return ig, warnings, nil
 }
 
 // Match reports whether the path rel (slash-separated, relative to the

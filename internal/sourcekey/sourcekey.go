@@ -6,7 +6,6 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -15,18 +14,20 @@ import (
 )
 
 // PackagesKey returns a key that changes whenever what `go list` reports
-// about the packages under dir may change: the file names, package
-// clauses, build constraints and imports of its Go files (not their
-// bodies), and its module files. A one-line change inside a function
-// keeps the key, so the package list can be reused.
-func PackagesKey(dir string, extra ...string) (string, error) {
+// about the packages under dir (slash-separated, "." for the root) of
+// the app fsys may change: the file names, package clauses, build
+// constraints and imports of its Go files (not their bodies), and its
+// module files. A one-line change inside a function keeps the key, so the
+// package list can be reused. With files.AppFS, a file that is a symlink
+// to outside the app is an error: no key, and the packages are listed.
+func PackagesKey(fsys fs.FS, dir string, extra ...string) (string, error) {
 	var parts [][]byte
 	for _, e := range extra {
 		parts = append(parts, []byte(e))
 	}
 	fset := token.NewFileSet()
 	var files []string
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(fsys, dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -51,12 +52,15 @@ func PackagesKey(dir string, extra ...string) (string, error) {
 	}
 	sort.Strings(files)
 	for _, path := range files {
-		src, err := os.ReadFile(path)
+		src, err := fs.ReadFile(fsys, path)
 		if err != nil {
 			return "", err
 		}
-		rel, _ := filepath.Rel(dir, path)
-		parts = append(parts, []byte(rel), header(fset, path, src))
+		rel := path
+		if dir != "." {
+			rel = strings.TrimPrefix(path, dir+"/")
+		}
+		parts = append(parts, []byte(filepath.FromSlash(rel)), header(fset, path, src))
 	}
 	return cache.Hash(parts...), nil
 }

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 )
 
 // sourceApp is a small module: a main package and a library.
@@ -67,7 +69,7 @@ func writeSrcTree(t *testing.T, files map[string]string) string {
 
 func srcKey(t *testing.T, dir string, extra ...string) string {
 	t.Helper()
-	key, err := PackagesKey(dir, extra...)
+	key, err := PackagesKey(files.AppFS(dir), ".", extra...)
 	if err != nil {
 		t.Fatalf("PackagesKey: %v", err)
 	}
@@ -225,7 +227,7 @@ func TestPackagesKeyExtra(t *testing.T) {
 }
 
 func TestPackagesKeyMissingDir(t *testing.T) {
-	if _, err := PackagesKey(filepath.Join(t.TempDir(), "missing")); err == nil {
+	if _, err := PackagesKey(files.AppFS(t.TempDir()), "missing"); err == nil {
 		t.Error("PackagesKey of a missing dir succeeded")
 	}
 }
@@ -259,4 +261,27 @@ func srcCopy(files map[string]string) map[string]string {
 		out[k] = v
 	}
 	return out
+}
+
+// TestPackagesKeySymlinks: a Go file that is a symlink inside the app is
+// read; one to outside the app is not, and there is no key.
+func TestPackagesKeySymlinks(t *testing.T) {
+	dir := writeSrcTree(t, sourceApp)
+	if err := os.Symlink("doc.go", filepath.Join(dir, "internal", "db", "alias.go")); err != nil {
+		t.Fatal(err)
+	}
+	before := srcKey(t, dir)
+	outside := filepath.Join(t.TempDir(), "x.go")
+	if err := os.WriteFile(outside, []byte("package main\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(dir, "x.go")); err != nil {
+		t.Fatal(err)
+	}
+	if key, err := PackagesKey(files.AppFS(dir), "."); err == nil {
+		t.Errorf("PackagesKey with a Go file linked from outside the app = %s, want an error", key)
+	}
+	if before == "" {
+		t.Error("no key with a symlink inside the app")
+	}
 }

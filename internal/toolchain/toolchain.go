@@ -119,7 +119,7 @@ func (c Cache) name(v string) string { return v + "." + c.GOOS + "-" + c.GOARCH 
 // install time.
 func (c Cache) Lookup(v string) (Toolchain, bool) {
 	root := filepath.Join(c.Dir, c.name(v))
-	data, err := os.ReadFile(filepath.Join(root, markerName))
+	data, err := files.ReadNoFollow(filepath.Join(root, markerName))
 	if err != nil || !verifiedMarker(string(data)) {
 		return Toolchain{}, false
 	}
@@ -153,7 +153,7 @@ func (c Cache) RemoveUnverified() []string {
 		if !ok || !e.IsDir() || strings.HasPrefix(v, ".") {
 			continue
 		}
-		data, err := os.ReadFile(filepath.Join(c.Dir, e.Name(), markerName))
+		data, err := files.ReadNoFollow(filepath.Join(c.Dir, e.Name(), markerName))
 		if err != nil || verifiedMarker(string(data)) {
 			continue // incomplete ones are Install's to clean
 		}
@@ -216,11 +216,11 @@ func (i *Installer) install(ctx context.Context, v string, sz *sizes) (Toolchain
 		return Toolchain{}, fmt.Errorf("install %s: %w", v, err)
 	}
 	name := i.Cache.name(v)
-	unlock, err := lock(filepath.Join(i.Cache.Dir, "."+name+".lock"), func() {
+	unlock, err := files.Lock(i.Cache.lockPath(name), func() {
 		i.Log.Detail("Waiting for another build to finish installing %s", v)
 	})
 	if err != nil {
-		return Toolchain{}, fmt.Errorf("install %s: lock cache: %w", v, err)
+		return Toolchain{}, fmt.Errorf("install %s: %w", v, err)
 	}
 	defer unlock()
 	// Another build may have installed it while we waited.
@@ -305,7 +305,7 @@ func (i *Installer) install(ctx context.Context, v string, sz *sizes) (Toolchain
 		return Toolchain{}, fmt.Errorf("install %s: %w", v, err)
 	}
 	marker := fmt.Sprintf("version %s\nhash %s\ngo-size %d\n", modVersion, hash, goInfo.Size())
-	if err := os.WriteFile(filepath.Join(final, markerName), []byte(marker), 0o444); err != nil {
+	if err := files.WriteFileAtomic(filepath.Join(final, markerName), []byte(marker), 0o444); err != nil {
 		files.RemoveAll(final)
 		return Toolchain{}, fmt.Errorf("install %s: write marker: %w", v, err)
 	}
@@ -428,33 +428,106 @@ func verify(ctx context.Context, db Verifier, zipFile, modVersion string) (strin
 	return hash, db.Verify(ctx, ModulePath, modVersion, hash)
 }
 
-// clean removes what killed builds left for release name: temp dirs, and
-// a toolchain dir that never got its marker. The caller holds the lock.
-//
-// Temp dirs of other releases are removed too once they are older than
-// StaleTemp: no install takes that long, so their build was killed.
+// clean removes what killed builds left for release name, whose lock the
+// caller holds, and for the other releases whose lock is free.
 func (i *Installer) clean(name string) {
-	entries, _ := os.ReadDir(i.Cache.Dir)
-	for _, e := range entries {
-		if !strings.HasPrefix(e.Name(), ".tmp-") {
-			continue
-		}
-		mine := strings.HasPrefix(e.Name(), ".tmp-"+name+"-")
-		if info, err := e.Info(); mine || err == nil && time.Since(info.ModTime()) > StaleTemp {
-			files.RemoveAll(filepath.Join(i.Cache.Dir, e.Name()))
-		}
-	}
+	i.Cache.removeLeftovers(name)
 	files.RemoveAll(filepath.Join(i.Cache.Dir, name))
 }
 
-// StaleTemp is the age after which another release's temp dir is taken
-// for the remains of a killed build.
-const StaleTemp = time.Hour
+// RemoveLeftovers removes what killed builds left in the cache, and
+// returns it (names of entries of the cache directory): the temp dirs of
+// installs, with the part of a toolchain they hold, and toolchain dirs of
+// this platform that never got their marker. Only the remains of a
+// release whose lock is free are removed: an install running now holds
+// its release's lock, so its temp dir is never taken for a killed one,
+// whatever process (or container) runs it.
+func (c Cache) RemoveLeftovers() []string { return c.removeLeftovers("") }
+
+// removeLeftovers is RemoveLeftovers, for a caller that holds the lock of
+// release held already ("" for none).
+func (c Cache) removeLeftovers(held string) []string {
+	entries, _ := os.ReadDir(c.Dir)
+	suffix := "." + c.GOOS + "-" + c.GOARCH
+	byRelease := map[string][]string{}
+	var names []string
+	for _, e := range entries {
+		name, ok := leftoverOf(e.Name(), suffix)
+		if !ok {
+			continue
+		}
+		if !strings.HasPrefix(e.Name(), ".tmp-") {
+			// A toolchain dir without its marker: incomplete, unless
+			// it is being installed (checked under the lock below).
+			if !e.IsDir() || c.hasMarker(e.Name()) {
+				continue
+			}
+		}
+		if byRelease[name] == nil {
+			names = append(names, name)
+		}
+		byRelease[name] = append(byRelease[name], e.Name())
+	}
+	var removed []string
+	for _, name := range names {
+		removed = append(removed, c.removeLocked(name, name == held, byRelease[name])...)
+	}
+	sort.Strings(removed)
+	return removed
+}
+
+// removeLocked removes the entries of release name under its lock, which
+// it takes unless held, and returns those it removed. It removes nothing
+// when another process holds the lock.
+func (c Cache) removeLocked(name string, held bool, entries []string) []string {
+	if !held {
+		unlock, ok, err := files.TryLock(c.lockPath(name))
+		if err != nil || !ok {
+			return nil // being installed, or no lock to be had
+		}
+		defer unlock()
+	}
+	var removed []string
+	for _, entry := range entries {
+		if !strings.HasPrefix(entry, ".tmp-") && c.hasMarker(entry) {
+			continue // completed before the lock was taken
+		}
+		if files.RemoveAll(filepath.Join(c.Dir, entry)) == nil {
+			removed = append(removed, entry)
+		}
+	}
+	return removed
+}
+
+// leftoverOf returns the release directory name (go1.22.12.linux-amd64)
+// that the cache entry belongs to, when it may be a killed build's
+// remains: a temp dir ".tmp-NAME-RANDOM" of an install of any platform,
+// or NAME itself for this platform (whose suffix is ".linux-amd64").
+func leftoverOf(entry, suffix string) (name string, ok bool) {
+	if rest, ok := strings.CutPrefix(entry, ".tmp-"); ok {
+		i := strings.LastIndex(rest, "-")
+		if i <= 0 || !strings.HasPrefix(rest, "go") {
+			return "", false
+		}
+		return rest[:i], true
+	}
+	if strings.HasPrefix(entry, "go") && strings.HasSuffix(entry, suffix) {
+		return entry, true
+	}
+	return "", false
+}
+
+// hasMarker reports whether the toolchain dir name has its marker, of
+// whatever kind (RemoveUnverified removes those of another kind).
+func (c Cache) hasMarker(name string) bool {
+	info, err := os.Lstat(filepath.Join(c.Dir, name, markerName))
+	return err == nil && info.Mode().IsRegular()
+}
 
 // Remove deletes release v from the cache.
 func (c Cache) Remove(v string) error {
 	name := c.name(v)
-	unlock, err := lock(filepath.Join(c.Dir, "."+name+".lock"), nil)
+	unlock, err := files.Lock(c.lockPath(name), nil)
 	if err != nil {
 		return err
 	}
@@ -519,26 +592,9 @@ func makeExecutable(root string) error {
 	return nil
 }
 
-// lock takes an exclusive lock on the file at path, waiting for it. When
-// another process holds it, waiting (if not nil) is called before the wait.
-func lock(path string, waiting func()) (unlock func(), err error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o666)
-	if err != nil {
-		return nil, err
-	}
-	err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-	if errors.Is(err, syscall.EWOULDBLOCK) {
-		if waiting != nil {
-			waiting()
-		}
-		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX)
-	}
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	return func() { f.Close() }, nil
-}
+// lockPath is the lock file that installs and removals of the release
+// named name (go1.22.12.linux-amd64) hold.
+func (c Cache) lockPath(name string) string { return filepath.Join(c.Dir, "."+name+".lock") }
 
 func markerField(marker, key string) string {
 	for _, line := range strings.Split(marker, "\n") {

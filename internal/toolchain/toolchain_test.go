@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/checksum"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goproxy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output/outputtest"
@@ -275,6 +276,11 @@ func TestInstallCleansLeftovers(t *testing.T) {
 	if _, ok := e.i.Cache.Lookup(goVer); ok {
 		t.Fatal("Lookup found a toolchain without a marker")
 	}
+	// Another build installs go1.21.0 now: it holds its lock.
+	unlockOther, err := files.Lock(filepath.Join(dir, ".go1.21.0.linux-amd64.lock"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	tc, err := e.i.Install(context.Background(), goVer)
 	if err != nil {
 		t.Fatalf("Install: %v", err)
@@ -286,14 +292,11 @@ func TestInstallCleansLeftovers(t *testing.T) {
 		t.Errorf("leftover temp dir still there: %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, ".tmp-go1.21.0.linux-amd64-456")); err != nil {
-		t.Errorf("another release's recent temp dir was removed: %v", err)
+		t.Errorf("the temp dir of an install running now was removed: %v", err)
 	}
-	// Once it is older than any install takes, it is the remains of a
-	// killed build and goes with the next install.
-	old := time.Now().Add(-2 * StaleTemp)
-	if err := os.Chtimes(filepath.Join(dir, ".tmp-go1.21.0.linux-amd64-456"), old, old); err != nil {
-		t.Fatal(err)
-	}
+	// Once no build holds its lock, it is the remains of a killed build
+	// and goes with the next install.
+	unlockOther()
 	if err := e.i.Cache.Remove(goVer); err != nil {
 		t.Fatal(err)
 	}
@@ -301,7 +304,7 @@ func TestInstallCleansLeftovers(t *testing.T) {
 		t.Fatalf("Install: %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, ".tmp-go1.21.0.linux-amd64-456")); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("stale temp dir of another release still there: %v", err)
+		t.Errorf("a killed build's temp dir of another release is still there: %v", err)
 	}
 	if data, _ := os.ReadFile(tc.Go()); string(data) == "partial" {
 		t.Error("bin/go is the leftover one")
@@ -546,5 +549,157 @@ func TestRemoveUnverified(t *testing.T) {
 	}
 	if got := c.RemoveUnverified(); len(got) != 0 {
 		t.Errorf("second RemoveUnverified = %q, want nothing", got)
+	}
+}
+
+// TestInstallSymlinkedLock plants the release's lock file as a symlink to
+// a file outside the cache, and another release's as a dangling one:
+// installing and removing leave the outside file as it was and create
+// nothing outside; the locks become regular files.
+func TestInstallSymlinkedLock(t *testing.T) {
+	e := newEnv(t)
+	outside := t.TempDir()
+	victim := filepath.Join(outside, "victim")
+	if err := os.WriteFile(victim, []byte("keep\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	absent := filepath.Join(outside, "absent")
+	if err := os.MkdirAll(e.i.Cache.Dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	lock := filepath.Join(e.i.Cache.Dir, "."+dirName+".lock")
+	other := filepath.Join(e.i.Cache.Dir, ".go1.21.0.linux-amd64.lock")
+	if err := os.Symlink(victim, lock); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(absent, other); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.i.Install(context.Background(), goVer); err != nil {
+		t.Fatalf("Install: %v", err)
+	}
+	if err := e.i.Cache.Remove("go1.21.0"); err != nil {
+		t.Fatalf("Remove: %v", err)
+	}
+	if data, err := os.ReadFile(victim); err != nil || string(data) != "keep\n" {
+		t.Errorf("the file the lock linked to holds %q, %v; want it unchanged", data, err)
+	}
+	if _, err := os.Lstat(absent); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a lock created %s outside the cache: %v", absent, err)
+	}
+	for _, p := range []string{lock, other} {
+		if info, err := os.Lstat(p); err != nil || !info.Mode().IsRegular() {
+			t.Errorf("%s after the lock: %v; want a regular file", p, modeOf(info, err))
+		}
+	}
+}
+
+// TestLookupSymlinkedMarker replaces an installed toolchain's marker with
+// a symlink to a copy of it outside the cache: the marker is not
+// followed, so the toolchain is not complete.
+func TestLookupSymlinkedMarker(t *testing.T) {
+	e := newEnv(t)
+	tc, err := e.i.Install(context.Background(), goVer)
+	if err != nil {
+		t.Fatalf("Install: %v", err)
+	}
+	marker := filepath.Join(tc.Root, markerName)
+	data, err := os.ReadFile(marker)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied := filepath.Join(t.TempDir(), "marker")
+	if err := os.WriteFile(copied, data, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(marker); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(copied, marker); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := e.i.Cache.Lookup(goVer); ok {
+		t.Errorf("Lookup followed a symlinked marker: %+v", got)
+	}
+	if got := e.i.Cache.Installed(); len(got) != 0 {
+		t.Errorf("Installed = %q, want none", got)
+	}
+}
+
+// modeOf describes what Lstat found, for test messages.
+func modeOf(info os.FileInfo, err error) string {
+	if err != nil {
+		return err.Error()
+	}
+	return info.Mode().String()
+}
+
+func TestLeftoverOf(t *testing.T) {
+	tests := []struct {
+		entry, want string
+		ok          bool
+	}{
+		{".tmp-go1.22.5.linux-amd64-123456", "go1.22.5.linux-amd64", true},
+		{".tmp-go1.23rc1.linux-arm64-9", "go1.23rc1.linux-arm64", true}, // another platform's install
+		{"go1.22.5.linux-amd64", "go1.22.5.linux-amd64", true},
+		{"go1.22.5.linux-arm64", "", false}, // another platform's toolchain is not ours to judge
+		{".go1.22.5.linux-amd64.lock", "", false},
+		{".tmp-", "", false},
+		{".tmp-x-1", "", false},
+		{".tmp-go1.22.5", "", false},
+		{".probe-usable", "", false},
+	}
+	for _, tt := range tests {
+		if got, ok := leftoverOf(tt.entry, ".linux-amd64"); got != tt.want || ok != tt.ok {
+			t.Errorf("leftoverOf(%q) = %q, %v; want %q, %v", tt.entry, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+// TestRemoveLeftovers: what killed builds left is removed, but for a
+// release another build is installing now (it holds the lock), and but
+// complete toolchains, other platforms' and what is not a toolchain's.
+func TestRemoveLeftovers(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.i.Install(context.Background(), goVer); err != nil {
+		t.Fatalf("Install: %v", err)
+	}
+	dir := e.i.Cache.Dir
+	for _, p := range []string{
+		".tmp-go1.22.5.linux-amd64-1/go/bin/go", // a killed build's, of an installed release
+		".tmp-go1.21.0.linux-amd64-2/toolchain.zip",
+		".tmp-go1.21.0.linux-amd64-3/go/bin/go",
+		".tmp-go1.20.1.linux-amd64-4/toolchain.zip", // being installed
+		"go1.20.1.linux-amd64/bin/go",               // being installed: renamed, not yet marked
+		"go1.19.13.linux-amd64/bin/go",              // a killed build's: never marked
+		"go1.19.13.linux-arm64/bin/go",              // another platform's
+		".tmp-other/x",
+	} {
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o777); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, p), []byte("partial"), 0o444); err != nil {
+			t.Fatal(err)
+		}
+	}
+	unlock, err := files.Lock(filepath.Join(dir, ".go1.20.1.linux-amd64.lock"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	want := []string{".tmp-go1.21.0.linux-amd64-2", ".tmp-go1.21.0.linux-amd64-3", ".tmp-go1.22.5.linux-amd64-1", "go1.19.13.linux-amd64"}
+	if got := e.i.Cache.RemoveLeftovers(); !reflect.DeepEqual(got, want) {
+		t.Errorf("RemoveLeftovers = %q, want %q", got, want)
+	}
+	for _, name := range []string{".tmp-go1.20.1.linux-amd64-4", "go1.20.1.linux-amd64", "go1.19.13.linux-arm64", ".tmp-other", dirName} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("%s was removed: %v", name, err)
+		}
+	}
+	if _, ok := e.i.Cache.Lookup(goVer); !ok {
+		t.Error("the installed toolchain is gone")
+	}
+	if got := e.i.Cache.RemoveLeftovers(); len(got) != 0 {
+		t.Errorf("second RemoveLeftovers = %q, want nothing", got)
 	}
 }
