@@ -55,6 +55,13 @@ type Options struct {
 	Installed func(toolchain.Toolchain) error
 }
 
+// The kinds of temporary directory (files.TempDir) a build makes outside
+// its cache, besides the private HOME of netrc.
+const (
+	tempCacheKind     = "cache"     // a stand-in for an unusable cache
+	tempToolchainKind = "toolchain" // a toolchain for one build, when the cache is full
+)
+
 // run is what every step of one build shares.
 type run struct {
 	Options
@@ -116,17 +123,18 @@ func RunWith(ctx context.Context, o Options, layOut LayOutFunc) (err error) {
 		}
 	}()
 	r.rep.Begin("detect")
-	// The private HOMEs of killed builds still hold their credentials.
-	netrc.RemoveStale(os.TempDir())
+	// What killed builds left outside their cache: private HOMEs that
+	// still hold credentials, stand-in caches, temporary toolchains.
+	files.RemoveStaleTemp(os.TempDir(), netrc.HomeKind, tempCacheKind, tempToolchainKind)
 	if err := r.cache.Usable(); err != nil {
-		tmp, terr := os.MkdirTemp("", "gobuildpack-cache-")
+		tmp, terr := files.NewTempDir("", tempCacheKind)
 		if terr != nil {
 			return fmt.Errorf("cache unusable (%v) and no temporary one: %w", err, terr)
 		}
-		defer files.RemoveAll(tmp)
+		defer tmp.Remove()
 		r.log.Warn("the build cache cannot be used (%v); this build uses an empty temporary cache, so it is slower. "+
 			"Clear it with `heroku builds:cache:purge` if it persists.", err)
-		r.cache = cache.New(tmp)
+		r.cache = cache.New(tmp.Path)
 	}
 	res, cleanup, err := r.build(ctx)
 	defer cleanup()

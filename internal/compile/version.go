@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"runtime"
 	"strings"
 	"time"
@@ -210,21 +209,21 @@ func (r *run) installGo(ctx context.Context, s *Settings, choice goChoice) (tc t
 // full. It returns the toolchain and the function that removes it, or an
 // error.
 func (r *run) installTemporary(ctx context.Context, inst *toolchain.Installer, v string, full error) (toolchain.Toolchain, func(), error) {
-	tmp, err := os.MkdirTemp("", "gobuildpack-toolchain-")
+	tmp, err := files.NewTempDir("", tempToolchainKind)
 	if err != nil {
 		return toolchain.Toolchain{}, func() {}, full
 	}
 	r.log.Warn("%v. This build installs %s into a temporary directory instead, and the next one fetches it again "+
 		"until there is room: free space in the cache, or purge it with `heroku builds:cache:purge`.", full, v)
 	in := *inst
-	in.Cache.Dir = tmp
+	in.Cache.Dir = tmp.Path
 	tc, err := in.Install(ctx, v)
 	if err != nil {
-		files.RemoveAll(tmp)
+		tmp.Remove()
 		return toolchain.Toolchain{}, func() {}, err
 	}
 	tc.Temporary = true
-	return tc, func() { files.RemoveAll(tmp) }, nil
+	return tc, func() { tmp.Remove() }, nil
 }
 
 // toolchainCache is the cache of toolchains for this machine's platform.

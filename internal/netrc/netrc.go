@@ -17,10 +17,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 )
@@ -171,38 +169,28 @@ func has(lines []Line, machine string) bool {
 	return false
 }
 
-// Home is a private temporary HOME directory holding a .netrc file.
+// Home is a private HOME holding a .netrc, for the go command and git:
+// a temporary directory (files.TempDir, kind "home") that the build holds
+// a lock on from before the .netrc is written until Remove, or until it
+// ends, however it ends; files.RemoveStaleTemp removes a killed build's.
 type Home struct {
-	Dir    string
-	unlock func()
+	dir *files.TempDir
+	// Dir is the directory, the HOME of the go command and git.
+	Dir string
 }
 
-// homePrefix starts the name of every private HOME: the prefix, the
-// process ID of the build, and a random part (gobuildpack-home-PID-RANDOM).
-const homePrefix = "gobuildpack-home-"
+// HomeKind is the kind of temporary directory a Home is.
+const HomeKind = "home"
 
 // NewHome writes data as .netrc (mode 0600) into a new private temporary
 // directory (mode 0700) under parent, which must be outside the app and
-// the cache. The build holds a lock on the directory (flock, files.Lock)
-// from before the .netrc is written until Remove, or until it ends,
-// however it ends: RemoveStale removes only homes whose lock is free.
+// the cache.
 func NewHome(parent, data string) (*Home, error) {
-	dir, err := os.MkdirTemp(parent, homePrefix+strconv.Itoa(os.Getpid())+"-")
+	t, err := files.NewTempDir(parent, HomeKind)
 	if err != nil {
 		return nil, fmt.Errorf("write netrc: %w", err)
 	}
-	fail := func(err error) (*Home, error) {
-		os.RemoveAll(dir)
-		return nil, fmt.Errorf("write netrc: %w", err)
-	}
-	if err := os.Chmod(dir, 0o700); err != nil {
-		return fail(err)
-	}
-	unlock, err := files.Lock(dir, nil)
-	if err != nil {
-		return fail(err)
-	}
-	h := &Home{Dir: dir, unlock: unlock}
+	h := &Home{dir: t, Dir: t.Path}
 	f, err := os.OpenFile(h.Path(), os.O_WRONLY|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, 0o600)
 	if err == nil {
 		_, err = f.WriteString(data)
@@ -211,8 +199,8 @@ func NewHome(parent, data string) (*Home, error) {
 		}
 	}
 	if err != nil {
-		unlock()
-		return fail(err)
+		t.Remove()
+		return nil, fmt.Errorf("write netrc: %w", err)
 	}
 	return h, nil
 }
@@ -221,98 +209,4 @@ func NewHome(parent, data string) (*Home, error) {
 func (h *Home) Path() string { return filepath.Join(h.Dir, ".netrc") }
 
 // Remove deletes the directory and the credentials in it.
-func (h *Home) Remove() error {
-	err := os.RemoveAll(h.Dir)
-	if h.unlock != nil {
-		h.unlock()
-	}
-	return err
-}
-
-// RemoveStale removes the private HOMEs under parent that builds killed
-// before they could remove them left there, with the credentials they
-// hold, and returns how many it removed. It never removes a running
-// build's: that build holds the lock on its home, even in another PID
-// namespace (a container sharing the temporary directory). Only the
-// user's own homes are looked at.
-func RemoveStale(parent string) int {
-	entries, err := os.ReadDir(parent)
-	if err != nil {
-		return 0
-	}
-	n := 0
-	for _, e := range entries {
-		if !strings.HasPrefix(e.Name(), homePrefix) || !e.IsDir() {
-			continue // a symlink too: never followed
-		}
-		dir := filepath.Join(parent, e.Name())
-		info, err := os.Lstat(dir)
-		if err != nil {
-			continue
-		}
-		if st, ok := info.Sys().(*syscall.Stat_t); !ok || int(st.Uid) != os.Getuid() {
-			continue
-		}
-		unlock, ok, err := files.TryLock(dir)
-		if err != nil || !ok {
-			continue // a running build's
-		}
-		_, nerr := os.Lstat(filepath.Join(dir, ".netrc"))
-		if staleHome(e.Name(), nerr == nil, info.ModTime(), time.Now(), alive) && os.RemoveAll(dir) == nil {
-			n++
-		}
-		unlock()
-	}
-	return n
-}
-
-// legacyAge is how old a home of an earlier version of the buildpack,
-// which took no lock, must be to be taken for a killed build's: no build
-// lasts that long.
-const legacyAge = 2 * time.Hour
-
-// staleHome decides whether a private HOME whose lock no process holds is
-// a killed build's, from its name, whether it holds a .netrc, when it was
-// last changed and whether a process is alive.
-//
-// A build locks its home before it writes the .netrc, and holds the lock
-// until it has removed it: an unlocked home with a .netrc is a dead
-// build's. An unlocked home without one may be a build's that has just
-// created it and not yet locked it: it is a dead build's only when the
-// process named in it is gone. A home named without a process ID is an
-// earlier version's, which took no lock: it is a dead build's once it is
-// older than any build.
-func staleHome(name string, holdsNetrc bool, changed, now time.Time, alive func(pid int) bool) bool {
-	pid, legacy := homePID(name)
-	switch {
-	case legacy:
-		return now.Sub(changed) > legacyAge
-	case holdsNetrc:
-		return true
-	}
-	return pid <= 0 || !alive(pid)
-}
-
-// homePID returns the process ID in a home's name, or legacy true for a
-// name an earlier version gave (gobuildpack-home-RANDOM).
-func homePID(name string) (pid int, legacy bool) {
-	rest := strings.TrimPrefix(name, homePrefix)
-	p, _, ok := strings.Cut(rest, "-")
-	if !ok {
-		return 0, true
-	}
-	pid, err := strconv.Atoi(p)
-	if err != nil {
-		return 0, false
-	}
-	return pid, false
-}
-
-// alive reports whether the process pid exists (kill(pid, 0) does not
-// fail with ESRCH), or is this one.
-func alive(pid int) bool {
-	if pid == os.Getpid() {
-		return true
-	}
-	return !errors.Is(syscall.Kill(pid, 0), syscall.ESRCH)
-}
+func (h *Home) Remove() error { return h.dir.Remove() }

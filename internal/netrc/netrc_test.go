@@ -1,16 +1,13 @@
 package netrc
 
 import (
-	"errors"
-	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 )
 
 func TestParse(t *testing.T) {
@@ -279,37 +276,10 @@ func TestDefaultNeverUsed(t *testing.T) {
 	}
 }
 
+// TestStaleHome: a killed build's home, with its .netrc, is removed by
+// the sweep of the next build (files.RemoveStaleTemp); a running build's
+// never is.
 func TestStaleHome(t *testing.T) {
-	now := time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC)
-	living := func(pid int) bool { return pid == 42 }
-	tests := []struct {
-		name       string
-		holdsNetrc bool
-		age        time.Duration
-		want       bool
-	}{
-		{"gobuildpack-home-42-123", true, 0, true}, // unlocked with a .netrc: its build died after writing it
-		{"gobuildpack-home-7-123", true, 0, true},
-		{"gobuildpack-home-42-123", false, 0, false}, // its build may be about to lock it
-		{"gobuildpack-home-7-123", false, 0, true},   // its build is gone
-		{"gobuildpack-home-x-123", false, 0, true},
-		{"gobuildpack-home-123456", true, time.Minute, false}, // an earlier version's, maybe running
-		{"gobuildpack-home-123456", true, 3 * time.Hour, true},
-		{"gobuildpack-home-123456", false, 3 * time.Hour, true},
-	}
-	for _, tt := range tests {
-		if got := staleHome(tt.name, tt.holdsNetrc, now.Add(-tt.age), now, living); got != tt.want {
-			t.Errorf("staleHome(%q, netrc %v, age %v) = %v, want %v", tt.name, tt.holdsNetrc, tt.age, got, tt.want)
-		}
-	}
-}
-
-// TestRemoveStale fills a temporary directory with what builds leave
-// there: the home of a running build (this process, holding its lock),
-// homes of killed builds (with and without a .netrc), an earlier
-// version's, and things that are not homes. RemoveStale removes exactly
-// the killed builds'.
-func TestRemoveStale(t *testing.T) {
 	const data = "machine github.com login u password p\n"
 	parent := t.TempDir()
 	live, err := NewHome(parent, data)
@@ -317,74 +287,18 @@ func TestRemoveStale(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer live.Remove()
-	if want := homePrefix + strconv.Itoa(os.Getpid()) + "-"; !strings.HasPrefix(filepath.Base(live.Dir), want) {
-		t.Errorf("home %s, want a name starting %s", live.Dir, want)
-	}
-	exited := exec.Command("true")
-	if err := exited.Run(); err != nil {
+	// A killed build's: the same, with no process holding its lock.
+	dead := filepath.Join(parent, "gobuildpack-home-1-1")
+	if err := os.Mkdir(dead, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	dead := strconv.Itoa(exited.ProcessState.Pid())
-	running := strconv.Itoa(os.Getppid())
-	mk := func(name string, netrc bool) string {
-		dir := filepath.Join(parent, name)
-		if err := os.Mkdir(dir, 0o700); err != nil {
-			t.Fatal(err)
-		}
-		if netrc {
-			if err := os.WriteFile(filepath.Join(dir, ".netrc"), []byte(data), 0o600); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return dir
-	}
-	killed := []string{
-		mk(homePrefix+dead+"-1", true),
-		mk(homePrefix+running+"-2", true), // its pid is reused; the lock is free
-		mk(homePrefix+dead+"-3", false),
-		mk(homePrefix+"99", true),
-	}
-	old := time.Now().Add(-2 * legacyAge)
-	if err := os.Chtimes(killed[3], old, old); err != nil {
+	if err := os.WriteFile(filepath.Join(dead, ".netrc"), []byte(data), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	kept := []string{
-		live.Dir,
-		mk(homePrefix+running+"-4", false), // maybe about to be locked
-		mk(homePrefix+"100", true),         // an earlier version's, maybe running
-		mk("gobuildpack-other-1-1", true),
-	}
-	outside := t.TempDir()
-	if err := os.WriteFile(filepath.Join(outside, ".netrc"), []byte(data), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	link := filepath.Join(parent, homePrefix+dead+"-5")
-	if err := os.Symlink(outside, link); err != nil {
-		t.Fatal(err)
-	}
-	kept = append(kept, link, filepath.Join(outside, ".netrc"))
-
-	if n := RemoveStale(parent); n != len(killed) {
-		t.Errorf("RemoveStale = %d, want %d", n, len(killed))
-	}
-	for _, p := range killed {
-		if _, err := os.Lstat(p); !errors.Is(err, fs.ErrNotExist) {
-			t.Errorf("%s is still there: %v", p, err)
-		}
-	}
-	for _, p := range kept {
-		if _, err := os.Lstat(p); err != nil {
-			t.Errorf("%s was removed: %v", p, err)
-		}
+	if got := files.RemoveStaleTemp(parent, HomeKind); len(got) != 1 || got[0] != filepath.Base(dead) {
+		t.Errorf("RemoveStaleTemp = %q, want only %s", got, filepath.Base(dead))
 	}
 	if got, err := os.ReadFile(live.Path()); err != nil || string(got) != data {
 		t.Errorf("the running build's .netrc = %q, %v", got, err)
-	}
-	// Once the running build removed its home, nothing is left to remove.
-	if err := live.Remove(); err != nil {
-		t.Fatal(err)
-	}
-	if n := RemoveStale(parent); n != 0 {
-		t.Errorf("second RemoveStale = %d, want 0", n)
 	}
 }
