@@ -20,7 +20,6 @@ import (
 	"time"
 
 	"golang.org/x/mod/module"
-	"golang.org/x/mod/sumdb/dirhash"
 	modzip "golang.org/x/mod/zip"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
@@ -255,23 +254,22 @@ func (i *Installer) install(ctx context.Context, v string, sz *sizes) (Toolchain
 	sz.unpacked = unpackedSize(zipFile)
 	i.Log.Detail("Fetched %s in %s", output.Size(size), output.Duration(time.Since(start)))
 
-	// Verify, and unpack into the temp dir meanwhile: hashing and
-	// unpacking each read the whole zip, and on two cores they overlap.
-	// Nothing leaves the temp dir before the hash is verified.
+	// Unpack into the temp dir, hashing the files as they are read, then
+	// verify the hash. Nothing leaves the temp dir before it is verified.
 	start = time.Now()
 	root := filepath.Join(tmp, "go")
-	unpacked := make(chan error, 1)
-	go func() {
-		m := module.Version{Path: ModulePath, Version: modVersion}
-		if err := checkZip(zipFile, m); err != nil {
-			unpacked <- fmt.Errorf("%w: %w", ErrInvalidZip, err)
-			return
-		}
-		unpacked <- modzip.Unzip(root, m, zipFile)
-	}()
-	hash, err := verify(ctx, i.Verify, zipFile, modVersion)
-	unzipErr := <-unpacked // wait before the deferred removal of tmp
+	m := module.Version{Path: ModulePath, Version: modVersion}
+	if err := checkZip(zipFile, m); err != nil {
+		return Toolchain{}, fmt.Errorf("install %s: unpack: %w: %w", v, ErrInvalidZip, err)
+	}
+	hash, err := unpack(zipFile, root, m)
+	if errors.Is(err, ErrInvalidZip) {
+		return Toolchain{}, fmt.Errorf("install %s: hash %s: %w", v, modVersion, err)
+	}
 	if err != nil {
+		return Toolchain{}, fmt.Errorf("install %s: unpack: %w", v, err)
+	}
+	if err := i.Verify.Verify(ctx, ModulePath, modVersion, hash); err != nil {
 		return Toolchain{}, fmt.Errorf("install %s: %w", v, err)
 	}
 	line := fmt.Sprintf("Verified %s against the checksum database", hash)
@@ -279,16 +277,7 @@ func (i *Installer) install(ctx context.Context, v string, sz *sizes) (Toolchain
 		line = d.Describe(hash)
 	}
 	i.Log.Detail("%s", line)
-	if unzipErr != nil {
-		return Toolchain{}, fmt.Errorf("install %s: unpack: %w", v, unzipErr)
-	}
 	if err := os.Remove(zipFile); err != nil {
-		return Toolchain{}, fmt.Errorf("install %s: %w", v, err)
-	}
-	if err := trim(root); err != nil {
-		return Toolchain{}, fmt.Errorf("install %s: %w", v, err)
-	}
-	if err := makeExecutable(root); err != nil {
 		return Toolchain{}, fmt.Errorf("install %s: %w", v, err)
 	}
 	goInfo, err := os.Stat(filepath.Join(root, "bin", "go"))
@@ -419,15 +408,6 @@ func checkZip(zipFile string, m module.Version) error {
 	return nil
 }
 
-// verify hashes the zip and checks the hash against the checksum database.
-func verify(ctx context.Context, db Verifier, zipFile, modVersion string) (string, error) {
-	hash, err := dirhash.HashZip(zipFile, dirhash.DefaultHash)
-	if err != nil {
-		return "", fmt.Errorf("hash %s: %w: %w", modVersion, ErrInvalidZip, err)
-	}
-	return hash, db.Verify(ctx, ModulePath, modVersion, hash)
-}
-
 // clean removes what killed builds left for release name, whose lock the
 // caller holds, and for the other releases whose lock is free.
 func (i *Installer) clean(name string) {
@@ -533,63 +513,6 @@ func (c Cache) Remove(v string) error {
 	}
 	defer unlock()
 	return files.RemoveAll(filepath.Join(c.Dir, name))
-}
-
-// trim removes from an unpacked toolchain what building, testing and
-// vetting apps never reads, about a fifth of it: the sources of the go
-// command, the compiler and the other tools (src/cmd: their binaries are
-// in bin and pkg/tool), and the standard library's test data. The cache,
-// which Heroku moves on every build, and a slug that keeps the toolchain
-// are that much smaller.
-func trim(root string) error {
-	if err := files.RemoveAll(filepath.Join(root, "src", "cmd")); err != nil {
-		return fmt.Errorf("trim src/cmd: %w", err)
-	}
-	var testdata []string
-	err := filepath.WalkDir(filepath.Join(root, "src"), func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() && d.Name() == "testdata" {
-			testdata = append(testdata, path)
-			return filepath.SkipDir
-		}
-		return nil
-	})
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("trim test data: %w", err)
-	}
-	for _, dir := range testdata {
-		if err := files.RemoveAll(dir); err != nil {
-			return fmt.Errorf("trim test data: %w", err)
-		}
-	}
-	return nil
-}
-
-// makeExecutable sets the execute bits the zip format does not carry:
-// first every file under pkg/tool, then bin, so a racing reader never
-// finds a runnable bin/go whose tools cannot run.
-func makeExecutable(root string) error {
-	for _, dir := range []string{"pkg/tool", "bin"} {
-		err := filepath.WalkDir(filepath.Join(root, dir), func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if !d.Type().IsRegular() {
-				return nil
-			}
-			info, err := d.Info()
-			if err != nil {
-				return err
-			}
-			return os.Chmod(path, info.Mode().Perm()|0o111)
-		})
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("make %s executable: %w", dir, err)
-		}
-	}
-	return nil
 }
 
 // lockPath is the lock file that installs and removals of the release
