@@ -12,10 +12,10 @@ import (
 // them).
 func (res *Result) BOM(binDir string) (*sbom.BOM, error) {
 	var bins []sbom.Binary
-	for _, name := range res.Binaries.Names() {
-		bins = append(bins, sbom.Binary{Name: name, Path: filepath.Join(binDir, name)})
+	for _, m := range res.Binaries.Mains {
+		bins = append(bins, sbom.Binary{Name: m.Name, Path: filepath.Join(binDir, m.Name), ImportPath: m.ImportPath})
 	}
-	return sbom.ForApp(sbom.App{Name: res.AppName(), Binaries: bins, Tool: res.Tool()})
+	return sbom.ForApp(sbom.App{Name: res.AppName(), Binaries: bins, Tool: res.Tool(), GoVersion: res.Toolchain.Version})
 }
 
 // AppName names the app in a bill of materials: its module path, or its

@@ -17,6 +17,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"go/version"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -97,18 +98,22 @@ type Tool struct {
 	Version string
 }
 
-// Binary is a built binary: its name (bin/NAME) and where it is now.
+// Binary is a built binary: its name (bin/NAME), where it is now, and
+// the import path of its main package.
 type Binary struct {
-	Name string
-	Path string
+	Name       string
+	Path       string
+	ImportPath string
 }
 
 // App describes what to list: the app's name (its module path, or the
-// directory of its workspace) and its binaries.
+// directory of its workspace), its binaries and the Go release that built
+// them (go1.22.12).
 type App struct {
-	Name     string
-	Binaries []Binary
-	Tool     Tool
+	Name      string
+	Binaries  []Binary
+	Tool      Tool
+	GoVersion string
 }
 
 // appRef is the bom-ref of the app as a whole.
@@ -120,6 +125,11 @@ func ForApp(a App) (*BOM, error) {
 	infos := make([]binaryInfo, 0, len(a.Binaries))
 	for _, b := range a.Binaries {
 		bi, err := buildinfo.ReadFile(b.Path)
+		if err != nil && a.GoVersion != "" && version.Compare(a.GoVersion, "go1.13") < 0 {
+			// Releases before go1.13 write no build info: the document
+			// lists the main module, and the standard library, only.
+			bi, err = &debug.BuildInfo{GoVersion: a.GoVersion, Path: b.ImportPath, Main: debug.Module{Path: a.Name}}, nil
+		}
 		if err != nil {
 			return nil, fmt.Errorf("read build info of bin/%s: %w", b.Name, err)
 		}
