@@ -3,13 +3,14 @@
 # program exists is done here; the program owns the cache once it runs.
 #
 # A program runs only when it is known to be the buildpack's:
-#   - the prebuilt release binary for this platform, when the sources match
-#     the pins in buildpack.toml [program]: the one shipped in
-#     bin/.program/, else the one cached in CACHE_DIR/go/program/, else the
-#     one downloaded from the release (GOBUILDPACK_PROGRAM_URL replaces the
-#     URL template; "off" builds from source instead). Each is checked
-#     against its pinned SHA-256 before it runs; one that does not match is
-#     refused and the program is built from source instead.
+#   - the prebuilt release binary for this platform, when the sources of
+#     the runtime program match the pins in bin/pins.sh (written by the
+#     release command): the one shipped in bin/.program/, else the one
+#     cached in CACHE_DIR/go/program/, else the one downloaded from the
+#     release (GOBUILDPACK_PROGRAM_URL replaces the URL template; "off"
+#     builds from source instead). Each is checked against its pinned
+#     SHA-256 before it runs; one that does not match is refused and the
+#     program is built from source instead.
 #   - a program built here from these sources, whose SHA-256 was recorded
 #     beside it when it was built and matches before every run. Anything
 #     else found there is removed and built again.
@@ -17,11 +18,12 @@
 # The program is built from source (a fork, a local edit, a release that
 # could not be fetched) once per version of the sources: with a go on PATH
 # if it is new enough (go.mod's go line), else with the bootstrap
-# toolchain pinned in buildpack.toml [bootstrap], fetched from GOPROXY
-# (then GO_TOOLCHAIN_PROXY) into CACHE_DIR/go/bootstrap/, checked against
-# its pinned SHA-256, and removed with the build's caches once the program
-# is built. The buildpack's own modules come from GOPROXY, then
-# GO_TOOLCHAIN_PROXY, and are verified by the buildpack's go.sum.
+# toolchain pinned in bin/pins.sh, fetched from GOPROXY (then
+# GO_TOOLCHAIN_PROXY) into CACHE_DIR/go/bootstrap/, checked against its
+# pinned SHA-256, and removed with the build's caches once the program is
+# built. The buildpack's own modules come from GOPROXY, then
+# GO_TOOLCHAIN_PROXY, and are verified by the buildpack's go.sum. Of the
+# config vars in ENV_DIR, only those two are read here.
 #
 # Nothing here writes through a symlink: the directories it writes in are
 # made real directories first, the lock is opened to append (never
@@ -29,6 +31,14 @@
 # directories that are renamed into place.
 
 bp_dir=${bp_dir:?}
+
+# The pins: program_source, program_toolchain, program_url,
+# program_sha256_PLATFORM, program_packages, bootstrap_version and
+# bootstrap_sha256_PLATFORM (PLATFORM as linux_amd64).
+if [[ -f $bp_dir/bin/pins.sh ]]; then
+  # shellcheck source=bin/pins.sh
+  source "$bp_dir/bin/pins.sh"
+fi
 
 # Bounds of the downloads: the prebuilt program (a few MB) is given up on
 # quickly, as building from source is the fallback; the bootstrap
@@ -45,20 +55,38 @@ redact() {
   sed -E 's|://[^/?#[:space:]]*@|://xxxxx@|g'
 }
 
-# source_key prints the key of the sources the program is built from, as
-# internal/prebuilt.SourceKey computes it.
-source_key() {
-  (
+# source_keys sets the two keys of the sources, as internal/release
+# computes them: build_key over go.mod, go.sum and every non-test Go file
+# under cmd/ and internal/, which names a program built from source, and
+# release_key over go.mod, go.sum and the non-test Go files of the runtime
+# program's packages (program_packages), which a release is pinned by.
+# Each is the first 32 hex digits of the SHA-256 of the sha256sum lines of
+# its files, sorted bytewise by path.
+source_keys() {
+  local lines line path
+  lines=$(
     cd "$bp_dir" || exit 1
     { find cmd internal -name '*.go' ! -name '*_test.go' -type f -print0; printf '%s\0' go.mod go.sum; } |
       LC_ALL=C sort -z | xargs -0 sha256sum
-  ) | sha256sum | cut -c1-32
+  ) || return 1
+  build_key=$(printf '%s\n' "$lines" | sha256sum | cut -c1-32)
+  release_key=$(
+    while IFS= read -r line; do
+      path=${line#*  }
+      case $path in
+        */*) case " ${program_packages:-} " in *" ${path%/*} "*) ;; *) continue ;; esac ;;
+      esac
+      printf '%s\n' "$line"
+    done <<<"$lines" | sha256sum | cut -c1-32
+  )
 }
 
-# toml_value KEY TABLE: a string value from buildpack.toml.
-toml_value() {
-  local key=$1 table=${2//./\\.}
-  sed -n "/^\[$table\]/,/^\[/ s/^$key *= *\"\(.*\)\"/\1/p" "$bp_dir/buildpack.toml" | head -n1
+# pin NAME PLATFORM prints the pin NAME_PLATFORM of bin/pins.sh
+# (program_sha256, bootstrap_sha256), or nothing.
+pin() {
+  local name="$1_${2//-/_}"
+  [[ $name =~ ^[a-z0-9_]+$ ]] || return 0
+  printf '%s' "${!name:-}"
 }
 
 # sha256_of FILE prints the SHA-256 of FILE.
@@ -102,8 +130,9 @@ go_platform() {
   echo "$os-$arch"
 }
 
-# config_var NAME DEFAULT: a config var from ENV_DIR.
+# config_var NAME DEFAULT: GOPROXY or GO_TOOLCHAIN_PROXY from ENV_DIR.
 config_var() {
+  case $1 in GOPROXY | GO_TOOLCHAIN_PROXY) ;; *) return 1 ;; esac
   if [[ -n "$ENV_DIR_FOR_PROGRAM" && -f "$ENV_DIR_FOR_PROGRAM/$1" ]]; then
     cat "$ENV_DIR_FOR_PROGRAM/$1"
   else
@@ -246,9 +275,9 @@ suitable_go() {
 # prebuilt program that does not match its pin.
 refuse() {
   {
-    echo " !     SECURITY ERROR: $1 does NOT match the SHA-256 pinned in buildpack.toml."
+    echo " !     SECURITY ERROR: $1 does NOT match the SHA-256 pinned in bin/pins.sh."
     echo " !       $1: sha256:$2"
-    echo " !       buildpack.toml [program.sha256] $3: sha256:$4"
+    echo " !       bin/pins.sh program_sha256_${3//-/_}: sha256:$4"
     echo " !     It was not run. The buildpack is built from source instead."
   } >&2
 }
@@ -288,7 +317,7 @@ prebuilt_program() {
   fi
   # What killed shims left; nobody else writes here while we hold the lock.
   rm -rf "$programs/.tmp-"*
-  url=${GOBUILDPACK_PROGRAM_URL:-$(toml_value url program)}
+  url=${GOBUILDPACK_PROGRAM_URL:-${program_url:-}}
   url=${url//\{source\}/$key}
   url=${url//\{platform\}/$platform}
   echo "-----> Fetching the Go buildpack's program for $platform"
@@ -323,11 +352,11 @@ prebuilt_program() {
 # and sets GO_FOR_PROGRAM to its go command.
 bootstrap_go() {
   local work=$1 version platform sha name proxy url got="" errors=""
-  version=$(toml_value version bootstrap)
+  version=${bootstrap_version:-}
   platform=$(go_platform)
-  sha=$(toml_value "$platform" bootstrap.sha256)
+  sha=$(pin bootstrap_sha256 "$platform")
   if [[ -z "$version" || -z "$sha" ]]; then
-    echo " !     ERROR: buildpack.toml pins no bootstrap Go toolchain for $platform" >&2
+    echo " !     ERROR: bin/pins.sh pins no bootstrap Go toolchain for $platform (bootstrap_version, bootstrap_sha256_${platform//-/_}); write it with: go run ./cmd/dev release" >&2
     return 1
   fi
   name="$version.$platform"
@@ -353,8 +382,8 @@ bootstrap_go() {
     {
       echo " !     ERROR: verifying bootstrap toolchain $name: checksum mismatch"
       echo " !       downloaded: sha256:$(sha256_of "$work/toolchain.zip")"
-      echo " !       buildpack.toml: sha256:$sha"
-      echo " !     SECURITY ERROR: this download does NOT match the checksum pinned in buildpack.toml."
+      echo " !       bin/pins.sh bootstrap_sha256_${platform//-/_}: sha256:$sha"
+      echo " !     SECURITY ERROR: this download does NOT match the checksum pinned in bin/pins.sh."
       echo " !     Nothing was installed or cached."
     } >&2
     return 1
@@ -411,7 +440,7 @@ built_program() {
   echo "-----> Building the Go buildpack with $(GOTOOLCHAIN=local "$go" env GOVERSION)"
   start=$(now_us)
   tmp=$(mktemp -d "$programs/.tmp-XXXXXX")
-  # The flags and settings of a release (internal/prebuilt): with the
+  # The flags and settings of a release (internal/release): with the
   # bootstrap toolchain, which is the release's, this gives its binary.
   if ! (cd "$bp_dir" && env -u GOROOT -u GOOS -u GOARCH -u GOAMD64 -u GOARM64 -u GOEXPERIMENT -u GOBIN \
     -u GONOPROXY -u GONOSUMDB -u GOPRIVATE -u GOINSECURE \
@@ -434,7 +463,7 @@ built_program() {
 
 # ensure_program CACHE_DIR ENV_DIR: sets PROGRAM.
 ensure_program() {
-  local cache_dir=$1 key platform sha=""
+  local cache_dir=$1 platform sha=""
   ENV_DIR_FOR_PROGRAM=${2:-}
   if [[ -n $ENV_DIR_FOR_PROGRAM && -d $ENV_DIR_FOR_PROGRAM ]]; then
     ENV_DIR_FOR_PROGRAM=$(cd "$ENV_DIR_FOR_PROGRAM" && pwd)
@@ -447,22 +476,22 @@ ensure_program() {
   cache_dir=$(cd "$cache_dir" && pwd)
   own_dir "$cache_dir/go"
   own_dir "$cache_dir/go/program"
-  key=$(source_key)
+  source_keys
   platform=$(go_platform)
   # A program an earlier build compiled from these very sources (when the
   # release could not be fetched, or for sources no pin matches) runs when
   # it is the one recorded: no download.
-  if recorded_program "$cache_dir/go/program/source-$key.$platform"; then
-    touch "$cache_dir/go/program/source-$key.$platform"
-    PROGRAM="$cache_dir/go/program/source-$key.$platform/buildpack"
+  if recorded_program "$cache_dir/go/program/source-$build_key.$platform"; then
+    touch "$cache_dir/go/program/source-$build_key.$platform"
+    PROGRAM="$cache_dir/go/program/source-$build_key.$platform/buildpack"
     return 0
   fi
   # GOBUILDPACK_PROGRAM_URL=off: never a prebuilt program.
-  if [[ $key == "$(toml_value source program)" && ${GOBUILDPACK_PROGRAM_URL:-} != off ]]; then
-    sha=$(toml_value "$platform" program.sha256)
+  if [[ $release_key == "${program_source:-}" && ${GOBUILDPACK_PROGRAM_URL:-} != off ]]; then
+    sha=$(pin program_sha256 "$platform")
   fi
-  if [[ -n $sha ]] && prebuilt_program "$cache_dir" "$key" "$platform" "$sha"; then
+  if [[ -n $sha ]] && prebuilt_program "$cache_dir" "$release_key" "$platform" "$sha"; then
     return 0
   fi
-  built_program "$cache_dir" "$key" "$platform"
+  built_program "$cache_dir" "$build_key" "$platform"
 }

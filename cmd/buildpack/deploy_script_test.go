@@ -18,20 +18,20 @@ import (
 
 // The fixture commands of the deploy command and the Procfile checks.
 
-// buildProgram builds what `go run ./cmd/buildpack` builds, for the deploy
-// command; the tests run it directly, so they see the program's own exit
-// status (go run exits 1 whenever it gets Ctrl-C).
-func buildProgram(t *testing.T) string {
-	program := filepath.Join(t.TempDir(), "buildpack")
-	build := exec.Command("go", "build", "-o", program, "./cmd/buildpack")
+// buildDev builds what `go run ./cmd/dev` builds, for the deploy and
+// release commands; the tests run it directly, so they see the program's
+// own exit status (go run exits 1 whenever it gets Ctrl-C).
+func buildDev(t *testing.T) string {
+	program := filepath.Join(t.TempDir(), "dev")
+	build := exec.Command("go", "build", "-o", program, "./cmd/dev")
 	build.Dir = repoRoot
 	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build ./cmd/buildpack: %v\n%s", err, out)
+		t.Fatalf("go build ./cmd/dev: %v\n%s", err, out)
 	}
 	return program
 }
 
-// deploy ARGS...: run `go run ./cmd/buildpack deploy ARGS...` in the
+// deploy ARGS...: run `go run ./cmd/dev deploy ARGS...` in the
 // buildpack's directory, as the README tells users to (the program is
 // built once, then run as go run would). With --no-run it
 // runs to the end. Otherwise it runs in the background, in its own

@@ -8,22 +8,15 @@
 //	buildpack build LAYERS_DIR PLATFORM_DIR PLAN_PATH
 //
 // build is the Cloud Native Buildpack build phase (internal/cnb), run in
-// the app's directory by bin/build. BUILDPACK_DIR names the buildpack's own directory (buildpack.toml).
+// the app's directory by bin/build. BUILDPACK_DIR names the buildpack's
+// own directory (buildpack.toml).
 //
-// Run in the buildpack's directory, it also deploys an app locally, as
-// Heroku would (see internal/deploy):
-//
-//	go run ./cmd/buildpack deploy [--cnb [--lifecycle DIR]] [-e KEY=VALUE]... [--env-file FILE] [--cache DIR] [--slug FILE] [--no-run] [--port N] APPDIR
-//
-// It builds the release binaries of the program and pins them in
-// buildpack.toml, or checks the pins (see internal/prebuilt):
-//
-//	go run ./cmd/buildpack release [-check] [-out DIR] [-cache DIR] [-buildpack DIR]
+// It holds only what a build runs; the tooling (local deploy, benchmark,
+// release) is cmd/dev.
 package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -32,10 +25,8 @@ import (
 	"runtime/debug"
 	"syscall"
 
-	"github.com/gobuildpack/heroku-buildpack-go/internal/bench"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/cnb"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/compile"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/deploy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/herokuci"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/prebuilt"
@@ -55,9 +46,6 @@ const usageText = `usage: buildpack compile BUILD_DIR CACHE_DIR [ENV_DIR]
        buildpack test BUILD_DIR [ENV_DIR]
        buildpack report BUILD_DIR [CACHE_DIR [ENV_DIR]]
        buildpack build LAYERS_DIR PLATFORM_DIR PLAN_PATH
-       buildpack deploy [--cnb [--lifecycle DIR]] [-e KEY=VALUE]... [--env-file FILE] [--cache DIR] [--slug FILE] [--no-run] [--port N] APPDIR
-       buildpack bench [-warm N] [-cold N] [-buildpack DIR] [-release-cache DIR] [APP_DIR]
-       buildpack release [-check] [-out DIR] [-cache DIR] [-buildpack DIR]
 `
 
 // run dispatches a phase and maps its result to an exit code.
@@ -116,10 +104,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 		if self, serr := os.Executable(); serr == nil {
 			prebuilt.TrimCache(filepath.Join(o.LayersDir, "program"), self)
 		}
-	case "bench":
-		err = runBench(ctx, args[1:], stdout, stderr)
-	case "release":
-		err = runRelease(ctx, args[1:], log, stderr)
 	case "test":
 		if len(args) < 2 || len(args) > 3 {
 			return usage()
@@ -136,13 +120,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 			return usage()
 		}
 		err = report.Print(stdout, args[1])
-	case "deploy":
-		o, perr := deploy.ParseArgs(args[1:], stderr)
-		if perr != nil {
-			return 2
-		}
-		o.BuildpackDir, o.Stdout, o.Stderr = os.Getenv("BUILDPACK_DIR"), stdout, stderr
-		err = deploy.Run(ctx, o)
 	default:
 		return usage()
 	}
@@ -167,72 +144,4 @@ func absPaths(paths ...*string) error {
 		*p = abs
 	}
 	return nil
-}
-
-// runBench parses the bench flags and runs the benchmark.
-func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	o := bench.Options{Out: stdout, GOPROXY: os.Getenv("GOPROXY")}
-	fs.IntVar(&o.WarmRuns, "warm", 9, "warm runs of each kind")
-	fs.IntVar(&o.ColdRuns, "cold", 3, "cold runs of each kind (0 skips them)")
-	fs.StringVar(&o.BuildpackDir, "buildpack", ".", "the buildpack's directory")
-	fs.StringVar(&o.ReleaseCache, "release-cache", "", "the release command's cache (default: in the user cache directory)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if o.ReleaseCache == "" {
-		dir, err := releaseCache()
-		if err != nil {
-			return err
-		}
-		o.ReleaseCache = dir
-	}
-	o.App = "testdata/apps/plain"
-	if fs.NArg() > 0 {
-		o.App = fs.Arg(0)
-	}
-	if err := absPaths(&o.App, &o.BuildpackDir); err != nil {
-		return err
-	}
-	_, err := bench.Run(ctx, o)
-	return err
-}
-
-// runRelease parses the release flags and builds or checks the release.
-func runRelease(ctx context.Context, args []string, log *output.Log, stderr io.Writer) error {
-	fs := flag.NewFlagSet("release", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	o := prebuilt.Options{Log: log, GOPROXY: os.Getenv("GOPROXY"), GOSUMDB: os.Getenv("GOSUMDB")}
-	fs.BoolVar(&o.Check, "check", false, "check the pins in buildpack.toml instead of writing them")
-	fs.StringVar(&o.OutDir, "out", "", "where to write the binaries (default bin/.program; none with -check)")
-	fs.StringVar(&o.CacheDir, "cache", "", "where to keep the toolchain and the build caches (default: in the user cache directory)")
-	fs.StringVar(&o.BuildpackDir, "buildpack", ".", "the buildpack's directory")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("release: unexpected argument %q", fs.Arg(0))
-	}
-	if o.CacheDir == "" {
-		dir, err := releaseCache()
-		if err != nil {
-			return err
-		}
-		o.CacheDir = dir
-	}
-	if err := absPaths(&o.BuildpackDir, &o.OutDir, &o.CacheDir); err != nil {
-		return err
-	}
-	_, err := prebuilt.Release(ctx, o)
-	return err
-}
-
-// releaseCache is the release command's default cache directory.
-func releaseCache() (string, error) {
-	base, err := os.UserCacheDir()
-	if err != nil {
-		return "", fmt.Errorf("no user cache directory (%v): give one with -cache DIR", err)
-	}
-	return filepath.Join(base, "gobuildpack", "release"), nil
 }

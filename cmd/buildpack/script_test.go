@@ -26,9 +26,8 @@ import (
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/dyno"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/manifest"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/prebuilt"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/proxytest"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/release"
 )
 
 // The fixture tests run the real bin/ shims on copies of the apps in
@@ -61,7 +60,7 @@ func TestScript(t *testing.T) {
 	if err := os.MkdirAll(cache, 0o777); err != nil {
 		t.Fatal(err)
 	}
-	program := buildProgram(t)
+	dev := buildDev(t)
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join(repoRoot, "testdata", "script"),
 		RequireExplicitExec: true,
@@ -78,11 +77,11 @@ func TestScript(t *testing.T) {
 				env.Setenv(k, goEnv(k))
 			}
 			env.Setenv("GOFLAGS", "")
-			env.Setenv("PROGRAM", program)
+			env.Setenv("DEV", dev)
 			env.Setenv("PLATFORM", runtime.GOOS+"-"+runtime.GOARCH)
 			// No fixture fetches a prebuilt program from the internet: unless
 			// a script serves one, the shims build the program from source.
-			env.Setenv(prebuilt.URLEnv, "off")
+			env.Setenv(release.URLEnv, "off")
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -117,7 +116,7 @@ func TestScript(t *testing.T) {
 			"cnbbuildpack": cmdCNBBuildpack,
 			"cnbconfig":    cmdCNBConfig,
 			"deploy": func(ts *testscript.TestScript, neg bool, args []string) {
-				cmdDeploy(ts, neg, args, program)
+				cmdDeploy(ts, neg, args, dev)
 			},
 			"ctrlc":     cmdCtrlC,
 			"interrupt": cmdInterrupt,
@@ -340,22 +339,14 @@ func cmdNoGoPath(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Setenv("PATH", strings.Join(keep, string(os.PathListSeparator)))
 }
 
-// bootstrapv: set BOOTSTRAP_GO to the bootstrap version pinned in buildpack.toml.
+// bootstrapv: set BOOTSTRAP_GO to the bootstrap version pinned in bin/pins.sh.
 func cmdBootstrapVersion(ts *testscript.TestScript, neg bool, args []string) {
-	data, err := os.ReadFile(filepath.Join(repoRoot, "buildpack.toml"))
+	pins, err := release.ReadPins(repoRoot)
 	ts.Check(err)
-	inBootstrap := false
-	for _, line := range strings.Split(string(data), "\n") {
-		line = strings.TrimSpace(line)
-		if strings.HasPrefix(line, "[") {
-			inBootstrap = line == "[bootstrap]"
-		}
-		if v, ok := strings.CutPrefix(line, "version = "); ok && inBootstrap {
-			ts.Setenv("BOOTSTRAP_GO", strings.Trim(v, `"`))
-			return
-		}
+	if pins.BootstrapVersion == "" {
+		ts.Fatalf("no bootstrap_version in %s", release.PinsFile)
 	}
-	ts.Fatalf("no [bootstrap] version in buildpack.toml")
+	ts.Setenv("BOOTSTRAP_GO", pins.BootstrapVersion)
 }
 
 func copyTree(src, dst string) error {
@@ -493,31 +484,34 @@ func cmdHoldProxy(ts *testscript.TestScript, neg bool, args []string) {
 }
 
 // unpin: make $BUILDPACK a buildpack whose sources match no pin, as a
-// fork's: its [program] source key is one no sources have.
+// fork's: its program_source is one no sources have.
 func cmdUnpin(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 0 {
 		ts.Fatalf("usage: unpin")
 	}
-	path := filepath.Join(ts.Getenv("BUILDPACK"), "buildpack.toml")
-	data, err := os.ReadFile(path)
+	pins, err := release.ReadPins(ts.Getenv("BUILDPACK"))
 	ts.Check(err)
-	mf, err := manifest.Read(filepath.Dir(path))
-	ts.Check(err)
-	pins := prebuilt.Pins(mf.Program)
-	pins.Source = "unpinned"
-	data, err = prebuilt.ReplacePins(data, pins)
-	ts.Check(err)
-	ts.Check(os.WriteFile(path, data, 0o644))
+	pins.Source = release.Unpinned
+	ts.Check(release.WritePins(ts.Getenv("BUILDPACK"), pins))
 }
 
-// sourcekey: set SOURCE_KEY to the source key of $BUILDPACK.
+// sourcekey: set SOURCE_KEY to the source key of $BUILDPACK (for the
+// runtime packages its pins list), which names a release's program in the
+// cache, and BUILD_KEY to its build key, which names a program built from
+// source.
 func cmdSourceKey(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 0 {
 		ts.Fatalf("usage: sourcekey")
 	}
-	key, err := prebuilt.SourceKey(ts.Getenv("BUILDPACK"))
+	dir := ts.Getenv("BUILDPACK")
+	pins, err := release.ReadPins(dir)
+	ts.Check(err)
+	key, err := release.SourceKey(dir, pins.Packages)
 	ts.Check(err)
 	ts.Setenv("SOURCE_KEY", key)
+	key, err = release.BuildKey(dir)
+	ts.Check(err)
+	ts.Setenv("BUILD_KEY", key)
 }
 
 // servedir DIR: serve the files in DIR from a loopback HTTP server, as a

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goproxy"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/prebuilt"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/release"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/secret"
 )
 
@@ -29,18 +29,24 @@ func shim(t *testing.T, bpDir, stdin, script string, env ...string) string {
 	return string(out)
 }
 
+// TestShimSourceKey holds the shim's two keys of the sources to those of
+// internal/release: the source key over the runtime packages bin/pins.sh
+// lists, and the build key over every Go file under cmd/ and internal/.
 func TestShimSourceKey(t *testing.T) {
 	// An odd tree: names with spaces and a leading dash, nested and
-	// testdata Go files, test files and other files (not part of the key),
-	// a symlink (not followed), and names whose order differs between
-	// byte order and a locale's collation.
+	// testdata Go files, test files and other files (not part of the
+	// keys), a symlink (not followed), names whose order differs between
+	// byte order and a locale's collation, and packages that the pins list
+	// and others they do not.
 	odd := t.TempDir()
 	files := map[string]string{
 		"go.mod":                            "module example.com/x\n",
 		"go.sum":                            "",
+		"bin/pins.sh":                       "# pins\nprogram_packages='cmd/x internal/-dash internal/lower internal/x internal/gone'\n",
 		"cmd/x/main.go":                     "package main\n",
 		"cmd/x/main_test.go":                "package main\n",
 		"cmd/x/README.md":                   "not a source\n",
+		"cmd/xtool/main.go":                 "package main\n",
 		"internal/a b/c.go":                 "package ab\n",
 		"internal/-dash/d.go":               "package dash\n",
 		"internal/Upper/U.go":               "package upper\n",
@@ -64,17 +70,49 @@ func TestShimSourceKey(t *testing.T) {
 	if err := os.Symlink("x/x.go", filepath.Join(odd, "internal", "link.go")); err != nil {
 		t.Fatal(err)
 	}
-	for _, dir := range []string{repoRoot, odd} {
-		want, err := prebuilt.SourceKey(dir)
+	keys := func(dir string) (source, build string) {
+		t.Helper()
+		pins, err := release.ReadPins(dir)
 		if err != nil {
 			t.Fatal(err)
 		}
+		if source, err = release.SourceKey(dir, pins.Packages); err != nil {
+			t.Fatal(err)
+		}
+		if build, err = release.BuildKey(dir); err != nil {
+			t.Fatal(err)
+		}
 		for _, locale := range []string{"C", "C.UTF-8"} {
-			got := strings.TrimSpace(shim(t, dir, "", "source_key", "LC_ALL="+locale, "LANG="+locale))
-			if got != want {
-				t.Errorf("%s (%s): bash source_key = %q, Go SourceKey = %q", dir, locale, got, want)
+			got := strings.TrimSpace(shim(t, dir, "", `source_keys; echo "$release_key $build_key"`, "LC_ALL="+locale, "LANG="+locale))
+			if want := source + " " + build; got != want {
+				t.Errorf("%s (%s): bash source_keys = %q, Go SourceKey and BuildKey = %q", dir, locale, got, want)
 			}
 		}
+		return source, build
+	}
+	keys(repoRoot)
+	source, build := keys(odd)
+
+	// A tooling edit (a package the pins do not list) changes the build
+	// key only; a runtime edit changes both.
+	edit := func(name string) {
+		t.Helper()
+		f, err := os.OpenFile(filepath.Join(odd, filepath.FromSlash(name)), os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.WriteString("// An edit.\n")
+		f.Close()
+	}
+	edit("cmd/xtool/main.go")
+	source2, build2 := keys(odd)
+	if source2 != source || build2 == build {
+		t.Errorf("after a tooling edit: source key %s -> %s, build key %s -> %s; want the source key kept, the build key changed", source, source2, build, build2)
+	}
+	edit("internal/lower/u.go")
+	source3, build3 := keys(odd)
+	if source3 == source2 || build3 == build2 {
+		t.Errorf("after a runtime edit: source key %s -> %s, build key %s -> %s; want both changed", source2, source3, build2, build3)
 	}
 }
 

@@ -2,7 +2,7 @@
 // same work by hand, side by side in one run on one machine.
 //
 // The buildpack runs as a release: a copy whose program the release
-// command built (internal/prebuilt), served from a loopback HTTP server.
+// command built (internal/release), served from a loopback HTTP server.
 //
 // Warm runs alternate (a') a raw `go build` after a one-line change, (a)
 // the same with nothing to do, (c) bin/compile of a fresh copy of the app
@@ -37,7 +37,7 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goproxy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/prebuilt"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/release"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/slug"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
 )
@@ -212,23 +212,15 @@ func (b *bench) prepareBuildpacks(ctx context.Context) (stop func(), err error) 
 		}
 	}
 	dist := filepath.Join(b.work, "dist")
-	fmt.Fprintf(b.Out, "Building the release's program (go run ./cmd/buildpack release)\n")
+	fmt.Fprintf(b.Out, "Building the release's program (go run ./cmd/dev release)\n")
 	log := output.New(io.Discard, b.Out)
-	res, err := prebuilt.Release(ctx, prebuilt.Options{BuildpackDir: b.release, OutDir: dist, CacheDir: b.ReleaseCache, GOPROXY: b.GOPROXY, Log: log})
+	res, err := release.Release(ctx, release.Options{BuildpackDir: b.release, OutDir: dist, CacheDir: b.ReleaseCache, GOPROXY: b.GOPROXY, Log: log})
 	if err != nil {
 		return nil, fmt.Errorf("release: %w", err)
 	}
-	pins := res.Pins
-	pins.Source = "unpinned"
-	path := filepath.Join(b.source, "buildpack.toml")
-	data, err := os.ReadFile(path)
-	if err == nil {
-		data, err = prebuilt.ReplacePins(data, pins)
-	}
-	if err == nil {
-		err = os.WriteFile(path, data, 0o644)
-	}
-	if err != nil {
+	pins := *res.Pins
+	pins.Source = release.Unpinned
+	if err := release.WritePins(b.source, &pins); err != nil {
 		return nil, err
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -237,7 +229,7 @@ func (b *bench) prepareBuildpacks(ctx context.Context) (stop func(), err error) 
 	}
 	srv := &http.Server{Handler: http.FileServer(http.Dir(dist))}
 	go srv.Serve(l)
-	b.programURL = "http://" + l.Addr().String() + "/" + prebuilt.BinaryName("{platform}")
+	b.programURL = "http://" + l.Addr().String() + "/" + release.BinaryName("{platform}")
 	return func() { srv.Close() }, nil
 }
 
@@ -258,7 +250,7 @@ func copyBuildpack(src, dst string) error {
 		}
 	}
 	// A release's own binaries are fetched, not shipped, in the benchmark.
-	return files.RemoveAll(filepath.Join(dst, filepath.FromSlash(prebuilt.ShippedDir)))
+	return files.RemoveAll(filepath.Join(dst, filepath.FromSlash(release.ShippedDir)))
 }
 
 // coldEnv returns the environment of a build on a machine with no Go:
@@ -282,7 +274,7 @@ func coldEnv(environ []string, programURL string) []string {
 			env = append(env, kv)
 		}
 	}
-	return append(env, prebuilt.URLEnv+"="+programURL)
+	return append(env, release.URLEnv+"="+programURL)
 }
 
 // diskUsage returns the bytes the files under dir take on disk, each file
@@ -343,8 +335,8 @@ func (b *bench) compile(ctx context.Context, bp string, env []string, dir, cache
 			return err
 		}
 	}
-	if env != nil && !hasKey(env, prebuilt.URLEnv) {
-		env = append(env, prebuilt.URLEnv+"="+b.programURL)
+	if env != nil && !hasKey(env, release.URLEnv) {
+		env = append(env, release.URLEnv+"="+b.programURL)
 	}
 	return run(ctx, dir, env, filepath.Join(bp, "bin", "compile"), dir, cacheDir, envDir)
 }

@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/appjson"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/dyno"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/procfile"
@@ -40,7 +39,7 @@ func (r *run) checkApp(res *Result, pf *procfile.File, pfErr error) {
 			App:           app,
 			Binaries:      rep.Binaries,
 			ToolchainKept: res.Settings.KeepToolchain,
-			HasCommand:    dyno.HasCommand,
+			HasCommand:    procfile.HasCommand,
 		})...)
 	}
 	shown := procfile.Shown(warnings)

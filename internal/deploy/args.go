@@ -12,7 +12,7 @@ import (
 )
 
 // Usage is the deploy command's synopsis.
-const Usage = "usage: buildpack deploy [--cnb [--lifecycle DIR]] [-e KEY=VALUE]... [--env-file FILE] [--cache DIR] [--slug FILE] [--no-run] [--port N] APPDIR"
+const Usage = "usage: dev deploy [--cnb [--lifecycle DIR]] [-e KEY=VALUE]... [--env-file FILE] [--cache DIR] [--slug FILE] [--no-run] [--port N] APPDIR"
 
 // ErrUsage is returned by ParseArgs for a command line it cannot use;
 // the usage has been printed.

@@ -295,7 +295,7 @@ func buildpackDir(dir string) (string, error) {
 		}
 	}
 	return "", remedy.Wrap(fmt.Errorf("find the buildpack: no buildpack.toml and bin/compile in %s or its parents", wd), "deploy",
-		"Run the command in the buildpack's directory (go run ./cmd/buildpack deploy APPDIR), or set BUILDPACK_DIR.")
+		"Run the command in the buildpack's directory (go run ./cmd/dev deploy APPDIR), or set BUILDPACK_DIR.")
 }
 
 // defaultCache is the app's own cache directory, kept between deploys.

@@ -15,7 +15,6 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -28,7 +27,7 @@ import (
 )
 
 // BasePATH is PATH on a dyno before the .profile.d scripts extend it.
-const BasePATH = "/usr/local/bin:/usr/bin:/bin"
+const BasePATH = procfile.StackPATH
 
 // BootTimeout is how long Heroku waits for a web process to listen on
 // $PORT before it stops the dyno (error R10).
@@ -36,18 +35,6 @@ const BootTimeout = 60 * time.Second
 
 // StopGrace is how long Heroku waits after SIGTERM before SIGKILL.
 const StopGrace = 30 * time.Second
-
-// HasCommand reports whether this machine has a program of that name in
-// one of BasePATH's directories, where a dyno would find it.
-func HasCommand(name string) bool {
-	for _, dir := range filepath.SplitList(BasePATH) {
-		info, err := os.Stat(filepath.Join(dir, name))
-		if err == nil && !info.IsDir() && info.Mode().Perm()&0o111 != 0 {
-			return true
-		}
-	}
-	return false
-}
 
 // Command returns the command a dyno of process type typ runs for the app
 // in dir: the Procfile's, else the buildpack's default from the output of

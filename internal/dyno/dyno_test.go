@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/procfile"
 )
 
 // With DYNO_TEST_SERVE set, the test binary is the app: it answers HTTP
@@ -162,7 +164,7 @@ func TestStart(t *testing.T) {
 }
 
 func TestWaitListeningExit(t *testing.T) {
-	if HasCommand("go") {
+	if procfile.HasCommand("go") {
 		t.Skip("this machine has go on the stack's PATH")
 	}
 	var out strings.Builder

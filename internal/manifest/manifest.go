@@ -1,8 +1,8 @@
-// Package manifest reads buildpack.toml, which pins the buildpack's own
-// settings: the default Go version, the prebuilt program of a release and
-// the bootstrap toolchain the bin/ shims build the program with otherwise.
-// The same file is the buildpack's Cloud Native Buildpack descriptor (api,
-// [buildpack], [[targets]]).
+// Package manifest reads buildpack.toml, which holds the buildpack's own
+// settings (the default Go version) and is its Cloud Native Buildpack
+// descriptor (api, [buildpack], [[targets]]). The pins of the buildpack's
+// program and of its bootstrap toolchain are in bin/pins.sh
+// (internal/release).
 package manifest
 
 import (
@@ -26,8 +26,6 @@ type Manifest struct {
 		// DefaultVersion is used when go.mod has no go directive.
 		DefaultVersion string `toml:"default_version"`
 	} `toml:"go"`
-	Bootstrap Bootstrap `toml:"bootstrap"`
-	Program   Program   `toml:"program"`
 }
 
 // Buildpack is the [buildpack] table: who the buildpack is.
@@ -61,24 +59,6 @@ type Distro struct {
 	Version string `toml:"version"`
 }
 
-// Bootstrap pins the toolchain that builds the buildpack itself.
-type Bootstrap struct {
-	Version string `toml:"version"`
-	// SHA256 holds the zip's SHA-256 by platform ("linux-amd64"), checked
-	// by the shim before it unpacks the zip.
-	SHA256 map[string]string `toml:"sha256"`
-}
-
-// Program pins the prebuilt program of a release (internal/prebuilt): the
-// key of the sources it was built from, the toolchain that built it, the
-// URL template of its binaries and their SHA-256 by platform.
-type Program struct {
-	Source    string            `toml:"source"`
-	Toolchain string            `toml:"toolchain"`
-	URL       string            `toml:"url"`
-	SHA256    map[string]string `toml:"sha256"`
-}
-
 // Read parses dir/buildpack.toml.
 func Read(dir string) (*Manifest, error) {
 	path := filepath.Join(dir, "buildpack.toml")
@@ -88,6 +68,9 @@ func Read(dir string) (*Manifest, error) {
 		return nil, fmt.Errorf("read buildpack.toml: %w", err)
 	}
 	if keys := md.Undecoded(); len(keys) > 0 {
+		if table := keys[0][0]; table == "program" || table == "bootstrap" {
+			return nil, fmt.Errorf("read buildpack.toml: [%s] is no longer read: the pins of the buildpack's program and bootstrap toolchain are in bin/pins.sh, written by `go run ./cmd/dev release`; remove [%s] from buildpack.toml", table, table)
+		}
 		return nil, fmt.Errorf("read buildpack.toml: unknown key %s", keys[0])
 	}
 	if m.Go.DefaultVersion == "" {

@@ -19,37 +19,10 @@ func TestReadBuildpackToml(t *testing.T) {
 	if !regexp.MustCompile(`^1\.[0-9]+(\.[0-9]+)?$`).MatchString(m.Go.DefaultVersion) {
 		t.Errorf("default_version = %q, want a Go version like 1.22", m.Go.DefaultVersion)
 	}
-	b := m.Bootstrap
-	if !regexp.MustCompile(`^go1\.[0-9]+\.[0-9]+$`).MatchString(b.Version) {
-		t.Errorf("bootstrap version = %q, want a release like go1.22.5", b.Version)
-	}
-	sha := regexp.MustCompile(`^[0-9a-f]{64}$`)
-	for _, platform := range []string{"linux-amd64", "linux-arm64"} {
-		if !sha.MatchString(b.SHA256[platform]) {
-			t.Errorf("bootstrap sha256 %s = %q", platform, b.SHA256[platform])
-		}
-	}
-	p := m.Program
-	if !regexp.MustCompile(`^[0-9a-f]{32}$`).MatchString(p.Source) {
-		t.Errorf("program source = %q, want a source key of 32 hex digits", p.Source)
-	}
-	if !regexp.MustCompile(`^go1\.[0-9]+\.[0-9]+$`).MatchString(p.Toolchain) {
-		t.Errorf("program toolchain = %q, want a release like go1.26.11", p.Toolchain)
-	}
-	if !strings.HasPrefix(p.URL, "https://") || !strings.Contains(p.URL, "{source}") || !strings.Contains(p.URL, "{platform}") {
-		t.Errorf("program url = %q, want an https URL template with {source} and {platform}", p.URL)
-	}
-	for _, platform := range []string{"linux-amd64", "linux-arm64"} {
-		if !sha.MatchString(p.SHA256[platform]) {
-			t.Errorf("program sha256 %s = %q", platform, p.SHA256[platform])
-		}
-	}
 }
 
 func TestRead(t *testing.T) {
-	const valid = "[buildpack]\nname = \"Go\"\n\n[go]\ndefault_version = \"1.22\"\n\n" +
-		"[bootstrap]\nversion = \"go1.22.5\"\n[bootstrap.sha256]\nlinux-amd64 = \"abc\"\n" +
-		"[program]\nsource = \"k\"\ntoolchain = \"go1.22.5\"\nurl = \"https://x/{source}/{platform}\"\n[program.sha256]\nlinux-amd64 = \"abc\"\n"
+	const valid = "[buildpack]\nname = \"Go\"\n\n[go]\ndefault_version = \"1.22\"\n"
 	tests := []struct {
 		name string
 		data string
@@ -61,8 +34,9 @@ func TestRead(t *testing.T) {
 			"[[targets]]\nos = \"linux\"\narch = \"arm64\"\n[[targets.distros]]\nname = \"ubuntu\"\nversion = \"24.04\"\n[go]\ndefault_version = \"1.22\"\n", ""},
 		{"unknown buildpack key", "[buildpack]\nidd = \"x\"\n[go]\ndefault_version = \"1.22\"\n", "unknown key buildpack.idd"},
 		{"unknown key", valid + "[go.extra]\nx = 1\n", "unknown key go.extra"},
-		{"h1 pins are no longer read", valid + "[bootstrap.h1]\nlinux-amd64 = \"h1:x\"\n", "unknown key bootstrap.h1"},
-		{"unknown program key", valid + "[program.extra]\nx = 1\n", "unknown key program.extra"},
+		{"the program pins moved", valid + "[program]\nsource = \"k\"\n[program.sha256]\nlinux-amd64 = \"abc\"\n",
+			"[program] is no longer read: the pins of the buildpack's program and bootstrap toolchain are in bin/pins.sh, written by `go run ./cmd/dev release`; remove [program] from buildpack.toml"},
+		{"the bootstrap pins moved", valid + "[bootstrap]\nversion = \"go1.22.5\"\n", "[bootstrap] is no longer read"},
 		{"unknown table", "[go]\ndefault_version = \"1.22\"\n[toolchain]\nversion = \"1\"\n", "unknown key toolchain"},
 		{"unknown top-level key", "stack = \"heroku-24\"\n[go]\ndefault_version = \"1.22\"\n", "unknown key stack"},
 		{"missing default_version", "[buildpack]\nname = \"Go\"\n", "default_version is not set"},

@@ -1,3 +1,7 @@
+// Package prebuilt keeps the cache of the buildpack's own program that the
+// bin/ shims fill, CACHE_DIR/go/program: the prebuilt release binaries
+// they fetched and the programs they built from source. The runtime
+// program trims it after each build; internal/release makes the releases.
 package prebuilt
 
 import (
@@ -14,12 +18,15 @@ import (
 )
 
 // The bin/ shims keep the program in CACHE_DIR/go/program/, one entry per
-// source key and platform:
+// key of the sources (internal/release) and platform:
 //
-//	release-KEY.linux-amd64/buildpack  a prebuilt program, downloaded; checked
-//	                                   against its pin before every run
-//	source-KEY.linux-amd64/buildpack   built here from sources no pin matches;
-//	                                   complete once .ok is there
+//	release-KEY.linux-amd64/buildpack  a prebuilt program, downloaded, KEY
+//	                                   its source key; checked against its
+//	                                   pin before every run
+//	source-KEY.linux-amd64/buildpack   built here from sources no pin
+//	                                   matches, KEY their build key; run
+//	                                   while its SHA-256 is the one recorded
+//	                                   in buildpack.sha256 beside it
 //
 // and build it from source in CACHE_DIR/go/bootstrap/, which holds the
 // bootstrap toolchain, GOCACHE and GOMODCACHE of that one build and is

@@ -1,0 +1,21 @@
+# Written by `go run ./cmd/dev release`. Its inputs are program_toolchain
+# and bootstrap_version, which you may edit; it writes the rest. Sourced by
+# bin/program.sh and read by internal/release: name='value' lines only.
+
+# The prebuilt program: the key of the sources it was built from, the
+# toolchain that built it, where the release serves it, its SHA-256.
+program_source='88259b2e4e76d6725111bdc9d47ef49b'
+program_toolchain='go1.26.11'
+program_url='https://github.com/gobuildpack/heroku-buildpack-go/releases/download/program-{source}/buildpack-{platform}'
+program_sha256_linux_amd64='8cd61f54f318ba6969965eb4271407a67c0662e3a72f11f8c45e9976ff70341b'
+program_sha256_linux_arm64='13379f919b266e06d5d73fa24ed21cf762007e7627c783d7d3c3d4b1920e5f2e'
+
+# The runtime program's package directories (go list -deps ./cmd/buildpack):
+# program_source covers their non-test Go files, go.mod and go.sum.
+program_packages='cmd/buildpack internal/appdir internal/appjson internal/build internal/cache internal/checksum internal/cnb internal/compile internal/config internal/envdir internal/files internal/glob internal/gocmd internal/gomod internal/goproxy internal/goversion internal/herokuci internal/hook internal/manifest internal/modcache internal/netrc internal/output internal/prebuilt internal/procfile internal/remedy internal/report internal/sbom internal/secret internal/shellwords internal/slug internal/sourcekey internal/tap internal/toolchain'
+
+# The toolchain that builds the program from source when no release
+# matches, and the SHA-256 of its module zip.
+bootstrap_version='go1.26.11'
+bootstrap_sha256_linux_amd64='e1edb778de0aa08c8e827f5a873b35a46afe680fb241482c531725b2355e470d'
+bootstrap_sha256_linux_arm64='51902dab7e130b07083119a36ce09e0cc50fdd9d0d64184c24bd302072ad8b70'

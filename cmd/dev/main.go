@@ -1,0 +1,159 @@
+// Command dev is the Go buildpack's tooling, run in the buildpack's
+// directory; no build runs it (the bin/ shims run cmd/buildpack).
+//
+// It deploys an app locally, as Heroku would (see internal/deploy):
+//
+//	go run ./cmd/dev deploy [--cnb [--lifecycle DIR]] [-e KEY=VALUE]... [--env-file FILE] [--cache DIR] [--slug FILE] [--no-run] [--port N] APPDIR
+//
+// benchmarks a build against the go command doing the same work by hand
+// (see internal/bench):
+//
+//	go run ./cmd/dev bench [-warm N] [-cold N] [-buildpack DIR] [-release-cache DIR] [APP_DIR]
+//
+// and builds the release binaries of the program and pins them in
+// bin/pins.sh, or checks the pins (see internal/release):
+//
+//	go run ./cmd/dev release [-check] [-out DIR] [-cache DIR] [-buildpack DIR]
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/bench"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/deploy"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/release"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+const usageText = `usage: dev deploy [--cnb [--lifecycle DIR]] [-e KEY=VALUE]... [--env-file FILE] [--cache DIR] [--slug FILE] [--no-run] [--port N] APPDIR
+       dev bench [-warm N] [-cold N] [-buildpack DIR] [-release-cache DIR] [APP_DIR]
+       dev release [-check] [-out DIR] [-cache DIR] [-buildpack DIR]
+`
+
+// run dispatches a command and maps its result to an exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	log := output.New(stdout, stderr)
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usageText)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "deploy":
+		o, perr := deploy.ParseArgs(args[1:], stderr)
+		if perr != nil {
+			return 2
+		}
+		o.BuildpackDir, o.Stdout, o.Stderr = os.Getenv("BUILDPACK_DIR"), stdout, stderr
+		err = deploy.Run(ctx, o)
+	case "bench":
+		err = runBench(ctx, args[1:], stdout, stderr)
+	case "release":
+		err = runRelease(ctx, args[1:], log, stderr)
+	default:
+		fmt.Fprint(stderr, usageText)
+		return 2
+	}
+	if err != nil {
+		log.Fail(err)
+		return 1
+	}
+	return 0
+}
+
+// runBench parses the bench flags and runs the benchmark.
+func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	o := bench.Options{Out: stdout, GOPROXY: os.Getenv("GOPROXY")}
+	fs.IntVar(&o.WarmRuns, "warm", 9, "warm runs of each kind")
+	fs.IntVar(&o.ColdRuns, "cold", 3, "cold runs of each kind (0 skips them)")
+	fs.StringVar(&o.BuildpackDir, "buildpack", ".", "the buildpack's directory")
+	fs.StringVar(&o.ReleaseCache, "release-cache", "", "the release command's cache (default: in the user cache directory)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if o.ReleaseCache == "" {
+		dir, err := releaseCache()
+		if err != nil {
+			return err
+		}
+		o.ReleaseCache = dir
+	}
+	o.App = "testdata/apps/plain"
+	if fs.NArg() > 0 {
+		o.App = fs.Arg(0)
+	}
+	if err := absPaths(&o.App, &o.BuildpackDir); err != nil {
+		return err
+	}
+	_, err := bench.Run(ctx, o)
+	return err
+}
+
+// runRelease parses the release flags and builds or checks the release.
+func runRelease(ctx context.Context, args []string, log *output.Log, stderr io.Writer) error {
+	fs := flag.NewFlagSet("release", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	o := release.Options{Log: log, GOPROXY: os.Getenv("GOPROXY"), GOSUMDB: os.Getenv("GOSUMDB")}
+	fs.BoolVar(&o.Check, "check", false, "check the pins in "+release.PinsFile+" instead of writing them")
+	fs.StringVar(&o.OutDir, "out", "", "where to write the binaries (default bin/.program; none with -check)")
+	fs.StringVar(&o.CacheDir, "cache", "", "where to keep the toolchain and the build caches (default: in the user cache directory)")
+	fs.StringVar(&o.BuildpackDir, "buildpack", ".", "the buildpack's directory")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("release: unexpected argument %q", fs.Arg(0))
+	}
+	if o.CacheDir == "" {
+		dir, err := releaseCache()
+		if err != nil {
+			return err
+		}
+		o.CacheDir = dir
+	}
+	if err := absPaths(&o.BuildpackDir, &o.OutDir, &o.CacheDir); err != nil {
+		return err
+	}
+	_, err := release.Release(ctx, o)
+	return err
+}
+
+// releaseCache is the release command's default cache directory.
+func releaseCache() (string, error) {
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("no user cache directory (%v): give one with -cache DIR", err)
+	}
+	return filepath.Join(base, "gobuildpack", "release"), nil
+}
+
+// absPaths makes the non-empty paths absolute.
+func absPaths(paths ...*string) error {
+	for _, p := range paths {
+		if *p == "" {
+			continue
+		}
+		abs, err := filepath.Abs(*p)
+		if err != nil {
+			return err
+		}
+		*p = abs
+	}
+	return nil
+}
