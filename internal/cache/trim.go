@@ -43,10 +43,17 @@ func (d Dir) Trim(force bool) TrimResult {
 		return TrimResult{}
 	}
 	r := TrimResult{Checked: true}
-	r.GOCACHEBefore, r.GOCACHEAfter = trimOldest(d.GOCACHE(), GOCACHELimit, GOCACHELimit/4*3)
-	r.ModCacheBefore = size(d.GOMODCACHE())
-	if r.ModCacheBefore > GOMODCACHELimit {
-		r.ModCacheEmpty = files.RemoveAll(d.GOMODCACHE()) == nil
+	// Only the cache's own directories are trimmed: a GOCACHE or module
+	// cache that is a symlink (to a cache shared with others) is not the
+	// build's to remove files from.
+	if ownDir(d.GOCACHE()) {
+		r.GOCACHEBefore, r.GOCACHEAfter = trimOldest(d.GOCACHE(), GOCACHELimit, GOCACHELimit/4*3)
+	}
+	if ownDir(d.GOMODCACHE()) {
+		r.ModCacheBefore = size(d.GOMODCACHE())
+		if r.ModCacheBefore > GOMODCACHELimit {
+			r.ModCacheEmpty = files.RemoveAll(d.GOMODCACHE()) == nil
+		}
 	}
 	d.Save("trim", "", time.Now().UTC())
 	return r
@@ -100,4 +107,10 @@ func size(dir string) int64 {
 		return nil
 	})
 	return n
+}
+
+// ownDir reports whether dir is a directory itself, not a symlink to one.
+func ownDir(dir string) bool {
+	info, err := os.Lstat(dir)
+	return err == nil && info.IsDir()
 }

@@ -252,3 +252,35 @@ func TestTrimLimits(t *testing.T) {
 		})
 	}
 }
+
+// TestTrimSymlinkedCaches: a GOCACHE or module cache that is a symlink to
+// a directory outside the cache (one shared with other builds) loses no
+// file, however large it is.
+func TestTrimSymlinkedCaches(t *testing.T) {
+	const gib = 1 << 30
+	base := time.Now().Add(-time.Hour)
+	outside := t.TempDir()
+	shared, sharedMod := filepath.Join(outside, "gocache"), filepath.Join(outside, "mod")
+	filestest.WriteSized(t, shared, base, []filestest.SizedFile{{Name: "00/old-d", Size: 3 * gib, Age: time.Minute}})
+	filestest.WriteSized(t, sharedMod, base, []filestest.SizedFile{{Name: "example.com/m@v1.0.0/big", Size: 4 * gib, Age: 0}})
+	d := New(t.TempDir())
+	if err := os.MkdirAll(d.Root, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(shared, d.GOCACHE()); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(sharedMod, d.GOMODCACHE()); err != nil {
+		t.Fatal(err)
+	}
+	r := d.Trim(true)
+	if got := regularFiles(t, shared); len(got) != 1 {
+		t.Errorf("the shared GOCACHE holds %q after Trim, want its one file", got)
+	}
+	if got := regularFiles(t, sharedMod); len(got) != 1 {
+		t.Errorf("the shared module cache holds %q after Trim, want its one file", got)
+	}
+	if r.ModCacheEmpty || r.GOCACHEAfter != r.GOCACHEBefore {
+		t.Errorf("Trim = %+v, want nothing removed", r)
+	}
+}
