@@ -4,11 +4,11 @@
 
 # The prebuilt program: the key of the sources it was built from, the
 # toolchain that built it, where the release serves it, its SHA-256.
-program_source='88259b2e4e76d6725111bdc9d47ef49b'
+program_source='4578833c1688c36c6cfd603e48f96166'
 program_toolchain='go1.26.11'
 program_url='https://github.com/gobuildpack/heroku-buildpack-go/releases/download/program-{source}/buildpack-{platform}'
-program_sha256_linux_amd64='8cd61f54f318ba6969965eb4271407a67c0662e3a72f11f8c45e9976ff70341b'
-program_sha256_linux_arm64='13379f919b266e06d5d73fa24ed21cf762007e7627c783d7d3c3d4b1920e5f2e'
+program_sha256_linux_amd64='bc092f972302ded4236a6479c80436d189307205d6192bcf2fa233efdfc97397'
+program_sha256_linux_arm64='ae5f2afb980c489182d6003123a6b3a4e9b44c02c070436d91c4680de42ff0d6'
 
 # The runtime program's package directories (go list -deps ./cmd/buildpack):
 # program_source covers their non-test Go files, go.mod and go.sum.
