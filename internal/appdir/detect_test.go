@@ -94,19 +94,33 @@ func TestDetectAgrees(t *testing.T) {
 				t.Errorf("bin/detect BUILD_DIR: %q, %v; the build's search found = %v (%v)", out, err, found, findErr)
 			}
 
-			plan := filepath.Join(t.TempDir(), "plan.toml")
-			cmd = exec.Command(detect, t.TempDir(), plan)
-			cmd.Dir = root
-			cmd.Env = append(os.Environ(), "CNB_BUILD_PLAN_PATH="+plan)
-			out, err = cmd.Output()
-			code := 0
-			if exit := (*exec.ExitError)(nil); errors.As(err, &exit) {
-				code = exit.ExitCode()
-			} else if err != nil {
-				t.Fatal(err)
-			}
-			if want := map[bool]int{true: 0, false: 100}[found]; code != want {
-				t.Errorf("bin/detect PLATFORM_DIR PLAN_PATH exits %d (%q), want %d: the build's search found = %v", code, out, want, found)
+			// As a Cloud Native Buildpack: with the environment the spec
+			// gives, with the deprecated positional arguments, with both.
+			for _, how := range []string{"env", "args", "both"} {
+				plan := filepath.Join(t.TempDir(), "plan.toml")
+				platform := t.TempDir()
+				cmd = exec.Command(detect)
+				if how != "env" {
+					cmd.Args = append(cmd.Args, platform, plan)
+				}
+				cmd.Dir = root
+				cmd.Env = os.Environ()
+				if how != "args" {
+					cmd.Env = append(cmd.Env, "CNB_PLATFORM_DIR="+platform, "CNB_BUILD_PLAN_PATH="+plan)
+				}
+				out, err = cmd.Output()
+				code := 0
+				if exit := (*exec.ExitError)(nil); errors.As(err, &exit) {
+					code = exit.ExitCode()
+				} else if err != nil {
+					t.Fatal(err)
+				}
+				if want := map[bool]int{true: 0, false: 100}[found]; code != want {
+					t.Errorf("bin/detect (%s) exits %d (%q), want %d: the build's search found = %v", how, code, out, want, found)
+				}
+				if _, err := os.Stat(plan); (err == nil) != found {
+					t.Errorf("bin/detect (%s): plan written: %v, want %v", how, err == nil, found)
+				}
 			}
 		})
 	}
