@@ -28,7 +28,7 @@ type platformKey struct{}
 // platformSlot holds the platform a script set up, if any.
 type platformSlot struct{ p *lifecycle.Platform }
 
-// cnbplatform: build the lifecycle (once per test cache, in
+// cnbplatform [DIR]: build the lifecycle (once per test cache, in
 // $CACHE/lifecycle) and set up the platform of this script. Its
 // directories (cache volume, image layout, HOME) are kept in
 // $CACHE/cnb/SCRIPT between runs, as the shared cache keeps toolchains
@@ -38,13 +38,18 @@ type platformSlot struct{ p *lifecycle.Platform }
 // to build as root; when nobody cannot reach the test cache (in root's
 // home), the platform's directories are in $TMPDIR/gobuildpack-test-cnb
 // instead. Sets LAYERS (the buildpack's layers directory of a build) and
-// CNB_APP (the app directory).
+// CNB_APP (the app directory). The buildpack is $BUILDPACK, or DIR (one
+// unpacked from a package with cnbunpack).
 func cmdCNBPlatform(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 0 {
-		ts.Fatalf("usage: cnbplatform")
+	if neg || len(args) > 1 {
+		ts.Fatalf("usage: cnbplatform [DIR]")
+	}
+	bpDir := ts.Getenv("BUILDPACK")
+	if len(args) == 1 {
+		bpDir = ts.MkAbs(args[0])
 	}
 	bins, base, user := cnbShared(ts)
-	mf, err := manifest.Read(ts.Getenv("BUILDPACK"))
+	mf, err := manifest.Read(bpDir)
 	ts.Check(err)
 	root := filepath.Join(base, strings.TrimPrefix(filepath.Base(ts.Getenv("WORK")), "script-"))
 	ts.Check(os.MkdirAll(root, 0o755))
@@ -53,7 +58,7 @@ func cmdCNBPlatform(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Defer(unlock)
 	p := &lifecycle.Platform{
 		Lifecycle: bins,
-		Buildpack: lifecycle.Buildpack{Dir: ts.Getenv("BUILDPACK"), ID: mf.Buildpack.ID, Version: mf.Buildpack.Version},
+		Buildpack: lifecycle.Buildpack{Dir: bpDir, ID: mf.Buildpack.ID, Version: mf.Buildpack.Version},
 		Root:      root,
 		Home:      filepath.Join(root, "home"),
 		Stdout:    ts.Stdout(),

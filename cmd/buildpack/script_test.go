@@ -115,6 +115,9 @@ func TestScript(t *testing.T) {
 			"cnbimage":     cmdCNBImage,
 			"cnbbuildpack": cmdCNBBuildpack,
 			"cnbconfig":    cmdCNBConfig,
+			"cnbpackage":   cmdCNBPackage,
+			"cnbunpack":    cmdCNBUnpack,
+			"releasedist":  cmdReleaseDist,
 			"deploy": func(ts *testscript.TestScript, neg bool, args []string) {
 				cmdDeploy(ts, neg, args, dev)
 			},
@@ -431,22 +434,37 @@ func cmdBuildpackCopy(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) == 1 {
 		dst = ts.MkAbs(args[0])
 	}
-	for _, name := range []string{"bin", "cmd", "internal", "go.mod", "go.sum", "buildpack.toml"} {
+	ts.Check(copyBuildpack(dst))
+	ts.Setenv("BUILDPACK", dst)
+}
+
+// copyBuildpack copies what the buildpack is made of (its scripts, sources
+// and descriptor, not its tests' fixtures) to dst.
+func copyBuildpack(dst string) error {
+	for _, name := range []string{"bin", "cmd", "internal", "go.mod", "go.sum", "buildpack.toml", "README.md"} {
 		src := filepath.Join(repoRoot, name)
 		info, err := os.Stat(src)
-		ts.Check(err)
+		if err != nil {
+			return err
+		}
 		if info.IsDir() {
 			// Without the binaries a release command may have left in bin/.program.
-			ts.Check(files.CopyTree(src, filepath.Join(dst, name), func(rel string, d fs.DirEntry) bool {
+			if err := files.CopyTree(src, filepath.Join(dst, name), func(rel string, d fs.DirEntry) bool {
 				return name == "bin" && rel == ".program"
-			}, false))
+			}, false); err != nil {
+				return err
+			}
 			continue
 		}
 		data, err := os.ReadFile(src)
-		ts.Check(err)
-		ts.Check(os.WriteFile(filepath.Join(dst, name), data, info.Mode().Perm()))
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dst, name), data, info.Mode().Perm()); err != nil {
+			return err
+		}
 	}
-	ts.Setenv("BUILDPACK", dst)
+	return nil
 }
 
 // holdproxy: start a loopback proxy in front of the real GOPROXY that

@@ -10,8 +10,11 @@
 //
 //	go run ./cmd/dev bench [-warm N] [-cold N] [-buildpack DIR] [-release-cache DIR] [APP_DIR]
 //
-// and builds the release binaries of the program and pins them in
-// bin/pins.sh, or checks the pins (see internal/release):
+// and builds the release (see internal/release): the binaries of the
+// program, pinned in bin/pins.sh (or, with -check, checked against the
+// pins), and the buildpack packaged with them for each channel, the
+// classic buildpack.tgz and a Cloud Native Buildpack package per target
+// (go-linux-amd64.cnb, go-linux-arm64.cnb):
 //
 //	go run ./cmd/dev release [-check] [-out DIR] [-cache DIR] [-buildpack DIR]
 package main
@@ -111,7 +114,7 @@ func runRelease(ctx context.Context, args []string, log *output.Log, stderr io.W
 	fs.SetOutput(stderr)
 	o := release.Options{Log: log, GOPROXY: os.Getenv("GOPROXY"), GOSUMDB: os.Getenv("GOSUMDB")}
 	fs.BoolVar(&o.Check, "check", false, "check the pins in "+release.PinsFile+" instead of writing them")
-	fs.StringVar(&o.OutDir, "out", "", "where to write the binaries (default bin/.program; none with -check)")
+	fs.StringVar(&o.OutDir, "out", "", "where to write the binaries, the packages and SHA256SUMS (default "+release.DistDir+", with the binaries also in "+release.ShippedDir+"; none with -check)")
 	fs.StringVar(&o.CacheDir, "cache", "", "where to keep the toolchain and the build caches (default: in the user cache directory)")
 	fs.StringVar(&o.BuildpackDir, "buildpack", ".", "the buildpack's directory")
 	if err := fs.Parse(args); err != nil {

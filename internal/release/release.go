@@ -4,7 +4,9 @@
 // packages `go list -deps ./cmd/buildpack` lists), so that bin/compile can
 // run a prebuilt binary instead of compiling the buildpack. It also pins
 // the SHA-256 of the bootstrap toolchain the shims build the program with
-// when no release matches.
+// when no release matches, and packages the buildpack with the binaries
+// inside for each channel: the classic tarball and a Cloud Native
+// Buildpack package per target (see package.go).
 //
 // Only the tooling (cmd/dev) links this package; the runtime program
 // does not.
@@ -42,8 +44,11 @@ const RuntimeMain = "./cmd/buildpack"
 type Options struct {
 	// BuildpackDir holds bin/pins.sh, go.mod and the sources.
 	BuildpackDir string
-	// OutDir receives the binaries and SHA256SUMS; "" means
-	// BuildpackDir/bin/.program, or nowhere with Check.
+	// OutDir receives the release's files: the binaries, the packages
+	// (Tarball and a buildpackage per target, CNBName) and SumsFile of
+	// them. "" means BuildpackDir/dist, with the binaries and their
+	// SumsFile also in BuildpackDir/bin/.program, so that the checkout
+	// runs them; nowhere with Check.
 	OutDir string
 	// CacheDir holds the toolchain, the checksum database's state, GOCACHE
 	// and GOMODCACHE of release builds, and the verified SHA-256 of the
@@ -58,8 +63,11 @@ type Options struct {
 
 // Result is what a release built.
 type Result struct {
-	Pins     *Pins
-	Binaries map[string]string // platform -> path, when OutDir was written
+	Pins *Pins
+	// Files are the paths of the files written into the output
+	// directory, by name (buildpack-linux-amd64, buildpack.tgz,
+	// go-linux-amd64.cnb, ...; SumsFile aside).
+	Files map[string]string
 }
 
 // StaleError lists the pins that do not match the sources or the binaries
@@ -176,25 +184,34 @@ func Release(ctx context.Context, o Options) (*Result, error) {
 	}
 
 	res := &Result{Pins: want}
-	out := o.OutDir
-	if out == "" && !o.Check {
-		out = filepath.Join(o.BuildpackDir, filepath.FromSlash(ShippedDir))
-	}
-	if out != "" {
-		if res.Binaries, err = writeOut(out, built, want); err != nil {
-			return nil, err
-		}
-		o.Log.Step("Wrote %s", out)
-		for _, platform := range Platforms {
-			o.Log.Detail("%s", BinaryName(platform))
-		}
-		o.Log.Detail("SHA256SUMS")
-	}
+	// The pins are written first: the packages hold them.
 	if !o.Check {
 		if err := WritePins(o.BuildpackDir, want); err != nil {
 			return nil, err
 		}
 		o.Log.Step("Pinned the program built from sources %s in %s", want.Source, PinsFile)
+	}
+	out := o.OutDir
+	if out == "" && !o.Check {
+		out = filepath.Join(o.BuildpackDir, DistDir)
+		shipped := filepath.Join(o.BuildpackDir, filepath.FromSlash(ShippedDir))
+		if err := writeShipped(shipped, built); err != nil {
+			return nil, err
+		}
+		o.Log.Step("Wrote the binaries into %s, which this checkout runs", shipped)
+	}
+	if out != "" {
+		done := o.Log.Timed("Packaging the buildpack with the binaries inside")
+		names, paths, err := writeRelease(out, o.BuildpackDir, built)
+		if err != nil {
+			return nil, err
+		}
+		res.Files = paths
+		done()
+		o.Log.Step("Wrote %s", out)
+		for _, name := range append(names, SumsFile) {
+			o.Log.Detail("%s", name)
+		}
 	}
 	return res, nil
 }
@@ -425,27 +442,22 @@ func (o Options) build(ctx context.Context, goCmd, platform, bin string) error {
 	return nil
 }
 
-// writeOut copies the binaries into dir with a SHA256SUMS file, each
-// through a temp file and rename.
-func writeOut(dir string, built map[string]string, p *Pins) (map[string]string, error) {
+// writeShipped copies the binaries into dir, the checkout's bin/.program,
+// with SumsFile of them.
+func writeShipped(dir string, built map[string]string) error {
 	if err := os.MkdirAll(dir, 0o777); err != nil {
-		return nil, err
+		return err
 	}
-	paths := map[string]string{}
-	var sums strings.Builder
+	var names []string
 	for _, platform := range Platforms {
 		dst := filepath.Join(dir, BinaryName(platform))
 		if err := files.CopyFile(built[platform], dst); err != nil {
-			return nil, err
+			return err
 		}
 		if err := os.Chmod(dst, 0o755); err != nil {
-			return nil, err
+			return err
 		}
-		paths[platform] = dst
-		fmt.Fprintf(&sums, "%s  %s\n", p.SHA256[platform], BinaryName(platform))
+		names = append(names, BinaryName(platform))
 	}
-	if err := files.WriteFileAtomic(filepath.Join(dir, "SHA256SUMS"), []byte(sums.String()), 0o644); err != nil {
-		return nil, err
-	}
-	return paths, nil
+	return writeSums(dir, names)
 }
