@@ -91,7 +91,7 @@ func request(s *Settings, app *appdir.App) (goversion.Request, error) {
 		ToolchainLine: vf.ToolchainLine,
 		GoDirective:   vf.Go,
 		GoLine:        vf.GoLine,
-		Default:       s.Manifest.Go.DefaultVersion,
+		Default:       s.Manifest.Metadata.Go.DefaultVersion,
 	}
 	if cm, ok := settings.Last("goVersion"); ok {
 		if len(cm.Args) != 1 {

@@ -1,8 +1,8 @@
-// Package manifest reads buildpack.toml, which holds the buildpack's own
-// settings (the default Go version) and is its Cloud Native Buildpack
-// descriptor (api, [buildpack], [[targets]]). The pins of the buildpack's
-// program and of its bootstrap toolchain are in bin/pins.sh
-// (internal/release).
+// Package manifest reads buildpack.toml, the buildpack's Cloud Native
+// Buildpack descriptor (api, [buildpack], [[targets]]), which holds the
+// buildpack's own settings (the default Go version) where the Buildpack
+// API puts them, in [metadata]. The pins of the buildpack's program and of
+// its bootstrap toolchain are in bin/pins.sh (internal/release).
 package manifest
 
 import (
@@ -22,7 +22,13 @@ type Manifest struct {
 	// Targets are the platforms the buildpack runs on as a Cloud Native
 	// Buildpack.
 	Targets []Target `toml:"targets"`
-	Go      struct {
+	// Metadata is the [metadata] table: the buildpack's own settings.
+	Metadata Metadata `toml:"metadata"`
+}
+
+// Metadata is the buildpack's own settings.
+type Metadata struct {
+	Go struct {
 		// DefaultVersion is used when go.mod has no go directive.
 		DefaultVersion string `toml:"default_version"`
 	} `toml:"go"`
@@ -68,13 +74,21 @@ func Read(dir string) (*Manifest, error) {
 		return nil, fmt.Errorf("read buildpack.toml: %w", err)
 	}
 	if keys := md.Undecoded(); len(keys) > 0 {
+		for _, k := range keys {
+			// A buildpack.toml from before the settings moved: refused
+			// rather than read with a warning, so that the setting has one
+			// place, and pack, which warns of it, never sees it.
+			if k[0] == "go" {
+				return nil, fmt.Errorf("read buildpack.toml: [go] is no longer read: the Buildpack API puts a buildpack's own settings in [metadata] (pack warns of any other table); rename [go] to [metadata.go]")
+			}
+		}
 		if table := keys[0][0]; table == "program" || table == "bootstrap" {
 			return nil, fmt.Errorf("read buildpack.toml: [%s] is no longer read: the pins of the buildpack's program and bootstrap toolchain are in bin/pins.sh, written by `go run ./cmd/dev release`; remove [%s] from buildpack.toml", table, table)
 		}
 		return nil, fmt.Errorf("read buildpack.toml: unknown key %s", keys[0])
 	}
-	if m.Go.DefaultVersion == "" {
-		return nil, fmt.Errorf("read buildpack.toml: [go] default_version is not set")
+	if m.Metadata.Go.DefaultVersion == "" {
+		return nil, fmt.Errorf("read buildpack.toml: [metadata.go] default_version is not set")
 	}
 	return &m, nil
 }

@@ -16,33 +16,37 @@ func TestReadBuildpackToml(t *testing.T) {
 	if m.Buildpack.Name == "" || m.Buildpack.Homepage == "" {
 		t.Errorf("[buildpack] = %+v, want name and homepage", m.Buildpack)
 	}
-	if !regexp.MustCompile(`^1\.[0-9]+(\.[0-9]+)?$`).MatchString(m.Go.DefaultVersion) {
-		t.Errorf("default_version = %q, want a Go version like 1.22", m.Go.DefaultVersion)
+	if !regexp.MustCompile(`^1\.[0-9]+(\.[0-9]+)?$`).MatchString(m.Metadata.Go.DefaultVersion) {
+		t.Errorf("default_version = %q, want a Go version like 1.22", m.Metadata.Go.DefaultVersion)
 	}
 }
 
 func TestRead(t *testing.T) {
-	const valid = "[buildpack]\nname = \"Go\"\n\n[go]\ndefault_version = \"1.22\"\n"
+	const valid = "[buildpack]\nname = \"Go\"\n\n[metadata.go]\ndefault_version = \"1.22\"\n"
 	tests := []struct {
 		name string
 		data string
 		want string // in the error; "" for success
 	}{
 		{"valid", valid, ""},
-		{"minimal", "[go]\ndefault_version = \"1.23\"\n", ""},
+		{"minimal", "[metadata.go]\ndefault_version = \"1.23\"\n", ""},
 		{"cnb descriptor", "api = \"0.10\"\n[buildpack]\nid = \"x/go\"\nversion = \"1.0.0\"\nclear-env = true\nsbom-formats = [\"application/vnd.cyclonedx+json\"]\n" +
-			"[[targets]]\nos = \"linux\"\narch = \"arm64\"\n[[targets.distros]]\nname = \"ubuntu\"\nversion = \"24.04\"\n[go]\ndefault_version = \"1.22\"\n", ""},
-		{"unknown buildpack key", "[buildpack]\nidd = \"x\"\n[go]\ndefault_version = \"1.22\"\n", "unknown key buildpack.idd"},
-		{"unknown key", valid + "[go.extra]\nx = 1\n", "unknown key go.extra"},
+			"[[targets]]\nos = \"linux\"\narch = \"arm64\"\n[[targets.distros]]\nname = \"ubuntu\"\nversion = \"24.04\"\n[metadata.go]\ndefault_version = \"1.22\"\n", ""},
+		{"unknown buildpack key", "[buildpack]\nidd = \"x\"\n[metadata.go]\ndefault_version = \"1.22\"\n", "unknown key buildpack.idd"},
+		{"unknown key", valid + "[metadata.go.extra]\nx = 1\n", "unknown key metadata.go.extra"},
 		{"the program pins moved", valid + "[program]\nsource = \"k\"\n[program.sha256]\nlinux-amd64 = \"abc\"\n",
 			"[program] is no longer read: the pins of the buildpack's program and bootstrap toolchain are in bin/pins.sh, written by `go run ./cmd/dev release`; remove [program] from buildpack.toml"},
 		{"the bootstrap pins moved", valid + "[bootstrap]\nversion = \"go1.22.5\"\n", "[bootstrap] is no longer read"},
-		{"unknown table", "[go]\ndefault_version = \"1.22\"\n[toolchain]\nversion = \"1\"\n", "unknown key toolchain"},
-		{"unknown top-level key", "stack = \"heroku-24\"\n[go]\ndefault_version = \"1.22\"\n", "unknown key stack"},
+		{"unknown table", "[metadata.go]\ndefault_version = \"1.22\"\n[toolchain]\nversion = \"1\"\n", "unknown key toolchain"},
+		{"unknown top-level key", "stack = \"heroku-24\"\n[metadata.go]\ndefault_version = \"1.22\"\n", "unknown key stack"},
 		{"missing default_version", "[buildpack]\nname = \"Go\"\n", "default_version is not set"},
-		{"empty default_version", "[go]\ndefault_version = \"\"\n", "default_version is not set"},
-		{"wrong type", "[go]\ndefault_version = 1.22\n", "read buildpack.toml: "},
+		{"empty default_version", "[metadata.go]\ndefault_version = \"\"\n", "default_version is not set"},
+		{"wrong type", "[metadata.go]\ndefault_version = 1.22\n", "read buildpack.toml: "},
 		{"syntax error", "[go\n", "read buildpack.toml: "},
+		{"the settings in the old [go] table", "[buildpack]\nname = \"Go\"\n\n[go]\ndefault_version = \"1.22\"\n",
+			"buildpack.toml: [go] is no longer read: the Buildpack API puts a buildpack's own settings in [metadata] (pack warns of any other table); rename [go] to [metadata.go]"},
+		{"both tables", "[go]\ndefault_version = \"1.22\"\n[metadata.go]\ndefault_version = \"1.22\"\n", "rename [go] to [metadata.go]"},
+		{"another table of metadata", "[metadata.go]\ndefault_version = \"1.22\"\n[metadata.other]\nx = 1\n", "unknown key metadata.other"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -55,7 +59,7 @@ func TestRead(t *testing.T) {
 			case tt.want == "" && err != nil:
 				t.Fatalf("Read: %v", err)
 			case tt.want == "":
-				if m.Go.DefaultVersion == "" {
+				if m.Metadata.Go.DefaultVersion == "" {
 					t.Errorf("Read = %+v, want default_version", m)
 				}
 			case err == nil || !strings.Contains(err.Error(), tt.want):

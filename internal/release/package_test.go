@@ -27,7 +27,7 @@ arch = "amd64"
 os = "linux"
 arch = "arm64"
 
-[go]
+[metadata.go]
 default_version = "1.26"
 `
 
