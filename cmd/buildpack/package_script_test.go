@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -14,12 +15,14 @@ import (
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/buildpackage"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/lifecycle"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/release"
 )
 
 // The fixture commands of the release's packages: the release of the
-// current sources, made once per test cache; reading and unpacking a .cnb
-// as a platform does.
+// current sources, made once per test cache; the real pack CLI, built
+// from source once per test cache; reading and unpacking a .cnb as a
+// platform does.
 
 // releasedist: set RELEASE to the directory of the release command's
 // files (the binaries, buildpack.tgz, the .cnb of each target and
@@ -85,6 +88,22 @@ func packageKey(dir string) (string, error) {
 		fmt.Fprintf(h, "%s %v %x\n", f.Path, f.Exec, sum)
 	}
 	return hex.EncodeToString(h.Sum(nil))[:32], nil
+}
+
+// packcli: build the pack CLI (lifecycle.PackVersion) from source once per
+// test cache, in $CACHE/pack, and set PACK to it and PACK_HOME (its
+// configuration) to a directory of the script's.
+func cmdPackCLI(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: packcli")
+	}
+	var log strings.Builder
+	bin, err := lifecycle.BuildPack(context.Background(), filepath.Join(ts.Getenv("CACHE"), "pack"), &log)
+	if err != nil {
+		ts.Fatalf("%v\n%s", err, log.String())
+	}
+	ts.Setenv("PACK", bin)
+	ts.Setenv("PACK_HOME", ts.MkAbs(".pack"))
 }
 
 // cnbpackage FILE: print what the buildpackage FILE says of itself, as a

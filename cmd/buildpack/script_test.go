@@ -117,6 +117,7 @@ func TestScript(t *testing.T) {
 			"cnbconfig":    cmdCNBConfig,
 			"cnbpackage":   cmdCNBPackage,
 			"cnbunpack":    cmdCNBUnpack,
+			"packcli":      cmdPackCLI,
 			"releasedist":  cmdReleaseDist,
 			"deploy": func(ts *testscript.TestScript, neg bool, args []string) {
 				cmdDeploy(ts, neg, args, dev)

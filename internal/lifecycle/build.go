@@ -87,56 +87,91 @@ func Build(ctx context.Context, dir string, log io.Writer) (Binaries, error) {
 	if b, ok := complete(final); ok {
 		return b, nil
 	}
+	t := tool{
+		name: "the lifecycle", module: Module, version: Version, pkgs: []string{"./cmd/lifecycle", "./cmd/launcher"},
+		ldflags: func(commit string) string {
+			return "-s -w -X " + Module + "/cmd.Version=" + strings.TrimPrefix(Version, "v") +
+				" -X " + Module + "/cmd.SCMRepository=" + Module + " -X " + Module + "/cmd.SCMCommit=" + commit
+		},
+		finish: linkPhases,
+		done:   func(dir string) bool { _, ok := complete(dir); return ok },
+	}
+	if err := t.build(ctx, dir, final, log); err != nil {
+		return Binaries{}, err
+	}
+	return Binaries{Dir: final}, nil
+}
+
+// tool is a Go program built from its module's source.
+type tool struct {
+	name            string // for messages: "the lifecycle"
+	module, version string
+	pkgs            []string // the main packages, relative to the module
+	// ldflags returns the linker flags for the commit the version was
+	// tagged from.
+	ldflags func(commit string) string
+	// finish completes a build in its temporary directory; done reports
+	// whether a directory holds a complete build.
+	finish func(tmp string) error
+	done   func(dir string) bool
+}
+
+// build builds t into final, in dir, unless another caller did while this
+// one waited for the lock: the go command on PATH downloads the module
+// through GOPROXY (verified against go.sum and the checksum database, as
+// any module) and builds its main packages with the versions of its own
+// go.mod (-mod=readonly), into a temporary directory that is renamed into
+// place with a marker written last.
+func (t tool) build(ctx context.Context, dir, final string, log io.Writer) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return Binaries{}, fmt.Errorf("build the lifecycle: %w", err)
+		return fmt.Errorf("build %s: %w", t.name, err)
 	}
 	unlock, err := files.Lock(filepath.Join(dir, ".lock"), nil)
 	if err != nil {
-		return Binaries{}, fmt.Errorf("build the lifecycle: %w", err)
+		return fmt.Errorf("build %s: %w", t.name, err)
 	}
 	defer unlock()
-	if b, ok := complete(final); ok {
-		return b, nil
+	if t.done(final) {
+		return nil
 	}
 	goCmd, err := exec.LookPath("go")
 	if err != nil {
-		return Binaries{}, fmt.Errorf("build the lifecycle: it is built from source with the go command, which is not on PATH: %w", err)
+		return fmt.Errorf("build %s: it is built from source with the go command, which is not on PATH: %w", t.name, err)
 	}
-	fmt.Fprintf(log, "Building the lifecycle %s %s from source (once; it is kept in %s)\n", Module, Version, dir)
-	src, commit, err := download(ctx, goCmd, dir)
+	fmt.Fprintf(log, "Building %s %s %s from source (once; it is kept in %s)\n", t.name, t.module, t.version, dir)
+	src, commit, err := download(ctx, goCmd, dir, t.module, t.version)
 	if err != nil {
-		return Binaries{}, err
+		return fmt.Errorf("build %s: %w", t.name, err)
 	}
 	tmp, err := os.MkdirTemp(dir, ".tmp-")
 	if err != nil {
-		return Binaries{}, fmt.Errorf("build the lifecycle: %w", err)
+		return fmt.Errorf("build %s: %w", t.name, err)
 	}
 	defer files.RemoveAll(tmp)
-	ldflags := "-s -w -X " + Module + "/cmd.Version=" + strings.TrimPrefix(Version, "v") +
-		" -X " + Module + "/cmd.SCMRepository=" + Module + " -X " + Module + "/cmd.SCMCommit=" + commit
-	cmd := exec.CommandContext(ctx, goCmd, "build", "-trimpath", "-ldflags", ldflags, "-o", tmp+string(filepath.Separator), "./cmd/lifecycle", "./cmd/launcher")
+	args := append([]string{"build", "-trimpath", "-ldflags", t.ldflags(commit), "-o", tmp + string(filepath.Separator)}, t.pkgs...)
+	cmd := exec.CommandContext(ctx, goCmd, args...)
 	cmd.Dir = src
 	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=readonly", "GOWORK=off", "CGO_ENABLED=0")
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Run(); err != nil {
-		return Binaries{}, fmt.Errorf("build the lifecycle: go build in %s: %w", src, err)
+		return fmt.Errorf("build %s: go build in %s: %w", t.name, src, err)
 	}
-	if err := linkPhases(tmp); err != nil {
-		return Binaries{}, err
+	if err := t.finish(tmp); err != nil {
+		return err
 	}
 	if err := files.RemoveAll(final); err != nil {
-		return Binaries{}, fmt.Errorf("build the lifecycle: %w", err)
+		return fmt.Errorf("build %s: %w", t.name, err)
 	}
 	if err := os.Rename(tmp, final); err != nil {
-		return Binaries{}, fmt.Errorf("build the lifecycle: %w", err)
+		return fmt.Errorf("build %s: %w", t.name, err)
 	}
-	if err := files.WriteFileAtomic(filepath.Join(final, marker), []byte(Module+" "+Version+" "+commit+"\n"), 0o644); err != nil {
-		return Binaries{}, fmt.Errorf("build the lifecycle: %w", err)
+	if err := files.WriteFileAtomic(filepath.Join(final, marker), []byte(t.module+" "+t.version+" "+commit+"\n"), 0o644); err != nil {
+		return fmt.Errorf("build %s: %w", t.name, err)
 	}
 	if err := os.Chmod(final, 0o755); err != nil {
-		return Binaries{}, fmt.Errorf("build the lifecycle: %w", err)
+		return fmt.Errorf("build %s: %w", t.name, err)
 	}
-	return Binaries{Dir: final}, nil
+	return nil
 }
 
 // complete reports whether dir holds a finished build.
@@ -148,10 +183,11 @@ func complete(dir string) (Binaries, bool) {
 	return b, err == nil
 }
 
-// download fetches the lifecycle module into the module cache and returns
-// its directory and the commit it was tagged from.
-func download(ctx context.Context, goCmd, workDir string) (dir, commit string, err error) {
-	cmd := exec.CommandContext(ctx, goCmd, "mod", "download", "-json", Module+"@"+Version)
+// download fetches module@version into the module cache and returns its
+// directory and the commit it was tagged from. It asks for that version
+// only, never for the module's list of versions.
+func download(ctx context.Context, goCmd, workDir, module, version string) (dir, commit string, err error) {
+	cmd := exec.CommandContext(ctx, goCmd, "mod", "download", "-json", module+"@"+version)
 	cmd.Dir = workDir
 	cmd.Env = append(os.Environ(), "GOFLAGS=", "GOWORK=off")
 	var stdout, stderr bytes.Buffer
@@ -167,7 +203,7 @@ func download(ctx context.Context, goCmd, workDir string) (dir, commit string, e
 		if msg == "" && runErr != nil {
 			msg = runErr.Error()
 		}
-		return "", "", fmt.Errorf("build the lifecycle: go mod download %s@%s: %s", Module, Version, msg)
+		return "", "", fmt.Errorf("go mod download %s@%s: %s", module, version, msg)
 	}
 	return info.Dir, info.Origin.Hash, nil
 }
