@@ -182,6 +182,13 @@ func layOut(o Options, l *compile.Layout) error {
 	if err := WriteEnv(filepath.Join(o.LayersDir, ToolchainLayer), map[string]string{"GOROOT": tc.Root, "GOTOOLCHAIN": "local"}, filepath.Join(tc.Root, "bin")); err != nil {
 		return err
 	}
+	// The build is done with the toolchain layer, which no other build
+	// shares: the lock files of its installs do not go into the cache or
+	// the image.
+	tcCache := toolchain.Cache{Dir: filepath.Join(o.LayersDir, ToolchainLayer), GOOS: runtime.GOOS, GOARCH: runtime.GOARCH}
+	if err := tcCache.RemoveLocks(); err != nil {
+		return err
+	}
 	keep := l.Settings.KeepToolchain
 	with := Metadata{Schema: Schema, Platform: platform, GoVersion: tc.Version}
 	for _, w := range []struct {

@@ -215,3 +215,44 @@ func TestPruneInUseNotInstalled(t *testing.T) {
 		t.Errorf("Prune(2, a version not installed) removed %q, want only the oldest", removed)
 	}
 }
+
+// RemoveLocks leaves the installed toolchains, usable, and nothing else
+// of installs and removals: no lock file.
+func TestRemoveLocks(t *testing.T) {
+	c := pruneCache(t)
+	c.Prune(1, "go1.23.4")
+	if err := os.WriteFile(filepath.Join(c.Dir, "notes.lock.txt"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	installed := c.Installed()
+	var want []string
+	locks := 0
+	before, _ := os.ReadDir(c.Dir)
+	for _, e := range before {
+		if filepath.Ext(e.Name()) == ".lock" {
+			locks++
+		} else {
+			want = append(want, e.Name())
+		}
+	}
+	if locks == 0 {
+		t.Fatal("no lock files after installs and a prune: nothing to test")
+	}
+	if err := c.RemoveLocks(); err != nil {
+		t.Fatal(err)
+	}
+	var left []string
+	after, _ := os.ReadDir(c.Dir)
+	for _, e := range after {
+		left = append(left, e.Name())
+	}
+	if !reflect.DeepEqual(left, want) {
+		t.Errorf("after RemoveLocks the cache holds %q, want %q", left, want)
+	}
+	if got := c.Installed(); !reflect.DeepEqual(got, installed) {
+		t.Errorf("Installed = %q, want %q", got, installed)
+	}
+	if err := (Cache{Dir: filepath.Join(t.TempDir(), "none")}).RemoveLocks(); err != nil {
+		t.Errorf("RemoveLocks of a missing cache = %v", err)
+	}
+}

@@ -515,6 +515,31 @@ func (c Cache) Remove(v string) error {
 	return files.RemoveAll(filepath.Join(c.Dir, name))
 }
 
+// RemoveLocks removes the lock files of the cache's releases
+// (.go1.22.12.linux-amd64.lock, of any platform), for a cache that no
+// other process uses once this one is done with it: a Cloud Native
+// Buildpack's toolchain layer at the end of its build, so that the layer,
+// and the image that keeps it, hold only toolchains. A shared cache keeps
+// its lock files: removing one that another process holds or waits for
+// would let a third take "the" lock while it is held.
+func (c Cache) RemoveLocks() error {
+	entries, err := os.ReadDir(c.Dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		return err
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".go") && strings.HasSuffix(e.Name(), ".lock") && e.Type().IsRegular() {
+			if err := os.Remove(filepath.Join(c.Dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // lockPath is the lock file that installs and removals of the release
 // named name (go1.22.12.linux-amd64) hold.
 func (c Cache) lockPath(name string) string { return filepath.Join(c.Dir, "."+name+".lock") }
