@@ -2,6 +2,7 @@ package cnb
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/proxytest"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
 )
 
@@ -113,5 +115,41 @@ func TestInstalled(t *testing.T) {
 	layerWith(t, dir, GoCacheLayer, same)
 	if err := installed(dir, tc, same, output.New(&out, &out)); err != nil || !has(dir, GoCacheLayer) {
 		t.Errorf("GOCACHE of the same release dropped (%v)", err)
+	}
+}
+
+// The log follows the build: the toolchain step's own lines (which
+// restored layer the release lets the build use) come before the warning
+// that the release is past its end of life, whose fix is the last word
+// on the release.
+func TestBuildLogOrder(t *testing.T) {
+	srv := proxytest.New(t)
+	srv.AddToolchain("go1.22.12", runtime.GOOS, runtime.GOARCH)
+	// Two newer lines: go1.22 is no longer supported.
+	srv.AddToolchain("go1.98.0", runtime.GOOS, runtime.GOARCH)
+	srv.AddToolchain("go1.99.0", runtime.GOOS, runtime.GOARCH)
+	layers, platformDir, app := t.TempDir(), t.TempDir(), t.TempDir()
+	layerWith(t, layers, GoCacheLayer, Metadata{Schema: Schema, Platform: platform, GoVersion: "go1.22.11"})
+	for name, content := range map[string]string{
+		filepath.Join(app, "go.mod"):                   "module example.com/order\n\ngo 1.22\n",
+		filepath.Join(app, "main.go"):                  "package main\n\nfunc main() {}\n",
+		filepath.Join(platformDir, "env", "GOPROXY"):   srv.URL(),
+		filepath.Join(platformDir, "env", "GOSUMDB"):   srv.GOSUMDB(),
+		filepath.Join(platformDir, "env", "GOVERSION"): "go1.22.12",
+	} {
+		os.MkdirAll(filepath.Dir(name), 0o755)
+		if err := os.WriteFile(name, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The fake toolchain cannot build: the build fails after the step.
+	var log bytes.Buffer
+	Build(context.Background(), Options{AppDir: app, LayersDir: layers, PlatformDir: platformDir,
+		BuildpackDir: filepath.Join("..", ".."), Log: output.New(&log, &log)})
+	out := log.String()
+	restoreLine := strings.Index(out, "Not using the cached GOCACHE: made with go1.22.11, this build uses go1.22.12")
+	warning := strings.Index(out, "WARNING: go1.22.12 is no longer supported")
+	if restoreLine < 0 || warning < 0 || warning < restoreLine {
+		t.Errorf("the end-of-life warning (at %d) comes before the line that says the cached GOCACHE is not used (at %d):\n%s", warning, restoreLine, out)
 	}
 }

@@ -180,12 +180,13 @@ func (r *run) build(ctx context.Context) (res *Result, cleanup func(), err error
 		return nil, cleanup, err
 	}
 	cleanup = removeGo
-	r.warnUnsupported(ctx, s, choice, tc)
 	if r.Installed != nil {
 		if err := r.Installed(tc); err != nil {
 			return nil, cleanup, err
 		}
 	}
+	// After what installing the release did to the cache is said.
+	r.warnUnsupported(ctx, s, choice, tc)
 	goCmd, removeEnv, err := r.prepareGo(s, app, tc)
 	cleanup = func() { removeEnv(); removeGo() }
 	if err != nil {
