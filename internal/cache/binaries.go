@@ -13,11 +13,12 @@ import (
 )
 
 // RestoreBinaries copies the cached binaries with the given names into
-// binDir, where binDir does not already have them, and returns how many it
+// binDir, where binDir does not already have them, and returns what it
 // copied. The go command skips linking a binary that is already up to
-// date, so an unchanged app is not linked again.
-func (d Dir) RestoreBinaries(binDir string, names []string) int {
-	n := 0
+// date, so an unchanged app is not linked again; after the build,
+// Restored.Reused says how many were.
+func (d Dir) RestoreBinaries(binDir string, names []string) Restored {
+	r := Restored{dir: binDir, sums: map[string]string{}}
 	for _, name := range names {
 		src := filepath.Join(d.Binaries(), name)
 		dst := filepath.Join(binDir, name)
@@ -29,7 +30,36 @@ func (d Dir) RestoreBinaries(binDir string, names []string) int {
 		if info, err := os.Lstat(src); err != nil || !info.Mode().IsRegular() || !intact(src) {
 			continue
 		}
-		if files.CopyFile(src, dst) == nil {
+		if files.CopyFile(src, dst) != nil {
+			continue
+		}
+		if sum, err := files.SHA256(dst); err == nil {
+			r.sums[name] = sum
+		}
+	}
+	return r
+}
+
+// Restored are the binaries RestoreBinaries copied into a bin directory.
+type Restored struct {
+	dir  string
+	sums map[string]string // name -> SHA-256 when restored
+}
+
+// Len is how many binaries were restored.
+func (r Restored) Len() int { return len(r.sums) }
+
+// Reused is how many of the restored binaries the build left as they
+// were, which the go command found up to date: not those it linked again
+// (after a change of the app, or of the Go release) or removed.
+func (r Restored) Reused() int {
+	n := 0
+	for name, sum := range r.sums {
+		p := filepath.Join(r.dir, name)
+		if info, err := os.Lstat(p); err != nil || !info.Mode().IsRegular() {
+			continue
+		}
+		if got, err := files.SHA256(p); err == nil && got == sum {
 			n++
 		}
 	}

@@ -119,7 +119,7 @@ func TestRestoreBinaries(t *testing.T) {
 				t.Fatal(err)
 			}
 			writeFiles(t, binDir, tt.bin)
-			if n := d.RestoreBinaries(binDir, tt.names); n != tt.n {
+			if n := d.RestoreBinaries(binDir, tt.names).Len(); n != tt.n {
 				t.Errorf("RestoreBinaries = %d, want %d", n, tt.n)
 			}
 			if got := readFiles(t, binDir); !reflect.DeepEqual(got, tt.want) {
@@ -161,13 +161,50 @@ func TestRestoreBinariesKeepsLinksAndDirs(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(binDir, "dir"), 0o777); err != nil {
 		t.Fatal(err)
 	}
-	n := d.RestoreBinaries(binDir, []string{"web", "tool", "dir", "sub"})
+	n := d.RestoreBinaries(binDir, []string{"web", "tool", "dir", "sub"}).Len()
 	if n != 1 {
 		t.Errorf("RestoreBinaries = %d, want 1", n)
 	}
 	want := map[string]string{"web": "-> missing-target", "tool": "cached tool", "dir/": ""}
 	if got := readFiles(t, binDir); !reflect.DeepEqual(got, want) {
 		t.Errorf("bin/ = %q, want %q", got, want)
+	}
+}
+
+// Reused counts the restored binaries the build left as they were, not
+// those it linked again with other bytes (the go command replaces the
+// file, or rewrites it), nor those it removed.
+func TestRestoredReused(t *testing.T) {
+	d := New(t.TempDir())
+	writeFiles(t, d.Binaries(), map[string]string{"web": "cached web", "worker": "cached worker", "tool": "cached tool", "gone": "cached gone"})
+	binDir := t.TempDir()
+	writeFiles(t, binDir, map[string]string{"built": "built before"})
+	r := d.RestoreBinaries(binDir, []string{"web", "worker", "tool", "gone", "built"})
+	if r.Len() != 4 || r.Reused() != 4 {
+		t.Fatalf("restored %d, reused %d before the build; want 4 and 4", r.Len(), r.Reused())
+	}
+	// The build: worker linked again into a new file renamed into place
+	// (as the go command does on one file system), tool rewritten in
+	// place with other bytes (as it does across file systems), gone
+	// removed, web and built left alone.
+	tmp := filepath.Join(binDir, ".worker.tmp")
+	if err := os.WriteFile(tmp, []byte("linked worker"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, filepath.Join(binDir, "worker")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(binDir, "tool"), []byte("linked tool"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(binDir, "gone")); err != nil {
+		t.Fatal(err)
+	}
+	if n := r.Reused(); n != 1 {
+		t.Errorf("Reused after the build = %d, want 1 (web)", n)
+	}
+	if n := (Restored{}).Reused(); n != 0 {
+		t.Errorf("Reused of nothing restored = %d", n)
 	}
 }
 
@@ -221,7 +258,7 @@ func TestSaveBinaries(t *testing.T) {
 			}
 			// Saved then restored into an empty bin/, the binaries come back.
 			restored := t.TempDir()
-			if n := d.RestoreBinaries(restored, tt.names); n != len(tt.names) {
+			if n := d.RestoreBinaries(restored, tt.names).Len(); n != len(tt.names) {
 				t.Errorf("RestoreBinaries after SaveBinaries = %d, want %d", n, len(tt.names))
 			}
 			var names []string

@@ -252,8 +252,8 @@ func (r *run) buildBinaries(ctx context.Context, g *goCommand, s *Settings, app 
 	if err := slug.LinkApp(r.BuildDir, bins.Web.Name); err != nil {
 		return nil, remedy.Wrap(err, "what-gets-built", "Rename it.")
 	}
-	if restored > 0 {
-		r.log.Detail("Restored %s from the last build: unchanged ones are not linked again", plural(restored, "binary"))
+	if n := restored.Reused(); n > 0 {
+		r.log.Detail("Restored %s from the last build: unchanged ones are not linked again", plural(n, "binary"))
 	}
 	if err := r.cache.SaveBinaries(binDir, names); err != nil {
 		r.log.Warn("could not keep the binaries for the next build: %v", err)
