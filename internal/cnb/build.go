@@ -16,6 +16,7 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/sbom"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/settings"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/slug"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
 )
@@ -49,14 +50,6 @@ var cacheLayers = []struct {
 // of materials and the launch processes.
 func Build(ctx context.Context, o Options) error {
 	log := o.Log
-	// Classic Heroku sets SOURCE_VERSION (the default of GO_LINKER_VALUE)
-	// in the build's environment; the lifecycle passes a buildpack only the
-	// platform's env/ files.
-	if os.Getenv("SOURCE_VERSION") == "" {
-		if data, err := os.ReadFile(filepath.Join(o.PlatformDir, "env", "SOURCE_VERSION")); err == nil {
-			os.Setenv("SOURCE_VERSION", strings.TrimRight(string(data), "\r\n"))
-		}
-	}
 	restored, err := restore(o.LayersDir, log)
 	if err != nil {
 		return err
@@ -67,6 +60,9 @@ func Build(ctx context.Context, o Options) error {
 		EnvDir:       filepath.Join(o.PlatformDir, "env"),
 		BuildpackDir: o.BuildpackDir,
 		Log:          log,
+		// The config vars are the platform's env/ files, and so may be
+		// SOURCE_VERSION (see settings.Platform).
+		Phase: settings.CNB,
 		Cache: &cache.Dir{
 			Root:          layer(StateLayer),
 			ToolchainsDir: layer(ToolchainLayer),

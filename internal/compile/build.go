@@ -19,6 +19,7 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/hook"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/modcache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/settings"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/slug"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/sourcekey"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
@@ -56,7 +57,7 @@ func vendored(app *appdir.App) (bool, error) {
 
 // downloadModules fills the module cache, unless the app vendors its
 // modules, needs none, or needs exactly what the last build downloaded.
-func (r *run) downloadModules(ctx context.Context, g *goCommand, s *Settings, app *appdir.App) error {
+func (r *run) downloadModules(ctx context.Context, g *goCommand, s *settings.Settings, app *appdir.App) error {
 	r.rep.ModuleCacheWarm, r.rep.BuildCacheWarm = warm(r.cache.GOMODCACHE()), warm(r.cache.GOCACHE())
 	isVendored, err := vendored(app)
 	if err != nil {
@@ -80,7 +81,11 @@ func (r *run) downloadModules(ctx context.Context, g *goCommand, s *Settings, ap
 	if err != nil {
 		return remedy.Wrap(err, "modules", "Commit go.sum itself: `go mod tidy` writes it.")
 	}
-	key := cache.Hash(gomod, gosum, []byte(s.Config.Env["GOFLAGS"]), []byte(s.Vars.Get("GOPROXY")), []byte(s.Vars.Get("GONOPROXY")), []byte(s.Vars.Get("GOPRIVATE")))
+	parts := [][]byte{gomod, gosum}
+	for _, v := range s.ModuleSources() {
+		parts = append(parts, []byte(v))
+	}
+	key := cache.Hash(parts...)
 	needed := modcache.SumModules(gosum)
 	have := modcache.CachedModules(r.cache.GOMODCACHE(), needed)
 	// The record holds how many of go.sum's modules were in the cache after
@@ -128,7 +133,7 @@ func (r *run) runHook(ctx context.Context, g *goCommand, name string) error {
 
 // findMains lists the main packages to build, checks their names and cgo
 // use, and chooses the web one.
-func (r *run) findMains(ctx context.Context, g *goCommand, s *Settings, app *appdir.App, tc toolchain.Toolchain) (*Binaries, error) {
+func (r *run) findMains(ctx context.Context, g *goCommand, s *settings.Settings, app *appdir.App, tc toolchain.Toolchain) (*Binaries, error) {
 	r.rep.Begin("packages")
 	patterns, from, err := packageSpec(s, app)
 	if err != nil {
@@ -151,7 +156,7 @@ func (r *run) findMains(ctx context.Context, g *goCommand, s *Settings, app *app
 		return nil, remedy.Wrap(fmt.Errorf("two main packages have the same binary name: %s", strings.Join(parts, "; ")),
 			"what-gets-built", "Rename one of the directories, or choose the packages to build with GO_INSTALL_PACKAGE_SPEC.")
 	}
-	if !s.Config.CGO {
+	if !s.CGO {
 		for _, m := range mains {
 			if len(m.Cgo) > 0 {
 				return nil, remedy.Wrap(fmt.Errorf("%s uses cgo (needed by %s), but builds have CGO_ENABLED=0", m.Cgo[len(m.Cgo)-1], m.ImportPath),
@@ -177,13 +182,13 @@ func (r *run) findMains(ctx context.Context, g *goCommand, s *Settings, app *app
 
 // listMains lists the main packages, reusing the last build's list when
 // nothing that decides it has changed.
-func (r *run) listMains(ctx context.Context, g *goCommand, s *Settings, app *appdir.App, tc toolchain.Toolchain, patterns []string) ([]build.Main, error) {
+func (r *run) listMains(ctx context.Context, g *goCommand, s *settings.Settings, app *appdir.App, tc toolchain.Toolchain, patterns []string) ([]build.Main, error) {
 	// The listing gets the build's tags: a main package guarded by a tag
 	// (`//go:build heroku`) is one the build compiles. The key covers the
 	// whole command line, so a list made with other flags is never reused.
-	flags := append(append([]string(nil), g.modVendor...), g.features.TagsFlag(s.Config.Tags))
+	flags := append(append([]string(nil), g.modVendor...), g.features.TagsFlag(s.Tags))
 	key, err := sourcekey.PackagesKey(files.AppFS(app.Root), filepath.ToSlash(app.Rel), tc.Version, strings.Join(patterns, " "), app.WorkPath,
-		s.Config.Env["GOFLAGS"], s.Config.Env["GOEXPERIMENT"], strings.Join(flags, " "))
+		strings.Join(s.GoEnvPairs(), "\n"), strings.Join(flags, " "))
 	if err == nil {
 		var mains []build.Main
 		if _, ok := r.cache.Load("packages", key, &mains); ok {
@@ -202,9 +207,9 @@ func (r *run) listMains(ctx context.Context, g *goCommand, s *Settings, app *app
 }
 
 // packageSpec returns the package patterns to build and where they came from.
-func packageSpec(s *Settings, app *appdir.App) ([]string, string, error) {
-	if spec := s.Vars.Get("GO_INSTALL_PACKAGE_SPEC"); spec != "" {
-		return strings.Fields(spec), "the GO_INSTALL_PACKAGE_SPEC config var", nil
+func packageSpec(s *settings.Settings, app *appdir.App) ([]string, string, error) {
+	if s.Packages != nil {
+		return s.Packages, "the GO_INSTALL_PACKAGE_SPEC config var", nil
 	}
 	settings := app.Settings()
 	if cm, ok := settings.Last("install"); ok {
@@ -221,7 +226,7 @@ func packageSpec(s *Settings, app *appdir.App) ([]string, string, error) {
 }
 
 // buildBinaries compiles the main packages into bin/ and links ./app.
-func (r *run) buildBinaries(ctx context.Context, g *goCommand, s *Settings, app *appdir.App, bins *Binaries) (*Binaries, error) {
+func (r *run) buildBinaries(ctx context.Context, g *goCommand, s *settings.Settings, app *appdir.App, bins *Binaries) (*Binaries, error) {
 	var pkgs []string
 	for _, m := range bins.Mains {
 		pkgs = append(pkgs, m.ImportPath)
@@ -271,7 +276,7 @@ func (r *run) buildBinaries(ctx context.Context, g *goCommand, s *Settings, app 
 // into the directory out (relative to the app), with only the flags the
 // release f knows: one command with -o out/ from go1.13, one per package
 // with -o out/NAME before.
-func buildCommands(f goversion.Features, app *appdir.App, s *Settings, modVendor []string, out string, mains []build.Main) [][]string {
+func buildCommands(f goversion.Features, app *appdir.App, s *settings.Settings, modVendor []string, out string, mains []build.Main) [][]string {
 	flags := []string{"build"}
 	if f.Trimpath {
 		flags = append(flags, "-trimpath")
@@ -280,7 +285,7 @@ func buildCommands(f goversion.Features, app *appdir.App, s *Settings, modVendor
 		flags = append(flags, build.VCSFlag(app.Dir))
 	}
 	flags = append(flags, modVendor...)
-	flags = append(flags, s.Config.BuildArgs(f)...)
+	flags = append(flags, s.BuildArgs(f)...)
 	if f.OutputDir {
 		args := append(flags, "-o", out+string(filepath.Separator))
 		for _, m := range mains {
@@ -348,7 +353,7 @@ func (g *goCommand) flagOrigin(flag string) string {
 	for _, src := range []struct {
 		name  string
 		words []string
-	}{{"GO_BUILD_FLAGS", g.config.Flags}, {"GOFLAGS", strings.Fields(g.config.Env["GOFLAGS"])}} {
+	}{{"GO_BUILD_FLAGS", g.config.BuildFlags}, {"GOFLAGS", g.config.GOFLAGS}} {
 		for _, w := range src.words {
 			if w == flag || strings.HasPrefix(w, flag+"=") {
 				return src.name

@@ -14,7 +14,7 @@ import (
 // checkApp warns about the mistakes in the Procfile and app.json that the
 // finished build can see; none of them stops the build.
 func (r *run) checkApp(res *Result, pf *procfile.File, pfErr error) {
-	log, rep, vars := r.log, r.rep, res.Settings.Vars
+	log, rep, s := r.log, r.rep, res.Settings
 	app := files.AppFS(r.BuildDir)
 	misnamed := append(procfile.Misnamed(app), procfile.InSubdirectory(app, res.App.Rel)...)
 	aj, ajErr := appjson.Read(app)
@@ -57,7 +57,7 @@ func (r *run) checkApp(res *Result, pf *procfile.File, pfErr error) {
 		log.Warn("%v\nSee %s", ajErr, remedy.DocsURL+"app-json")
 	}
 	if aj != nil {
-		missing := aj.Missing(func(name string) bool { _, ok := vars.Lookup(name); return ok })
+		missing := aj.Missing(s.IsSet)
 		if len(missing) > 0 {
 			log.Warn("app.json declares required config vars that are not set: %s\n"+
 				"The app may fail when it reads them; set them before it starts: heroku config:set %s=...\n"+

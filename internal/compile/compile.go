@@ -18,12 +18,14 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/build"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/goproxy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/hook"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/netrc"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/procfile"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/report"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/settings"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/slug"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
 )
@@ -35,13 +37,10 @@ type Options struct {
 	EnvDir       string
 	BuildpackDir string
 	Log          *output.Log
-	// KeepToolchain puts the toolchain into the slug with go on PATH at
-	// runtime (Heroku CI's bin/test-compile, GO_INSTALL_TOOLS_IN_IMAGE).
-	KeepToolchain bool
-	// KeepSources leaves the app's sources in the build directory
-	// whatever GO_SLUG_KEEP says (Heroku CI's bin/test-compile: bin/test
-	// runs go test on them).
-	KeepSources bool
+	// Phase is the phase that builds: bin/compile (the zero value),
+	// Heroku CI's bin/test-compile, which keeps the toolchain and the
+	// sources in the slug, or a Cloud Native Buildpack's bin/build.
+	Phase settings.Phase
 	// Stall and Backoff, when not zero, replace the module proxy client's
 	// defaults: how long a response may send nothing, and the first wait
 	// before a retry.
@@ -68,11 +67,13 @@ type run struct {
 	log   *output.Log
 	cache cache.Dir
 	rep   *report.Build
+	// toolchains fetches Go toolchains and the checksum database.
+	toolchains *goproxy.Toolchains
 }
 
 // Result is what the shared steps produced: what the slug is laid out from.
 type Result struct {
-	Settings  *Settings
+	Settings  *settings.Settings
 	App       *appdir.App
 	Toolchain toolchain.Toolchain
 	Binaries  *Binaries
@@ -160,17 +161,16 @@ func RunWith(ctx context.Context, o Options, layOut LayOutFunc) (err error) {
 // The caller runs cleanup when it is done with the result, even on error.
 func (r *run) build(ctx context.Context) (res *Result, cleanup func(), err error) {
 	cleanup = func() {}
-	s, err := r.readSettings()
+	s, tcs, err := r.readSettings()
 	if err != nil {
 		return nil, cleanup, err
 	}
+	r.toolchains = tcs
 	if err := slug.CheckWritable(r.BuildDir); err != nil {
 		return nil, cleanup, remedy.Wrap(err, "what-gets-built", "Remove it from the repository; the build creates it.")
 	}
-	app, err := r.findApp(s)
-	if err != nil {
-		return nil, cleanup, err
-	}
+	app := s.App
+	r.appDetected(s)
 	choice, err := r.chooseGo(ctx, s, app)
 	if err != nil {
 		return nil, cleanup, err
@@ -186,7 +186,7 @@ func (r *run) build(ctx context.Context) (res *Result, cleanup func(), err error
 			return nil, cleanup, err
 		}
 	}
-	goCmd, removeEnv, err := r.prepareGo(s, app, tc)
+	goCmd, removeEnv, err := r.prepareGo(s, tc)
 	cleanup = func() { removeEnv(); removeGo() }
 	if err != nil {
 		return nil, cleanup, err

@@ -6,15 +6,13 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/gobuildpack/heroku-buildpack-go/internal/appdir"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/config"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/envdir"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/gocmd"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goversion"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/modcache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/netrc"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/settings"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/slug"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
 )
@@ -28,9 +26,9 @@ type GoEnv struct {
 	GOCACHE    string
 	GOMODCACHE string
 	GOPATH     string
-	Config     *config.Config
-	Vars       envdir.Vars
-	App        *appdir.App
+	// Config holds the settings of the build: the Go config vars, the
+	// app, the app's own config vars.
+	Config *settings.Settings
 	// Home is the private HOME holding the credentials; nil without any.
 	Home *netrc.Home
 	// DefaultProxy, when set, is GOPROXY unless a config var sets it.
@@ -45,12 +43,7 @@ type GoEnv struct {
 // the credentials, and the app's own config vars for hooks and tests.
 func (e GoEnv) Settings() gocmd.Settings {
 	vars := map[string]string{}
-	for k, v := range e.Config.Env {
-		// As with the classic Go buildpack, ${build_dir} in a cgo setting
-		// is the build directory (CGO_CFLAGS='-I${build_dir}/include').
-		if strings.HasPrefix(k, "CGO_") {
-			v = strings.ReplaceAll(v, "${build_dir}", e.App.Root)
-		}
+	for k, v := range e.Config.GoEnv {
 		vars[k] = v
 	}
 	// Old releases need GO111MODULE=on and a GOPROXY they can read.
@@ -58,33 +51,22 @@ func (e GoEnv) Settings() gocmd.Settings {
 	for k, v := range extra {
 		vars[k] = v
 	}
-	if e.App.WorkPath != "" {
-		vars["GOWORK"] = e.App.WorkPath
+	if app := e.Config.App; app.WorkPath != "" {
+		vars["GOWORK"] = app.WorkPath
 	} else {
 		vars["GOWORK"] = "off"
-	}
-	if e.GOBIN != "" {
-		vars["GOBIN"] = e.GOBIN
 	}
 	if e.Home != nil {
 		vars["HOME"] = e.Home.Dir
 		vars["NETRC"] = e.Home.Path()
-	}
-	// The app's code (hooks, tests) sees its config vars, but never the
-	// ones the buildpack ignores, nor those that would change how the
-	// machine runs programs (Exported leaves those out).
-	var app []string
-	for _, kv := range e.Vars.Exported() {
-		if name, _, _ := strings.Cut(kv, "="); e.Config.Ignored[name] == "" {
-			app = append(app, kv)
-		}
 	}
 	return gocmd.Settings{
 		GOROOT:     e.Toolchain.Root,
 		GOCACHE:    e.GOCACHE,
 		GOMODCACHE: e.GOMODCACHE,
 		GOPATH:     e.GOPATH,
-		App:        app,
+		GOBIN:      e.GOBIN,
+		App:        e.Config.AppVars(),
 		Vars:       vars,
 	}
 }
@@ -96,8 +78,8 @@ func (e GoEnv) Features() goversion.Features { return goversion.FeaturesOf(e.Too
 // into account: the config var, else DefaultProxy ("" for the go
 // command's default).
 func (e GoEnv) goproxy() string {
-	if v, ok := e.Vars.Lookup("GOPROXY"); ok {
-		return v
+	if p := e.Config.GOPROXY; p.Set {
+		return p.Value
 	}
 	return e.DefaultProxy
 }
@@ -129,7 +111,7 @@ func (e GoEnv) CheckFlags() error {
 	for _, src := range []struct {
 		name  string
 		words []string
-	}{{"GOFLAGS", strings.Fields(e.Config.Env["GOFLAGS"])}, {"GO_BUILD_FLAGS", e.Config.Flags}} {
+	}{{"GOFLAGS", e.Config.GOFLAGS}, {"GO_BUILD_FLAGS", e.Config.BuildFlags}} {
 		if bad := f.UnsupportedFlags(src.words); len(bad) > 0 {
 			return remedy.Wrap(fmt.Errorf("%s config var: %w", src.name, bad[0]), "config-vars",
 				"Remove %s from %s, or build with %s or newer (see GOVERSION).", bad[0].Flag, src.name, bad[0].Since)
@@ -145,8 +127,13 @@ func (e GoEnv) CheckFlags() error {
 func (e GoEnv) ModVendor() []string {
 	// A vendor/modules.txt that leads out of the app fails the build
 	// before any go command runs (downloadModules).
-	if ok, _ := vendored(e.App); !ok || strings.Contains(e.Config.Env["GOFLAGS"], "-mod=") {
+	if ok, _ := vendored(e.Config.App); !ok {
 		return nil
+	}
+	for _, w := range e.Config.GOFLAGS {
+		if strings.Contains(w, "-mod=") {
+			return nil
+		}
 	}
 	return []string{"-mod=vendor"}
 }
@@ -156,12 +143,12 @@ func (e GoEnv) ModVendor() []string {
 func (e GoEnv) Go() *gocmd.Go {
 	s := e.Settings()
 	s.App = nil
-	return &gocmd.Go{Bin: e.Toolchain.Go(), Dir: e.App.Dir, Env: gocmd.Env(os.Environ(), s)}
+	return &gocmd.Go{Bin: e.Toolchain.Go(), Dir: e.Config.App.Dir, Env: gocmd.Env(e.Config.Environ, s)}
 }
 
 // AppEnv returns the environment of a process that runs the app's code
 // with the toolchain: a build hook or a test.
-func (e GoEnv) AppEnv() []string { return gocmd.Env(os.Environ(), e.Settings()) }
+func (e GoEnv) AppEnv() []string { return gocmd.Env(e.Config.Environ, e.Settings()) }
 
 // CredentialsHome writes the app's credentials for private hosts
 // (GO_NETRC, GO_GIT_CRED__ vars) into a private temporary HOME for the go
@@ -181,26 +168,24 @@ type goCommand struct {
 	features  goversion.Features // what the go command supports
 	modVendor []string           // -mod=vendor when the app vendors
 	version   string             // the toolchain's release, for messages
-	config    *config.Config     // where the user's flags come from
+	config    *settings.Settings // where the user's flags come from
 	nodeApp   bool               // the app has a package.json at its root
 }
 
 // prepareGo sets up the environment the go command and the hooks run in.
 // With GO_NETRC it writes the private HOME holding the credentials;
 // cleanup removes it.
-func (r *run) prepareGo(s *Settings, app *appdir.App, tc toolchain.Toolchain) (*goCommand, func(), error) {
+func (r *run) prepareGo(s *settings.Settings, tc toolchain.Toolchain) (*goCommand, func(), error) {
 	env := GoEnv{
 		Toolchain:  tc,
 		GOCACHE:    r.cache.GOCACHE(),
 		GOMODCACHE: r.cache.GOMODCACHE(),
 		GOPATH:     r.cache.GOPATH(),
-		Config:     s.Config,
-		Vars:       s.Vars,
-		App:        app,
+		Config:     s,
 		GOBIN:      filepath.Join(r.BuildDir, slug.BinDir),
 	}
 	cleanup := func() {}
-	home, err := CredentialsHome(s.Creds, s.Toolchains.SumDBProxies())
+	home, err := CredentialsHome(s.Credentials.Lines, r.toolchains.SumDBProxies())
 	if err != nil {
 		return nil, cleanup, err
 	}
@@ -220,7 +205,7 @@ func (r *run) prepareGo(s *Settings, app *appdir.App, tc toolchain.Toolchain) (*
 		r.log.Detail("%s", note)
 	}
 	return &goCommand{Go: g, hookEnv: env.AppEnv(), features: env.Features(), modVendor: env.ModVendor(),
-		version: tc.Version, config: s.Config, nodeApp: exists(files.AppFS(r.BuildDir), "package.json")}, cleanup, nil
+		version: tc.Version, config: s, nodeApp: exists(files.AppFS(r.BuildDir), "package.json")}, cleanup, nil
 }
 
 // flush prints what the go command left on a partial line.

@@ -1,14 +1,13 @@
 package compile
 
 import (
-	"fmt"
 	"path/filepath"
 	"strings"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/procfile"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/settings"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/slug"
 )
 
@@ -67,18 +66,14 @@ func (r *run) layOutSlug(res *Result, pf *procfile.File) error {
 // keepSources applies GO_SLUG_KEEP: it removes the Go app's sources but
 // those its patterns name (not under Options.KeepSources). where names what
 // the files are removed from, for the log.
-func (r *run) keepSources(s *Settings, where string) error {
-	keep := s.Vars.Get("GO_SLUG_KEEP")
-	if keep == "" {
+func (r *run) keepSources(s *settings.Settings, where string) error {
+	pats := s.SlugKeep
+	if pats == nil {
 		return nil
 	}
-	if r.KeepSources {
+	if s.KeepSources {
 		r.log.Detail("GO_SLUG_KEEP is not applied: bin/test runs go test on the sources")
 		return nil
-	}
-	pats, err := slug.ParseKeep(keep)
-	if err != nil {
-		return remedy.Wrap(fmt.Errorf("GO_SLUG_KEEP config var: %w", err), "slug", "List the files to keep besides the binaries as globs relative to the app, e.g. GO_SLUG_KEEP='templates/** static/**'.")
 	}
 	r.rep.Begin("slug_keep")
 	n, size, err := slug.Prune(r.BuildDir, pats)

@@ -3,7 +3,6 @@ package compile
 import (
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goversion"
@@ -41,8 +40,6 @@ func (r *run) saveReport(err error) {
 		doc = r.Section
 	}
 	r.rep.Finish(err, doc)
-	r.rep.Platform = runtime.GOOS + "-" + runtime.GOARCH
-	r.rep.Stack = os.Getenv("STACK")
 	if err == nil {
 		for _, name := range r.rep.Binaries {
 			if info, serr := os.Stat(filepath.Join(r.BuildDir, name)); serr == nil {

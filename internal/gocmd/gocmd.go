@@ -32,6 +32,9 @@ type Settings struct {
 	GOCACHE    string
 	GOMODCACHE string
 	GOPATH     string
+	// GOBIN, when set, is where `go install` puts commands; it is on
+	// PATH after the toolchain.
+	GOBIN string
 	// App holds the app's own config vars as KEY=VALUE, for the processes
 	// that run the app's code (build hooks, tests); a plain go build gets
 	// none. Go settings from Vars win over them.
@@ -63,8 +66,9 @@ func Env(base []string, s Settings) []string {
 		}
 	}
 	path := filepath.Join(s.GOROOT, "bin")
-	if gobin := s.Vars["GOBIN"]; gobin != "" {
-		path += string(os.PathListSeparator) + gobin
+	if s.GOBIN != "" {
+		path += string(os.PathListSeparator) + s.GOBIN
+		set["GOBIN"] = s.GOBIN
 	}
 	if p := set["PATH"]; p != "" {
 		path += string(os.PathListSeparator) + p

@@ -19,17 +19,13 @@ import (
 	"os/exec"
 	"path/filepath"
 
-	"github.com/gobuildpack/heroku-buildpack-go/internal/appdir"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/compile"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/config"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/envdir"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/gocmd"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/goproxy"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/netrc"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/settings"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/slug"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/tap"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
@@ -52,7 +48,7 @@ type caches struct {
 // kept, then put this program and the cache locations where bin/test
 // finds them (bin/test gets no CACHE_DIR).
 func TestCompile(ctx context.Context, o compile.Options) error {
-	o.KeepToolchain, o.KeepSources = true, true
+	o.Phase = settings.TestCompile
 	if err := compile.Run(ctx, o); err != nil {
 		return err
 	}
@@ -96,21 +92,17 @@ func Test(ctx context.Context, o TestOptions) error {
 		return remedy.Wrap(fmt.Errorf("run tests: no Go toolchain in %s", goroot), "heroku-ci",
 			"bin/test runs after bin/test-compile BUILD_DIR CACHE_DIR ENV_DIR, which keeps the toolchain in the build directory.")
 	}
-	vars, skipped, err := envdir.Read(o.EnvDir)
+	s, err := settings.Read(settings.Input{Phase: settings.Test, BuildDir: o.BuildDir, EnvDir: o.EnvDir})
+	for _, name := range s.Skipped {
+		log.Warn("ignoring %q in ENV_DIR: not a config var name", name)
+	}
+	for _, w := range s.Credentials.Warnings {
+		log.Warn("%s", w)
+	}
 	if err != nil {
 		return err
 	}
-	for _, name := range skipped {
-		log.Warn("ignoring %q in ENV_DIR: not a config var name", name)
-	}
-	cfg, err := config.ParseConfig(vars, "")
-	if err != nil {
-		return remedy.Wrap(err, "config-vars", "Fix or unset the config var: heroku config:unset NAME.")
-	}
-	app, err := appdir.Find(o.BuildDir, vars.Get("GO_APP_DIR"), vars.Get("GOWORK"))
-	if err != nil {
-		return remedy.Wrap(err, "app-dir", "bin/test runs go test in the app that bin/test-compile built; set GO_APP_DIR as for the build.")
-	}
+	app := s.App
 	// The tests see the app's config vars (DATABASE_URL, ...), never the
 	// ones that would change how the machine runs programs, and the Go
 	// settings as the build used them. The go command's default GOPROXY
@@ -126,24 +118,10 @@ func Test(ctx context.Context, o TestOptions) error {
 		GOCACHE:      c.GOCACHE,
 		GOMODCACHE:   c.GOMODCACHE,
 		GOPATH:       filepath.Join(o.BuildDir, Dir, "gopath"),
-		Config:       cfg,
-		Vars:         vars,
-		App:          app,
+		Config:       s,
 		DefaultProxy: DefaultProxy,
 	}
-	creds, err := netrc.FromVars(vars)
-	if err != nil {
-		return remedy.Wrap(err, "private-modules", "GO_NETRC holds the content of a .netrc file: machine HOST login USER password TOKEN.")
-	}
-	proxies, err := goproxy.ParseList(vars.Get("GOPROXY"))
-	if err != nil && !errors.Is(err, goproxy.ErrNoProxy) {
-		return remedy.Wrap(fmt.Errorf("GOPROXY config var: %w", err), "config-vars", "Set GOPROXY to one or more proxy URLs separated by commas, or unset it.")
-	}
-	var urls []string
-	for _, e := range proxies {
-		urls = append(urls, e.URL.String())
-	}
-	home, err := compile.CredentialsHome(creds.Lines, urls)
+	home, err := compile.CredentialsHome(s.Credentials.Lines, s.GOPROXY.URLs())
 	if err != nil {
 		return err
 	}
@@ -167,8 +145,8 @@ func Test(ctx context.Context, o TestOptions) error {
 		args = append(args, "-trimpath")
 	}
 	args = append(args, goEnv.ModVendor()...)
-	args = append(args, f.TagsFlag(cfg.Tags))
-	args = append(args, cfg.Flags...)
+	args = append(args, f.TagsFlag(s.Tags))
+	args = append(args, s.BuildFlags...)
 	args = append(args, app.Patterns()...)
 	done := log.Timed("Running go %s (TAP on stdout, go test's output on stderr)", gocmd.LoggedArgs(args))
 	cmd := exec.CommandContext(ctx, filepath.Join(goroot, "bin", "go"), args...)

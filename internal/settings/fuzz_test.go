@@ -1,4 +1,4 @@
-package config
+package settings
 
 import (
 	"reflect"
@@ -19,7 +19,7 @@ func FuzzParseConfig(f *testing.F) {
 	f.Add(`-x=a'b"c -v`, `-x=a'b"c -v`, "", "", "", "")
 	f.Add(`'-ldflags=-X main.a=b c' "-gcflags=all=-N -l"`, `-tags "x y" -ldflags=-s`, "main.v", `it's`, "1", "false")
 	f.Fuzz(func(t *testing.T, goflags, buildFlags, sym, val, cgo, strip string) {
-		c, err := ParseConfig(map[string]string{
+		c, err := parseConfig(map[string]string{
 			"GOFLAGS": goflags, "GO_BUILD_FLAGS": buildFlags, "GO_LINKER_SYMBOL": sym,
 			"GO_LINKER_VALUE": val, "CGO_ENABLED": cgo, "GO_STRIP": strip,
 		}, "abc")
