@@ -15,7 +15,6 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/gocmd"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/goversion"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/hook"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/modcache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
@@ -45,25 +44,11 @@ func readApp(app *appdir.App, name string) ([]byte, error) {
 	return data, nil
 }
 
-// vendored reports whether the app vendors its modules. A
-// vendor/modules.txt that is a symlink to outside the app is an error.
-func vendored(app *appdir.App) (bool, error) {
-	_, err := files.AppFS(app.Root).Stat(appFile(app, "vendor/modules.txt"))
-	if escape := (*files.EscapeError)(nil); errors.As(err, &escape) {
-		return false, err
-	}
-	return err == nil, nil
-}
-
 // downloadModules fills the module cache, unless the app vendors its
 // modules, needs none, or needs exactly what the last build downloaded.
 func (r *run) downloadModules(ctx context.Context, g *goCommand, s *settings.Settings, app *appdir.App) error {
 	r.rep.ModuleCacheWarm, r.rep.BuildCacheWarm = warm(r.cache.GOMODCACHE()), warm(r.cache.GOCACHE())
-	isVendored, err := vendored(app)
-	if err != nil {
-		return remedy.Wrap(err, "vendoring", "Run `go mod vendor` (or `go work vendor`) and commit vendor/ itself.")
-	}
-	if isVendored {
+	if s.Vendored {
 		r.rep.Begin("modules")
 		r.stepDone("Using vendored modules (vendor/modules.txt): no downloads")
 		return nil
@@ -97,7 +82,7 @@ func (r *run) downloadModules(ctx context.Context, g *goCommand, s *settings.Set
 		return nil
 	}
 	done := r.timed("modules", "Downloading modules")
-	err = g.Run(ctx, "mod", "download")
+	err = g.Exec(ctx, g.lines.ModDownload())
 	g.flush()
 	if err != nil {
 		return g.failure(err, "modules", "Check that go.mod and go.sum are committed and that `go mod download` works locally; for private modules see GO_NETRC.")
@@ -139,7 +124,7 @@ func (r *run) findMains(ctx context.Context, g *goCommand, s *settings.Settings,
 	if err != nil {
 		return nil, err
 	}
-	mains, err := r.listMains(ctx, g, s, app, tc, patterns)
+	mains, err := r.listMains(ctx, g, app, tc, patterns)
 	if err != nil {
 		return nil, g.failure(err, "what-gets-built", fmt.Sprintf("The go command could not load %s (from %s); its errors are above.", strings.Join(patterns, " "), from))
 	}
@@ -182,20 +167,21 @@ func (r *run) findMains(ctx context.Context, g *goCommand, s *settings.Settings,
 
 // listMains lists the main packages, reusing the last build's list when
 // nothing that decides it has changed.
-func (r *run) listMains(ctx context.Context, g *goCommand, s *settings.Settings, app *appdir.App, tc toolchain.Toolchain, patterns []string) ([]build.Main, error) {
-	// The listing gets the build's tags: a main package guarded by a tag
-	// (`//go:build heroku`) is one the build compiles. The key covers the
-	// whole command line, so a list made with other flags is never reused.
-	flags := append(append([]string(nil), g.modVendor...), g.features.TagsFlag(s.Tags))
-	key, err := sourcekey.PackagesKey(files.AppFS(app.Root), filepath.ToSlash(app.Rel), tc.Version, strings.Join(patterns, " "), app.WorkPath,
-		strings.Join(s.GoEnvPairs(), "\n"), strings.Join(flags, " "))
+func (r *run) listMains(ctx context.Context, g *goCommand, app *appdir.App, tc toolchain.Toolchain, patterns []string) ([]build.Main, error) {
+	// The listing gets the build's tags and flags (gocmd.Lines): a main
+	// package guarded by a tag (`//go:build heroku`) is one the build
+	// compiles. The key covers the whole command line and the Go
+	// settings, so a list made with others is never reused.
+	list := g.lines.List(build.ListFormat, patterns)
+	key, err := sourcekey.PackagesKey(files.AppFS(app.Root), filepath.ToSlash(app.Rel), tc.Version, app.WorkPath,
+		strings.Join(g.config.GoEnvPairs(), "\n"), strings.Join(list.Args, " "))
 	if err == nil {
 		var mains []build.Main
 		if _, ok := r.cache.Load("packages", key, &mains); ok {
 			return mains, nil
 		}
 	}
-	mains, lerr := build.ListMains(ctx, g.Go, flags, patterns)
+	mains, lerr := build.ListMains(ctx, g.Go, list)
 	g.flush()
 	if lerr != nil {
 		return nil, lerr
@@ -226,7 +212,7 @@ func packageSpec(s *settings.Settings, app *appdir.App) ([]string, string, error
 }
 
 // buildBinaries compiles the main packages into bin/ and links ./app.
-func (r *run) buildBinaries(ctx context.Context, g *goCommand, s *settings.Settings, app *appdir.App, bins *Binaries) (*Binaries, error) {
+func (r *run) buildBinaries(ctx context.Context, g *goCommand, app *appdir.App, bins *Binaries) (*Binaries, error) {
 	var pkgs []string
 	for _, m := range bins.Mains {
 		pkgs = append(pkgs, m.ImportPath)
@@ -246,9 +232,13 @@ func (r *run) buildBinaries(ctx context.Context, g *goCommand, s *settings.Setti
 	if err != nil {
 		return nil, err
 	}
-	for _, args := range buildCommands(g.features, app, s, g.modVendor, out, bins.Mains) {
-		r.log.Detail("go %s", gocmd.LoggedArgs(args))
-		err = g.Run(ctx, args...)
+	var targets []gocmd.Binary
+	for _, m := range bins.Mains {
+		targets = append(targets, gocmd.Binary{Name: m.Name, Package: m.ImportPath})
+	}
+	for _, line := range g.lines.Build(out, targets) {
+		r.log.Detail("go %s", gocmd.LoggedArgs(line.Args))
+		err = g.Exec(ctx, line)
 		g.flush()
 		if err != nil {
 			return nil, g.failure(err, "build-errors", "Fix the errors shown above; `go build ./...` reproduces them locally.")
@@ -270,35 +260,6 @@ func (r *run) buildBinaries(ctx context.Context, g *goCommand, s *settings.Setti
 	r.rep.Binaries = append([]string{slug.AppBinary}, binPaths(names)...)
 	done()
 	return bins, nil
-}
-
-// buildCommands returns the go build command lines that compile mains
-// into the directory out (relative to the app), with only the flags the
-// release f knows: one command with -o out/ from go1.13, one per package
-// with -o out/NAME before.
-func buildCommands(f goversion.Features, app *appdir.App, s *settings.Settings, modVendor []string, out string, mains []build.Main) [][]string {
-	flags := []string{"build"}
-	if f.Trimpath {
-		flags = append(flags, "-trimpath")
-	}
-	if f.BuildVCS {
-		flags = append(flags, build.VCSFlag(app.Dir))
-	}
-	flags = append(flags, modVendor...)
-	flags = append(flags, s.BuildArgs(f)...)
-	if f.OutputDir {
-		args := append(flags, "-o", out+string(filepath.Separator))
-		for _, m := range mains {
-			args = append(args, m.ImportPath)
-		}
-		return [][]string{args}
-	}
-	var cmds [][]string
-	for _, m := range mains {
-		args := append(append([]string(nil), flags...), "-o", filepath.Join(out, m.Name), m.ImportPath)
-		cmds = append(cmds, args)
-	}
-	return cmds
 }
 
 // failure explains a failed go command: a command line the go command

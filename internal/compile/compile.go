@@ -201,7 +201,7 @@ func (r *run) build(ctx context.Context) (res *Result, cleanup func(), err error
 	if err != nil {
 		return nil, cleanup, err
 	}
-	bins, err := r.buildBinaries(ctx, goCmd, s, app, mains)
+	bins, err := r.buildBinaries(ctx, goCmd, app, mains)
 	if err != nil {
 		return nil, cleanup, err
 	}

@@ -35,9 +35,6 @@ import (
 // build directory: this buildpack's program and the cache locations.
 const Dir = slug.MetaDir + "/ci"
 
-// DefaultProxy is GOPROXY for the tests unless the config var sets it.
-const DefaultProxy = "https://proxy.golang.org"
-
 // caches is where bin/test-compile's build left its Go caches.
 type caches struct {
 	GOCACHE    string `json:"gocache"`
@@ -102,56 +99,45 @@ func Test(ctx context.Context, o TestOptions) error {
 	if err != nil {
 		return err
 	}
-	app := s.App
 	// The tests see the app's config vars (DATABASE_URL, ...), never the
 	// ones that would change how the machine runs programs, and the Go
-	// settings as the build used them. The go command's default GOPROXY
-	// would fall back to fetching modules straight from their origin
-	// ("direct"); tests use the proxy only.
+	// settings as the build used them (gocmd.Lines).
 	release, err := toolchain.ReleaseAt(goroot)
 	if err != nil {
 		return err
 	}
 	c := testCaches(o.BuildDir)
-	goEnv := compile.GoEnv{
-		Toolchain:    toolchain.Toolchain{Root: goroot, Version: release},
-		GOCACHE:      c.GOCACHE,
-		GOMODCACHE:   c.GOMODCACHE,
-		GOPATH:       filepath.Join(o.BuildDir, Dir, "gopath"),
-		Config:       s,
-		DefaultProxy: DefaultProxy,
+	lines := &gocmd.Lines{
+		Settings:   s,
+		Release:    release,
+		GOROOT:     goroot,
+		GOCACHE:    c.GOCACHE,
+		GOMODCACHE: c.GOMODCACHE,
+		GOPATH:     filepath.Join(o.BuildDir, Dir, "gopath"),
 	}
-	home, err := compile.CredentialsHome(s.Credentials.Lines, s.GOPROXY.URLs())
+	home, err := gocmd.CredentialsHome(s)
 	if err != nil {
 		return err
 	}
 	if home != nil {
 		defer home.Remove()
-		goEnv.Home = home
+		lines.Home = home
 	}
-
-	if err := goEnv.CheckFlags(); err != nil {
+	if err := lines.CheckFlags(); err != nil {
 		return err
 	}
-	if err := goEnv.Prepare(); err != nil {
+	if err := lines.Prepare(); err != nil {
 		return err
 	}
-	for _, note := range goEnv.Notes() {
+	for _, note := range lines.Notes() {
 		log.Detail("%s", note)
 	}
-	f := goEnv.Features()
-	args := []string{"test", "-json"}
-	if f.Trimpath {
-		args = append(args, "-trimpath")
-	}
-	args = append(args, goEnv.ModVendor()...)
-	args = append(args, f.TagsFlag(s.Tags))
-	args = append(args, s.BuildFlags...)
-	args = append(args, app.Patterns()...)
+	test := lines.Test(s.App.Patterns())
+	args := test.Args
 	done := log.Timed("Running go %s (TAP on stdout, go test's output on stderr)", gocmd.LoggedArgs(args))
 	cmd := exec.CommandContext(ctx, filepath.Join(goroot, "bin", "go"), args...)
-	cmd.Dir = app.Dir
-	cmd.Env = goEnv.AppEnv()
+	cmd.Dir = s.App.Dir
+	cmd.Env = test.Env
 	plain := o.Stderr
 	cmd.Stderr = plain
 	events, err := cmd.StdoutPipe()

@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/gobuildpack/heroku-buildpack-go/internal/goversion"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/shellwords"
 )
 
@@ -149,16 +148,6 @@ func parseConfig(vars map[string]string, sourceVersion string) (*config, error) 
 	}
 	sort.Strings(c.Applied)
 	return c, nil
-}
-
-// BuildArgs returns the go build flags of the configuration for the go
-// command of release f: tags, ldflags, then the user's other flags.
-func (c *config) BuildArgs(f goversion.Features) []string {
-	args := []string{f.TagsFlag(c.Tags)}
-	if len(c.LDFlags) > 0 {
-		args = append(args, "-ldflags="+strings.Join(c.LDFlags, " "))
-	}
-	return append(args, c.Flags...)
 }
 
 // parseGOFLAGS splits GOFLAGS as the go command does

@@ -4,9 +4,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-
-	"github.com/gobuildpack/heroku-buildpack-go/internal/gocmd"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/goversion"
 )
 
 func TestParseConfig(t *testing.T) {
@@ -256,55 +253,5 @@ func TestParseConfigLDFlagsAll(t *testing.T) {
 	want := []string{"-s", "-w", "-extldflags=-static", "-X=main.v=1"}
 	if !reflect.DeepEqual(c.LDFlags, want) {
 		t.Errorf("LDFlags = %q, want %q", c.LDFlags, want)
-	}
-}
-
-func TestBuildArgs(t *testing.T) {
-	tests := []struct {
-		cfg     config
-		release string
-		want    []string
-	}{
-		{config{Tags: []string{"heroku"}}, "go1.22.12", []string{"-tags=heroku"}},
-		{
-			config{Tags: []string{"heroku", "a"}, LDFlags: []string{"-X", "'main.v=a b'", "-s"}, Flags: []string{"-race", "-v"}},
-			"go1.22.12",
-			[]string{"-tags=heroku,a", "-ldflags=-X 'main.v=a b' -s", "-race", "-v"},
-		},
-		// Before go1.13, a comma would make "heroku,a" one tag.
-		{config{Tags: []string{"heroku", "a"}}, "go1.12.17", []string{"-tags=heroku a"}},
-	}
-	for _, tt := range tests {
-		if got := tt.cfg.BuildArgs(goversion.FeaturesOf(tt.release)); !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("BuildArgs(%+v) = %q, want %q", tt.cfg, got, tt.want)
-		}
-	}
-	c, err := parseConfig(map[string]string{
-		"GO_LINKER_SYMBOL": "main.version", "GO_LINKER_VALUE": "1 2",
-		"GO_BUILD_FLAGS": "-trimpath -tags=x -ldflags=-s",
-	}, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []string{"-tags=heroku,x", "-ldflags=-s -w -X 'main.version=1 2' -s", "-trimpath"}
-	if got := c.BuildArgs(goversion.FeaturesOf("go1.26.0")); !reflect.DeepEqual(got, want) {
-		t.Errorf("BuildArgs of parsed config = %q, want %q", got, want)
-	}
-}
-
-// TestLoggedArgsOfConfig: the build's own command line, from config vars
-// that hold values, shows none of them.
-func TestLoggedArgsOfConfig(t *testing.T) {
-	c, err := parseConfig(map[string]string{
-		"GO_LINKER_SYMBOL": "main.version", "GO_LINKER_VALUE": "tok-1 2",
-		"GO_BUILD_FLAGS": "-race '-ldflags=-X main.key=tok-3'",
-		"GOFLAGS":        "'-ldflags=-X main.other=tok-4'",
-	}, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := gocmd.LoggedArgs(append([]string{"build"}, c.BuildArgs(goversion.FeaturesOf("go1.26.0"))...))
-	if want := "build -tags=heroku '-ldflags=-s -w -X main.version=… -X main.other=… -X main.key=…' -race"; got != want {
-		t.Errorf("LoggedArgs =\n%s\nwant\n%s", got, want)
 	}
 }

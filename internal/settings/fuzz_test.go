@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gobuildpack/heroku-buildpack-go/internal/goversion"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/shellwords"
 )
 
@@ -26,8 +25,8 @@ func FuzzParseConfig(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if args := c.BuildArgs(goversion.FeaturesOf("go1.26.0")); len(args) == 0 || args[0][:6] != "-tags=" {
-			t.Fatalf("BuildArgs = %q", args)
+		if len(c.Tags) == 0 || c.Tags[0] != "heroku" {
+			t.Fatalf("Tags = %q, want heroku first", c.Tags)
 		}
 
 		var ld []string

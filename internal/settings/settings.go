@@ -15,6 +15,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
@@ -24,7 +26,6 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/envdir"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goproxy"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/goversion"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/manifest"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/netrc"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
@@ -123,6 +124,9 @@ type Settings struct {
 	// go.work) at the root, else the only go.mod in the first levels
 	// below it.
 	App *appdir.App
+	// Vendored says the app vendors its modules: its directory has a
+	// vendor/modules.txt.
+	Vendored bool
 
 	// GoVersion is the GOVERSION config var: the Go release or
 	// constraint to build with, which beats every setting in go.mod
@@ -292,6 +296,12 @@ func Read(in Input) (*Settings, error) {
 	if s.App, err = findApp(in.BuildDir, vars["GO_APP_DIR"], vars["GOWORK"]); err != nil {
 		return s, err
 	}
+	// A vendor/modules.txt that leads out of the app fails the build.
+	_, err = files.AppFS(s.App.Root).Stat(path.Join(filepath.ToSlash(s.App.Rel), "vendor/modules.txt"))
+	if escape := (*files.EscapeError)(nil); errors.As(err, &escape) {
+		return s, remedy.Wrap(err, "vendoring", "Run `go mod vendor` (or `go work vendor`) and commit vendor/ itself.")
+	}
+	s.Vendored = err == nil
 	return s, nil
 }
 
@@ -321,6 +331,16 @@ func findApp(root, appDir, gowork string) (*appdir.App, error) {
 	return app, nil
 }
 
+// ProxyURLs returns the URLs of the proxies the build fetches from: the
+// GOPROXY proxies, then GO_TOOLCHAIN_PROXY's.
+func (s *Settings) ProxyURLs() []string {
+	urls := s.GOPROXY.URLs()
+	if s.ToolchainProxy != nil {
+		urls = append(urls, s.ToolchainProxy.URL.String())
+	}
+	return urls
+}
+
 // AppVars returns the config vars that the app's own code (the build
 // hooks, Heroku CI's tests) sees, as KEY=VALUE: every one but those the
 // buildpack ignores and those that would change how the machine runs
@@ -347,13 +367,6 @@ func (s *Settings) IsSet(name string) bool {
 // and linker flags), GOPROXY, GONOPROXY and GOPRIVATE, "" when unset.
 func (s *Settings) ModuleSources() []string {
 	return []string{s.GoEnv["GOFLAGS"], s.GOPROXY.Value, s.vars["GONOPROXY"], s.vars["GOPRIVATE"]}
-}
-
-// BuildArgs returns the go build flags of the settings for the go
-// command of release f: tags, ldflags, then the user's other flags.
-func (s *Settings) BuildArgs(f goversion.Features) []string {
-	c := config{Tags: s.Tags, LDFlags: s.LDFlags, Flags: s.BuildFlags}
-	return c.BuildArgs(f)
 }
 
 // GoEnvPairs returns GoEnv as sorted KEY=VALUE pairs.
