@@ -143,6 +143,24 @@ func installed(dir string, tc toolchain.Toolchain, gocache Metadata, log *output
 // Heroku run unchanged), and writes the layers' metadata, environment and
 // bills of materials, and launch.toml.
 func layOut(o Options, l *compile.Layout) error {
+	if err := writeLayers(o, l); err != nil {
+		return compile.Failed("layers", err)
+	}
+	if err := l.PruneSources("the app image"); err != nil {
+		return err
+	}
+	procs := Processes(filepath.Join(o.LayersDir, AppLayer, "bin"), l.Binaries.Web.Name, l.Binaries.Others(), l.Procfile.Commands())
+	if err := WriteLaunch(o.LayersDir, procs); err != nil {
+		return err
+	}
+	done := l.Timed("release", "Launch processes: %s", Describe(procs))
+	done()
+	return nil
+}
+
+// writeLayers moves the binaries into the app layer and writes the
+// layers' metadata, environment and bills of materials.
+func writeLayers(o Options, l *compile.Layout) error {
 	done := l.Timed("layers", "Writing the layers")
 	appBin := filepath.Join(o.LayersDir, AppLayer, "bin")
 	if err := files.RemoveAll(filepath.Join(o.LayersDir, AppLayer)); err != nil {
@@ -198,17 +216,6 @@ func layOut(o Options, l *compile.Layout) error {
 	if keep {
 		o.Log.Detail("%s is in the app image (GO_INSTALL_TOOLS_IN_IMAGE): go is on PATH at launch", tc.Version)
 	}
-	done()
-
-	if err := l.PruneSources("the app image"); err != nil {
-		return err
-	}
-
-	procs := Processes(appBin, l.Binaries.Web.Name, l.Binaries.Others(), l.Procfile.Commands())
-	if err := WriteLaunch(o.LayersDir, procs); err != nil {
-		return err
-	}
-	done = l.Timed("release", "Launch processes: %s", Describe(procs))
 	done()
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -46,25 +47,26 @@ func readApp(app *appdir.App, name string) ([]byte, error) {
 
 // downloadModules fills the module cache, unless the app vendors its
 // modules, needs none, or needs exactly what the last build downloaded.
-func (r *run) downloadModules(ctx context.Context, g *goCommand, s *settings.Settings, app *appdir.App) error {
-	r.rep.ModuleCacheWarm, r.rep.BuildCacheWarm = warm(r.cache.GOMODCACHE()), warm(r.cache.GOCACHE())
+// It returns what the caches held before.
+func (r *run) downloadModules(ctx context.Context, g *goCommand, s *settings.Settings, app *appdir.App) (cacheState, error) {
+	was := cacheState{modules: warm(r.cache.GOMODCACHE()), build: warm(r.cache.GOCACHE())}
 	if s.Vendored {
-		r.rep.Begin("modules")
+		r.clock.begin("modules")
 		r.stepDone("Using vendored modules (vendor/modules.txt): no downloads")
-		return nil
+		return was, nil
 	}
 	// In a workspace, requirements between its modules are not downloads:
 	// the go command fetches what the build needs as it lists packages.
 	if app.Work != nil || app.Mod.Requires == 0 {
-		return nil
+		return was, nil
 	}
 	gomod, err := readApp(app, "go.mod")
 	if err != nil {
-		return remedy.Wrap(err, "go-mod-errors", "The buildpack reads only the app's own files, never what a symlink points to outside it.")
+		return was, remedy.Wrap(err, "go-mod-errors", "The buildpack reads only the app's own files, never what a symlink points to outside it.")
 	}
 	gosum, err := readApp(app, "go.sum")
 	if err != nil {
-		return remedy.Wrap(err, "modules", "Commit go.sum itself: `go mod tidy` writes it.")
+		return was, remedy.Wrap(err, "modules", "Commit go.sum itself: `go mod tidy` writes it.")
 	}
 	parts := [][]byte{gomod, gosum}
 	for _, v := range s.ModuleSources() {
@@ -76,22 +78,28 @@ func (r *run) downloadModules(ctx context.Context, g *goCommand, s *settings.Set
 	// The record holds how many of go.sum's modules were in the cache after
 	// the last download with the same go.mod and go.sum.
 	var after int
-	r.rep.Begin("modules")
+	r.clock.begin("modules")
 	if _, ok := r.cache.Load("download", key, &after); ok && have >= after {
 		r.stepDone("Reusing %s from the cache", plural(have, "module"))
-		return nil
+		return was, nil
 	}
 	done := r.timed("modules", "Downloading modules")
 	err = g.Exec(ctx, g.lines.ModDownload())
 	g.flush()
 	if err != nil {
-		return g.failure(err, "modules", "Check that go.mod and go.sum are committed and that `go mod download` works locally; for private modules see GO_NETRC.")
+		return was, g.failure(err, "modules", "Check that go.mod and go.sum are committed and that `go mod download` works locally; for private modules see GO_NETRC.")
 	}
 	after = modcache.CachedModules(r.cache.GOMODCACHE(), needed)
 	r.log.Detail("Fetched %s, reused %d from the cache", plural(after-have, "module"), have)
 	r.cache.Save("download", key, after)
 	done()
-	return nil
+	return was, nil
+}
+
+// warm reports whether a cache directory holds anything yet.
+func warm(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	return err == nil && len(entries) > 0
 }
 
 // runHook runs one of the app's build hooks with the toolchain on PATH.
@@ -103,7 +111,7 @@ func (r *run) runHook(ctx context.Context, g *goCommand, name string) error {
 	if err != nil {
 		return nil
 	}
-	done := r.timed(strings.ReplaceAll(strings.TrimPrefix(name, "bin/go-"), "-", "_"), "Running %s", name)
+	done := r.timed(hookStep(name), "Running %s", name)
 	res, err := hook.Run(ctx, r.BuildDir, name, g.hookEnv, r.log.Indented(), r.log.IndentedErr())
 	g.flush()
 	if msg := res.Notice(); msg != "" {
@@ -119,7 +127,7 @@ func (r *run) runHook(ctx context.Context, g *goCommand, name string) error {
 // findMains lists the main packages to build, checks their names and cgo
 // use, and chooses the web one.
 func (r *run) findMains(ctx context.Context, g *goCommand, s *settings.Settings, app *appdir.App, tc toolchain.Toolchain) (*Binaries, error) {
-	r.rep.Begin("packages")
+	r.clock.begin("packages")
 	patterns, from, err := packageSpec(s, app)
 	if err != nil {
 		return nil, err
@@ -257,7 +265,6 @@ func (r *run) buildBinaries(ctx context.Context, g *goCommand, app *appdir.App, 
 		r.log.Detail("bin/%s <- %s", m.Name, m.ImportPath)
 	}
 	r.log.Detail("./app is bin/%s", bins.Web.Name)
-	r.rep.Binaries = append([]string{slug.AppBinary}, binPaths(names)...)
 	done()
 	return bins, nil
 }

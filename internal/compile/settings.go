@@ -14,9 +14,9 @@ import (
 // or go.work (settings.Read), says in the log what they changed, and makes
 // the client that fetches Go toolchains and the checksum database: from
 // the GOPROXY proxies, else from GO_TOOLCHAIN_PROXY, with the credentials.
+// The settings are returned with an error too: what was read of them.
 func (r *run) readSettings() (*settings.Settings, *goproxy.Toolchains, error) {
 	s, err := settings.Read(settings.Input{Phase: r.Phase, BuildDir: r.BuildDir, EnvDir: r.EnvDir, BuildpackDir: r.BuildpackDir})
-	r.rep.Platform, r.rep.Stack = s.Platform.GOOS+"-"+s.Platform.GOARCH, s.Platform.Stack
 	for _, name := range s.Skipped {
 		r.log.Warn("ignoring %q in ENV_DIR: not a config var name", name)
 	}
@@ -24,11 +24,11 @@ func (r *run) readSettings() (*settings.Settings, *goproxy.Toolchains, error) {
 		r.log.Warn("%s", w)
 	}
 	if err != nil {
-		return nil, nil, err
+		return s, nil, err
 	}
 	tcs, err := goproxy.ToolchainsFrom(s.GOPROXY.Proxies, s.ToolchainProxy)
 	if err != nil {
-		return nil, nil, fmt.Errorf("GOPROXY config var: %w", err)
+		return s, nil, fmt.Errorf("GOPROXY config var: %w", err)
 	}
 	creds := s.Credentials.Lines
 	for _, c := range tcs.Clients() {
@@ -56,9 +56,6 @@ func (r *run) appDetected(s *settings.Settings) {
 	where := ""
 	if app.Found != "" {
 		where = fmt.Sprintf(" in %s (from %s)", app.Rel, app.Found)
-	}
-	if app.Mod != nil {
-		r.rep.Module, r.rep.ModulesRequired = app.Mod.Module, app.Mod.Requires
 	}
 	r.stepDone("Go app detected: %s%s", app.Name(), where)
 	if len(s.Applied) > 0 {

@@ -16,7 +16,6 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goversion"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/report"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/settings"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
 )
@@ -29,15 +28,16 @@ type goChoice struct {
 }
 
 // chooseGo decides which Go release builds the app and prints why.
-func (r *run) chooseGo(ctx context.Context, s *settings.Settings, app *appdir.App) (goChoice, error) {
-	r.rep.Begin("go_version")
+func (r *run) chooseGo(ctx context.Context, s *settings.Settings) (goChoice, error) {
+	r.clock.begin("go_version")
+	app := s.App
 	req, err := request(s, app)
 	if err != nil {
 		return goChoice{}, err
 	}
 	v := req.Version
 	if req.Kind != goversion.Exact {
-		available, err := r.releases(ctx, s)
+		available, err := r.releases(ctx)
 		if err != nil {
 			// Offline, a cached toolchain that satisfies the request will do.
 			if cached, rerr := goversion.Resolve(req, r.toolchainCache().Installed()); rerr == nil {
@@ -56,13 +56,13 @@ func (r *run) chooseGo(ctx context.Context, s *settings.Settings, app *appdir.Ap
 			return goChoice{}, remedy.Wrap(err, "go-version", "Ask for a released Go version (see https://go.dev/doc/devel/release), or point GOPROXY at a proxy that serves it.")
 		}
 	}
-	r.rep.GoVersion, r.rep.GoVersionOrigin, r.rep.GoVersionRequested = v, report.Origin(req.Source), requested(req)
 	r.stepDone("Using %s (from %s)", v, req.Source)
+	choice := goChoice{Version: v, Request: req}
 	if vf := app.Version(); goversion.OlderThanGoDirective(v, vf.Go) {
-		return goChoice{}, remedy.Wrap(fmt.Errorf("%s (from %s) is older than the go directive in %s:%d (go %s), so the go command would refuse to build", v, req.Source, vf.Name, vf.GoLine, vf.Go),
+		return choice, remedy.Wrap(fmt.Errorf("%s (from %s) is older than the go directive in %s:%d (go %s), so the go command would refuse to build", v, req.Source, vf.Name, vf.GoLine, vf.Go),
 			"go-version", "Ask for go%s or newer, or remove the setting so the go directive decides.", vf.Go)
 	}
-	return goChoice{Version: v, Request: req}, nil
+	return choice, nil
 }
 
 // warnUnsupported warns when the Go team no longer supports the release,
@@ -70,11 +70,11 @@ func (r *run) chooseGo(ctx context.Context, s *settings.Settings, app *appdir.Ap
 // releases: a build that fetched its toolchain asks the proxy (which just
 // answered) when the list is not cached; one that reused it needs no
 // network and uses the list it has, however old, or none.
-func (r *run) warnUnsupported(ctx context.Context, s *settings.Settings, choice goChoice, tc toolchain.Toolchain) {
+func (r *run) warnUnsupported(ctx context.Context, choice goChoice, tc toolchain.Toolchain) {
 	var list []string
 	if tc.Reused {
-		r.cache.Load("versions", r.releasesKey(s), &list)
-	} else if l, err := r.releases(ctx, s); err == nil {
+		r.cache.Load("versions", r.releasesKey(), &list)
+	} else if l, err := r.releases(ctx); err == nil {
 		list = l
 	}
 	if w := goversion.UnsupportedWarning(choice.Version, choice.Request, list); w != "" {
@@ -120,9 +120,9 @@ const VersionsTTL = 10 * time.Minute
 // releases lists the Go releases the proxy serves for this platform. The
 // list is cached for VersionsTTL; when the proxy cannot be reached, an
 // older cached list is used, with a warning.
-func (r *run) releases(ctx context.Context, s *settings.Settings) ([]string, error) {
+func (r *run) releases(ctx context.Context) ([]string, error) {
 	tcCache := r.toolchainCache()
-	key := r.releasesKey(s)
+	key := r.releasesKey()
 	var cached []string
 	written, ok := r.cache.Load("versions", key, &cached)
 	if ok && time.Since(written) < VersionsTTL {
@@ -147,7 +147,7 @@ func (r *run) releases(ctx context.Context, s *settings.Settings) ([]string, err
 }
 
 // releasesKey keys the cached list of releases by where it comes from.
-func (r *run) releasesKey(s *settings.Settings) string {
+func (r *run) releasesKey() string {
 	tcCache := r.toolchainCache()
 	return cache.Hash([]byte(r.toolchains.String()), []byte(r.toolchains.FallbackURL()), []byte(tcCache.GOOS+"-"+tcCache.GOARCH))
 }
@@ -161,20 +161,18 @@ func (r *run) installGo(ctx context.Context, s *settings.Settings, choice goChoi
 	remove = func() {}
 	v := choice.Version
 	tcCache := r.toolchainCache()
-	r.rep.Begin("toolchain")
+	r.clock.begin("toolchain")
 	leftovers := tcCache.RemoveLeftovers()
 	noteLeftovers := func() {
 		if len(leftovers) > 0 {
 			r.log.Detail("Removed what killed builds left in the cache: %s", strings.Join(leftovers, ", "))
 		}
 	}
-	tc, ok := tcCache.Lookup(v)
-	r.rep.ToolchainCacheHit = ok
-	if ok {
+	if tc, ok := tcCache.Lookup(v); ok {
 		r.log.Step("Reusing %s from the cache", v)
 		noteLeftovers()
-		r.log.Detail("done in %s", output.Duration(r.rep.Elapsed()))
-		r.rep.End()
+		r.log.Detail("done in %s", output.Duration(r.clock.elapsed()))
+		r.clock.end()
 		tcCache.Touch(v)
 		return tc, remove, nil
 	}
@@ -255,7 +253,7 @@ func (r *run) installError(ctx context.Context, s *settings.Settings, err error,
 	var se *goproxy.StatusError
 	if errors.Is(err, goproxy.ErrNotFound) || errors.As(err, &se) && se.Code == 403 {
 		tcCache := r.toolchainCache()
-		list, _ := r.releases(ctx, s)
+		list, _ := r.releases(ctx)
 		na := goversion.NotAvailable(v, choice.Request, list)
 		na.Proxy, na.Platform = r.toolchains.String(), tcCache.GOOS+"/"+tcCache.GOARCH
 		if errors.As(err, &se) {
