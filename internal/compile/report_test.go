@@ -5,6 +5,9 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/gobuildpack/heroku-buildpack-go/internal/compile"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/output/outputtest"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/report"
 )
 
@@ -99,5 +102,26 @@ func TestReport(t *testing.T) {
 				tt.check(t, b)
 			}
 		})
+	}
+}
+
+// TestReportLayout: with another layout than the slug's (a Cloud Native
+// Buildpack's), toolchain_kept says whether the layout keeps the
+// toolchain, as GO_INSTALL_TOOLS_IN_IMAGE asks.
+func TestReportLayout(t *testing.T) {
+	f := newFixture(t)
+	f.vars["GO_INSTALL_TOOLS_IN_IMAGE"] = "true"
+	d := newDirs(t, f.cacheDir, f.vars, nil)
+	var log outputtest.Log
+	err := compile.RunWith(context.Background(), d.options(output.New(&log, &log)), func(l *compile.Layout) error { return nil })
+	if err != nil {
+		t.Fatalf("RunWith: %v\n%s", err, log.String())
+	}
+	b, err := report.Load(d.BuildDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !b.ToolchainKept || b.Outcome != "success" {
+		t.Errorf("toolchain_kept %v, outcome %q; want true, success", b.ToolchainKept, b.Outcome)
 	}
 }
