@@ -12,16 +12,13 @@ import (
 	"strings"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/appdir"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/build"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/gocmd"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/hook"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/modcache"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/packages"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/settings"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/slug"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/sourcekey"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
 )
 
@@ -73,8 +70,8 @@ func (r *run) downloadModules(ctx context.Context, g *goCommand, s *settings.Set
 		parts = append(parts, []byte(v))
 	}
 	key := cache.Hash(parts...)
-	needed := modcache.SumModules(gosum)
-	have := modcache.CachedModules(r.cache.GOMODCACHE(), needed)
+	needed := sumModules(gosum)
+	have := cachedModules(r.cache.GOMODCACHE(), needed)
 	// The record holds how many of go.sum's modules were in the cache after
 	// the last download with the same go.mod and go.sum.
 	var after int
@@ -89,7 +86,7 @@ func (r *run) downloadModules(ctx context.Context, g *goCommand, s *settings.Set
 	if err != nil {
 		return was, g.failure(err, "modules", "Check that go.mod and go.sum are committed and that `go mod download` works locally; for private modules see GO_NETRC.")
 	}
-	after = modcache.CachedModules(r.cache.GOMODCACHE(), needed)
+	after = cachedModules(r.cache.GOMODCACHE(), needed)
 	r.log.Detail("Fetched %s, reused %d from the cache", plural(after-have, "module"), have)
 	r.cache.Save("download", key, after)
 	done()
@@ -100,28 +97,6 @@ func (r *run) downloadModules(ctx context.Context, g *goCommand, s *settings.Set
 func warm(dir string) bool {
 	entries, err := os.ReadDir(dir)
 	return err == nil && len(entries) > 0
-}
-
-// runHook runs one of the app's build hooks with the toolchain on PATH.
-func (r *run) runHook(ctx context.Context, g *goCommand, name string) error {
-	_, err := files.AppFS(r.BuildDir).Stat(name)
-	if escape := (*files.EscapeError)(nil); errors.As(err, &escape) {
-		return remedy.Wrap(err, "hooks", "A hook runs as the app's own code: commit it in the app.")
-	}
-	if err != nil {
-		return nil
-	}
-	done := r.timed(hookStep(name), "Running %s", name)
-	res, err := hook.Run(ctx, r.BuildDir, name, g.hookEnv, r.log.Indented(), r.log.IndentedErr())
-	g.flush()
-	if msg := res.Notice(); msg != "" {
-		r.log.Warn("%s", msg)
-	}
-	if err != nil {
-		return remedy.Wrap(err, "hooks", "The hook's output is above. It runs with bash in the app's root, with go on PATH and the config vars set.")
-	}
-	done()
-	return nil
 }
 
 // findMains lists the main packages to build, checks their names and cgo
@@ -140,7 +115,7 @@ func (r *run) findMains(ctx context.Context, g *goCommand, s *settings.Settings,
 		return nil, remedy.Wrap(fmt.Errorf("no main package matches %s (from %s)", strings.Join(patterns, " "), from),
 			"what-gets-built", "Add a main package, or name the ones to build in GO_INSTALL_PACKAGE_SPEC or a `// +heroku install ./cmd/...` comment in go.mod.")
 	}
-	if dups := build.DuplicateNames(mains); len(dups) > 0 {
+	if dups := packages.DuplicateNames(mains); len(dups) > 0 {
 		var parts []string
 		for name, paths := range dups {
 			parts = append(parts, fmt.Sprintf("bin/%s would be built from %s", name, strings.Join(paths, " and ")))
@@ -161,7 +136,7 @@ func (r *run) findMains(ctx context.Context, g *goCommand, s *settings.Settings,
 	if app.Mod != nil {
 		modulePaths = append(modulePaths, app.Mod.Module)
 	}
-	web, obvious := build.Web(mains, modulePaths)
+	web, obvious := packages.Web(mains, modulePaths)
 	if !obvious {
 		var names []string
 		for _, m := range mains {
@@ -175,21 +150,21 @@ func (r *run) findMains(ctx context.Context, g *goCommand, s *settings.Settings,
 
 // listMains lists the main packages, reusing the last build's list when
 // nothing that decides it has changed.
-func (r *run) listMains(ctx context.Context, g *goCommand, app *appdir.App, tc toolchain.Toolchain, patterns []string) ([]build.Main, error) {
+func (r *run) listMains(ctx context.Context, g *goCommand, app *appdir.App, tc toolchain.Toolchain, patterns []string) ([]packages.Main, error) {
 	// The listing gets the build's tags and flags (gocmd.Lines): a main
 	// package guarded by a tag (`//go:build heroku`) is one the build
 	// compiles. The key covers the whole command line and the Go
 	// settings, so a list made with others is never reused.
-	list := g.lines.List(build.ListFormat, patterns)
-	key, err := sourcekey.PackagesKey(files.AppFS(app.Root), filepath.ToSlash(app.Rel), tc.Version, app.WorkPath,
+	list := g.lines.List(packages.ListFormat, patterns)
+	key, err := packages.Key(files.AppFS(app.Root), filepath.ToSlash(app.Rel), tc.Version, app.WorkPath,
 		strings.Join(g.config.GoEnvPairs(), "\n"), strings.Join(list.Args, " "))
 	if err == nil {
-		var mains []build.Main
+		var mains []packages.Main
 		if _, ok := r.cache.Load("packages", key, &mains); ok {
 			return mains, nil
 		}
 	}
-	mains, lerr := build.ListMains(ctx, g.Go, list)
+	mains, lerr := packages.ListMains(ctx, g.Go, list)
 	g.flush()
 	if lerr != nil {
 		return nil, lerr

@@ -17,13 +17,12 @@ import (
 	"time"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/appdir"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/build"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goproxy"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/hook"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/netrc"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/packages"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/procfile"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/settings"
@@ -206,8 +205,8 @@ func (r *run) build(ctx context.Context, f *facts) (res *Result, cleanup func(),
 	if err != nil {
 		return nil, cleanup, Failed("modules", err)
 	}
-	if err := r.runHook(ctx, goCmd, hook.PreCompile); err != nil {
-		return nil, cleanup, Failed(hookStep(hook.PreCompile), err)
+	if err := r.runHook(ctx, goCmd, preCompileHook); err != nil {
+		return nil, cleanup, Failed(hookStep(preCompileHook), err)
 	}
 	mains, err := r.findMains(ctx, goCmd, s, app, tc)
 	if err != nil {
@@ -218,16 +217,16 @@ func (r *run) build(ctx context.Context, f *facts) (res *Result, cleanup func(),
 		return nil, cleanup, Failed("build", err)
 	}
 	f.binaries = bins
-	if err := r.runHook(ctx, goCmd, hook.PostCompile); err != nil {
-		return nil, cleanup, Failed(hookStep(hook.PostCompile), err)
+	if err := r.runHook(ctx, goCmd, postCompileHook); err != nil {
+		return nil, cleanup, Failed(hookStep(postCompileHook), err)
 	}
 	return &Result{Settings: s, App: app, Toolchain: tc, Binaries: bins}, cleanup, nil
 }
 
 // Binaries are the main packages the build compiled into bin/.
 type Binaries struct {
-	Mains []build.Main
-	Web   build.Main // the one ./app links to
+	Mains []packages.Main
+	Web   packages.Main // the one ./app links to
 }
 
 // Others returns the binary names of the main packages other than the web one.

@@ -2,7 +2,6 @@ package compile
 
 import (
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
@@ -43,11 +42,6 @@ func failedStep(err error) string {
 		return se.Step
 	}
 	return ""
-}
-
-// hookStep names the step of the hook bin/go-NAME: NAME with _ for -.
-func hookStep(name string) string {
-	return strings.ReplaceAll(strings.TrimPrefix(name, "bin/go-"), "-", "_")
 }
 
 // clock times the steps of one build, for the "done in" lines of the log

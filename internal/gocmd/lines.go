@@ -11,7 +11,6 @@ import (
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goproxy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goversion"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/modcache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/netrc"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/settings"
@@ -165,7 +164,7 @@ func (l *Lines) Prepare() error {
 	if l.Features().GOMODCACHE {
 		return nil
 	}
-	if err := modcache.LinkGOPATH(l.GOPATH, l.GOMODCACHE); err != nil {
+	if err := linkGOPATH(l.GOPATH, l.GOMODCACHE); err != nil {
 		return fmt.Errorf("link the module cache into GOPATH for %s: %w", l.Release, err)
 	}
 	return nil

@@ -21,7 +21,7 @@ type Features struct {
 	// vendor` writing vendor/modules.txt, -mod=vendor and -mod=readonly,
 	// GOFLAGS, `go list -deps` and the .DepOnly template field. go1.10
 	// has none of them ("go: unknown subcommand \"mod\"", "flag provided
-	// but not defined: -deps"). The list template of internal/build
+	// but not defined: -deps"). The list template of internal/packages
 	// (.DepOnly, .Name, .ImportPath, .Dir, .Deps, .CgoFiles, .Standard,
 	// join) works unchanged on go1.11.
 	Modules bool

@@ -23,7 +23,6 @@ import (
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/appdir"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/checksum"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/envdir"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goproxy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/manifest"
@@ -206,7 +205,7 @@ type Settings struct {
 	// it runs start from (gocmd.Env takes out its Go settings).
 	Environ []string
 
-	vars envdir.Vars
+	vars configVars
 }
 
 // Read reads and validates the settings of one run. An error names the
@@ -224,7 +223,7 @@ func Read(in Input) (*Settings, error) {
 		},
 		Environ: os.Environ(),
 		Ignored: map[string]string{},
-		vars:    envdir.Vars{},
+		vars:    configVars{},
 	}
 	if in.Phase != Test {
 		mf, err := manifest.Read(in.BuildpackDir)
@@ -233,7 +232,7 @@ func Read(in Input) (*Settings, error) {
 		}
 		s.DefaultGo, s.Buildpack = mf.Go.DefaultVersion, mf.Buildpack
 	}
-	vars, skipped, err := envdir.Read(in.EnvDir)
+	vars, skipped, err := readEnvDir(in.EnvDir)
 	if err != nil {
 		return s, err
 	}
@@ -344,7 +343,7 @@ func (s *Settings) ProxyURLs() []string {
 // AppVars returns the config vars that the app's own code (the build
 // hooks, Heroku CI's tests) sees, as KEY=VALUE: every one but those the
 // buildpack ignores and those that would change how the machine runs
-// programs (envdir.Exportable).
+// programs (exportable).
 func (s *Settings) AppVars() []string {
 	var out []string
 	for _, kv := range s.vars.Exported() {

@@ -1,6 +1,8 @@
-// Package build lists the main packages an app builds, names their
+// Package packages lists the main packages an app builds (go list -deps,
+// with the build's own command line), keys that list by what go list
+// reads of the sources so that an unchanged list is reused, names the
 // binaries and chooses the web one.
-package build
+package packages
 
 import (
 	"context"
