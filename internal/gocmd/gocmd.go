@@ -1,5 +1,8 @@
-// Package gocmd runs a toolchain's go command, with the environment for
-// the build, the hooks and the tests assembled in one place (Env).
+// Package gocmd makes and runs the go commands of a build: Lines makes the
+// command line and environment of each (go mod download, go list, go
+// build, go test) for the toolchain's release, from the build's settings;
+// Env assembles the environment of every process the build runs; Go runs
+// the go command.
 package gocmd
 
 import (
