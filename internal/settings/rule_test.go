@@ -25,7 +25,7 @@ var readsAllowed = map[string]string{
 	"lifecycle/build.go os.Environ":         "the lifecycle is built with the developer's go command",
 	"lifecycle/platform.go os.Getenv":       "the lifecycle's phases get the machine's PATH",
 	"lifecycle/platform.go os.LookupEnv":    "the lifecycle's phases get the machine's proxy and TLS settings",
-	"release/release.go os.Environ":        "the release is built with the machine's environment, its Go settings taken out",
+	"release/release.go os.Environ":         "the release is built with the machine's environment, its Go settings taken out",
 	"files/filestest/smallfs.go os.Getenv":  "a test helper process reads what its test asks of it",
 	"files/filestest/smallfs.go os.Environ": "a test helper process gets its test's environment",
 	"deploy/deploy.go index PORT":           "deploy's own -e PORT is the web process's port, not a setting of the build",
