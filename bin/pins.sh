@@ -4,11 +4,11 @@
 
 # The prebuilt program: the key of the sources it was built from, the
 # toolchain that built it, where the release serves it, its SHA-256.
-program_source='0002f3414758c350e79ed623cf9e5869'
+program_source='de79b759fa3a936417b8708a926c9c69'
 program_toolchain='go1.26.11'
 program_url='https://github.com/gobuildpack/heroku-buildpack-go/releases/download/program-{source}/buildpack-{platform}'
-program_sha256_linux_amd64='0824c5b0aef9e213a66281d84457e00dca5d27b45e627fea3796b8a3e338d6b8'
-program_sha256_linux_arm64='3124d229266249292d1021df2bf75900ebbc8b155c258712572071dc4ee34154'
+program_sha256_linux_amd64='135b33ded8b79c8ce345f4b8f02e8692de54ee657f45a03ec23145b522190578'
+program_sha256_linux_arm64='fc63d39411725ce9fbbb8e498dc3d22e88defc5ffd5c586b25bbfc817b7ea743'
 
 # The runtime program's package directories (go list -deps ./cmd/buildpack):
 # program_source covers their non-test Go files, go.mod and go.sum.
