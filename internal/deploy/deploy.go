@@ -25,6 +25,7 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/procfile"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/shellwords"
 )
 
 // DefaultPort is the web process's PORT unless --port says otherwise.
@@ -40,6 +41,7 @@ type Options struct {
 	CacheDir     string            // "" for the app's own cache in the user cache dir
 	SlugPath     string            // "" for slug.tgz next to the build directory
 	NoRun        bool              // build only
+	Keep         bool              // keep the build directory when the deploy ends
 	Port         int               // the web process's PORT; 0 picks a free port
 	BuildpackDir string            // "" to find it from the working directory
 	// CNB builds with the Cloud Native Buildpacks lifecycle instead of
@@ -94,8 +96,15 @@ func Run(ctx context.Context, o Options) error {
 		return err
 	}
 	defer func() {
-		os.RemoveAll(buildDir)
 		os.RemoveAll(envDir)
+		if o.Keep {
+			if _, err := os.Stat(buildDir); err == nil {
+				log.Step("Kept the build directory %s", buildDir)
+				log.Detail("its build report: %s", reportCommand(bp, buildDir))
+			}
+			return
+		}
+		os.RemoveAll(buildDir)
 		if filepath.Dir(slugPath) != work {
 			os.RemoveAll(work)
 		}
@@ -266,6 +275,12 @@ func crashed(err error, source string) error {
 			"It would crash on Heroku the same way (error H10). Its output is above; the command comes from %s, and the build log's Procfile warnings name the usual causes.", source)
 	}
 	return remedy.Wrap(err, "deploy", "Make the web process listen on the port in $PORT, e.g. http.ListenAndServe(\":\"+os.Getenv(\"PORT\"), nil).")
+}
+
+// reportCommand is the command that prints the build report of the
+// build directory buildDir, with the buildpack bp's bin/report.
+func reportCommand(bp, buildDir string) string {
+	return shellwords.ShellJoin([]string{filepath.Join(bp, "bin", "report"), buildDir})
 }
 
 // run runs bin/NAME of the buildpack.
