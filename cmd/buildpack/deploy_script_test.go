@@ -46,7 +46,7 @@ func cmdDeploy(ts *testscript.TestScript, neg bool, args []string, program strin
 	cmd := exec.Command(program, append([]string{"deploy"}, args...)...)
 	cmd.Dir = repoRoot
 	cmd.Env = os.Environ()
-	for _, k := range []string{"PATH", "HOME", "TMPDIR", "GOCACHE", "GOMODCACHE", "GOPROXY", "GOFLAGS", "GOBUILDPACK_PROGRAM_URL"} {
+	for _, k := range []string{"PATH", "HOME", "XDG_CACHE_HOME", "TMPDIR", "GOCACHE", "GOMODCACHE", "GOPROXY", "GOFLAGS", "GOBUILDPACK_PROGRAM_URL"} {
 		cmd.Env = append(cmd.Env, k+"="+ts.Getenv(k))
 	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}

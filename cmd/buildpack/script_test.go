@@ -78,6 +78,9 @@ func TestScript(t *testing.T) {
 			}
 			env.Setenv("GOFLAGS", "")
 			env.Setenv("DEV", dev)
+			// The user cache dir of the deploy command (the toolchains local
+			// deploys share, the lifecycle) is in the fixtures' own cache.
+			env.Setenv("XDG_CACHE_HOME", filepath.Join(cache, "user"))
 			env.Setenv("PLATFORM", runtime.GOOS+"-"+runtime.GOARCH)
 			// No fixture fetches a prebuilt program from the internet: unless
 			// a script serves one, the shims build the program from source.

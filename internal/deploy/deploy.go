@@ -20,12 +20,14 @@ import (
 	"strings"
 	"syscall"
 
+	bpcache "github.com/gobuildpack/heroku-buildpack-go/internal/cache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/dyno"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/procfile"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/shellwords"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
 )
 
 // DefaultPort is the web process's PORT unless --port says otherwise.
@@ -50,8 +52,11 @@ type Options struct {
 	// LifecycleDir holds the lifecycle binaries to use with CNB; "" builds
 	// them from source into the user cache dir, once.
 	LifecycleDir string
-	Stdout       io.Writer
-	Stderr       io.Writer
+	// StoreDir holds the toolchains local deploys share (see share.go);
+	// "" for the one in the user cache dir, "off" for none.
+	StoreDir string
+	Stdout   io.Writer
+	Stderr   io.Writer
 }
 
 // Run deploys the app: it builds it and, unless o.NoRun, runs its web
@@ -127,6 +132,13 @@ func Run(ctx context.Context, o Options) error {
 	}
 	log.Detail("cache: %s", cache)
 	log.Detail("config vars: %s", names(o.Vars))
+	store, sharing := o.store()
+	appToolchains := toolchains(bpcache.New(cache).Toolchains())
+	if sharing {
+		if linked := seed(log, store, appToolchains, appReleases(buildDir, o.Vars, store)); len(linked) > 0 {
+			log.Detail("linked %s into the cache from the toolchains local deploys share, %s", strings.Join(linked, ", "), store.Dir)
+		}
+	}
 	done()
 
 	done = log.Timed("Running bin/detect")
@@ -138,7 +150,13 @@ func Run(ctx context.Context, o Options) error {
 	log.Detail("%s app detected", strings.TrimSpace(detected.String()))
 	done()
 
-	if err := run(ctx, bp, o.Stdout, o.Stderr, "compile", buildDir, cache, envDir); err != nil {
+	err = run(ctx, bp, o.Stdout, o.Stderr, "compile", buildDir, cache, envDir)
+	if sharing {
+		if linked := collect(log, appToolchains, store); len(linked) > 0 {
+			log.Step("Shared %s with later local deploys: linked into %s", strings.Join(linked, ", "), store.Dir)
+		}
+	}
+	if err != nil {
 		return fmt.Errorf("build the app: bin/compile: %w (the build log above says why)", err)
 	}
 	os.RemoveAll(envDir)
@@ -311,6 +329,19 @@ func buildpackDir(dir string) (string, error) {
 	}
 	return "", remedy.Wrap(fmt.Errorf("find the buildpack: no buildpack.toml and bin/compile in %s or its parents", wd), "deploy",
 		"Run the command in the buildpack's directory (go run ./cmd/dev deploy APPDIR), or set BUILDPACK_DIR.")
+}
+
+// store returns the toolchains local deploys share, and whether there
+// are any.
+func (o Options) store() (toolchain.Cache, bool) {
+	dir := o.StoreDir
+	if dir == "" {
+		dir = storeDir()
+	}
+	if dir == "" || dir == "off" {
+		return toolchain.Cache{}, false
+	}
+	return toolchains(dir), true
 }
 
 // defaultCache is the app's own cache directory, kept between deploys.

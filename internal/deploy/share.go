@@ -1,0 +1,141 @@
+package deploy
+
+import (
+	"go/version"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/gomod"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/goversion"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
+)
+
+// Local deploys share what Heroku cannot: the toolchains installed by
+// one app's build serve every app's. On Heroku each app has its own
+// CACHE_DIR, and so does each app here (its module cache, GOCACHE and
+// records stay its own); but the toolchains are also kept in a store in
+// the user cache directory, ~/.cache/gobuildpack/toolchains, which no
+// build writes into:
+//
+//   - before a build, the store's toolchains of the Go lines the app asks
+//     for (go.mod's go and toolchain lines, the GOVERSION config var) are
+//     hard-linked into the app's CACHE_DIR/go/toolchains, so the build
+//     reuses them as its own ("Reusing go1.22.12 from the cache");
+//   - after it, the toolchains the build installed, each verified against
+//     the checksum database when it was, are hard-linked into the store.
+//
+// A toolchain's files are read-only and never written once installed; a
+// build that prunes its cache only unlinks them (see
+// toolchain.Cache.LinkFrom). Nothing is ever a symlink, which the build
+// would refuse. A failure to share is a warning: the build then fetches
+// its toolchain as on Heroku.
+
+// storeDir is the store of toolchains local deploys share: the
+// toolchains directory in the user cache dir, "" when there is none.
+func storeDir() string {
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(base, "gobuildpack", "toolchains")
+}
+
+// toolchains is a cache of toolchains of this machine's platform.
+func toolchains(dir string) toolchain.Cache {
+	return toolchain.Cache{Dir: dir, GOOS: runtime.GOOS, GOARCH: runtime.GOARCH}
+}
+
+// wantedReleases returns the releases of have (the store's) to link into
+// a new build's cache: the newest stable one of each Go line the app asks
+// for with its go.mod's go line goLine ("1.22", "1.22.3"), its toolchain
+// line ("go1.23.4") and the GOVERSION config var ("1.22", "go1.22.12";
+// a constraint such as "^1.22" names no one line, and is left out), and
+// an exact release one of them names. The build chooses among the
+// releases of those lines; the one it chooses is then reused when the
+// store has it.
+func wantedReleases(goLine, toolchainLine, goVersionVar string, have []string) []string {
+	var out []string
+	add := func(v string) {
+		if v != "" && !contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	for _, v := range []string{goLine, toolchainLine, goVersionVar} {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			continue
+		}
+		if !strings.HasPrefix(v, "go") {
+			v = "go" + v
+		}
+		if !version.IsValid(v) {
+			continue
+		}
+		if contains(have, v) {
+			add(v) // an exact release the build may ask for
+		}
+		add(goversion.NewestStable(have, version.Lang(v)))
+	}
+	sort.Strings(out)
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// appReleases returns the releases of the store to link into the cache
+// of the app in appDir, with config vars vars.
+func appReleases(appDir string, vars map[string]string, store toolchain.Cache) []string {
+	var goLine, tcLine string
+	if mod, err := gomod.Read(files.AppFS(appDir), "go.mod"); err == nil {
+		goLine, tcLine = mod.Go, mod.Toolchain
+	} else if work, err := gomod.ReadWork(files.AppFS(appDir), "go.work"); err == nil {
+		goLine, tcLine = work.Go, work.Toolchain
+	}
+	return wantedReleases(goLine, tcLine, vars["GOVERSION"], store.Installed())
+}
+
+// seed links the releases of the store into cache, and returns those it
+// linked. It warns, and goes on, when one cannot be.
+func seed(log *output.Log, store, cache toolchain.Cache, releases []string) []string {
+	var linked []string
+	for _, v := range releases {
+		ok, err := cache.LinkFrom(store, v)
+		if err != nil {
+			log.Warn("could not reuse %s from the toolchains local deploys share (%v); the build fetches it", v, err)
+			continue
+		}
+		if ok {
+			linked = append(linked, v)
+		}
+	}
+	return linked
+}
+
+// collect links the complete toolchains of cache that the store lacks
+// into the store, and returns them.
+func collect(log *output.Log, cache, store toolchain.Cache) []string {
+	var linked []string
+	for _, v := range cache.Installed() {
+		ok, err := store.LinkFrom(cache, v)
+		if err != nil {
+			log.Warn("could not share %s with later local deploys: %v", v, err)
+			continue
+		}
+		if ok {
+			linked = append(linked, v)
+		}
+	}
+	return linked
+}
