@@ -2,12 +2,15 @@ package deploy
 
 import (
 	"go/version"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
+	"syscall"
 
+	"github.com/gobuildpack/heroku-buildpack-go/internal/cnb"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/gomod"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goversion"
@@ -28,6 +31,13 @@ import (
 //     reuses them as its own ("Reusing go1.22.12 from the cache");
 //   - after it, the toolchains the build installed, each verified against
 //     the checksum database when it was, are hard-linked into the store.
+//
+// A deploy with --cnb does the same with the buildpack's toolchain layer:
+// before the builder runs, the store's toolchains are linked into the
+// layer when the lifecycle restored none of them (the app's first build),
+// with the layer's metadata the buildpack checks; after the build, those
+// the layer holds are linked into the store. The lifecycle itself is
+// shared already: it is built once into ~/.cache/gobuildpack/lifecycle.
 //
 // A toolchain's files are read-only and never written once installed; a
 // build that prunes its cache only unlinks them (see
@@ -138,4 +148,54 @@ func collect(log *output.Log, cache, store toolchain.Cache) []string {
 		}
 	}
 	return linked
+}
+
+// seedLayer links the releases of the store the toolchain layer at
+// layerDir lacks into it, writing the layer's metadata when the lifecycle
+// restored none; user, when not nil, is who the build runs as, and is
+// given the directories and the files of the layer's own (its lock files
+// and metadata), never the linked files of the store.
+func seedLayer(log *output.Log, store toolchain.Cache, layerDir string, releases []string, user *syscall.Credential) {
+	linked := seed(log, store, toolchains(layerDir), releases)
+	if len(linked) == 0 {
+		return
+	}
+	bpLayers := filepath.Dir(layerDir)
+	if _, found, _ := cnb.ReadMetadata(bpLayers, cnb.ToolchainLayer); !found {
+		m := cnb.Metadata{Schema: cnb.Schema, Platform: runtime.GOOS + "-" + runtime.GOARCH}
+		if err := cnb.WriteLayer(bpLayers, cnb.ToolchainLayer, cnb.Types{Build: true, Cache: true}, m); err != nil {
+			log.Warn("%v; the build fetches its toolchain", err)
+			files.RemoveAll(layerDir)
+			return
+		}
+	}
+	if user != nil {
+		if err := chownOwn(bpLayers, int(user.Uid), int(user.Gid)); err != nil {
+			log.Warn("could not give the toolchain layer to the build's user (%v); the build fetches its toolchain", err)
+			cnb.Clear(bpLayers, cnb.ToolchainLayer)
+			return
+		}
+	}
+	log.Detail("linked %s into the toolchain layer from the toolchains local deploys share, %s", strings.Join(linked, ", "), store.Dir)
+}
+
+// chownOwn gives uid:gid the directories under dir and the files there
+// that have no other link: hard links to the store's files keep their
+// owner, so the build's user cannot make them writable.
+func chownOwn(dir string, uid, gid int) error {
+	return filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() {
+			info, err := d.Info()
+			if err != nil {
+				return err
+			}
+			if st, ok := info.Sys().(*syscall.Stat_t); ok && st.Nlink > 1 {
+				return nil
+			}
+		}
+		return os.Lchown(path, uid, gid)
+	})
 }
