@@ -118,7 +118,7 @@ func runCNB(ctx context.Context, log *output.Log, o Options, app, bp string) err
 	if err != nil {
 		return err
 	}
-	return watch(ctx, log, proc, done, command, "the image's launch processes")
+	return watch(ctx, log, proc, done, command, "the image's launch processes", hintsFor(app, p.AppDir(), o.Vars))
 }
 
 // findLifecycle returns the lifecycle of --lifecycle, or builds it from
