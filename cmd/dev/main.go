@@ -8,7 +8,7 @@
 // benchmarks a build against the go command doing the same work by hand
 // (see internal/bench):
 //
-//	go run ./cmd/dev bench [-warm N] [-cold N] [-buildpack DIR] [-release-cache DIR] [APP_DIR]
+//	go run ./cmd/dev bench [-warm N] [-cold N] [-install N] [-buildpack DIR] [-release-cache DIR] [APP_DIR]
 //
 // and builds the release binaries of the program and pins them in
 // bin/pins.sh, or checks the pins (see internal/release):
@@ -147,7 +147,7 @@ func parseFlags(fs *flag.FlagSet, synopsis string, args []string, stdout, stderr
 // The synopses of the bench and release commands (deploy.Usage is the
 // deploy command's).
 const (
-	benchUsage   = "usage: go run ./cmd/dev bench [-warm N] [-cold N] [-buildpack DIR] [-release-cache DIR] [APP_DIR]"
+	benchUsage   = "usage: go run ./cmd/dev bench [-warm N] [-cold N] [-install N] [-buildpack DIR] [-release-cache DIR] [APP_DIR]"
 	releaseUsage = "usage: go run ./cmd/dev release [-check] [-out DIR] [-cache DIR] [-buildpack DIR]"
 )
 
@@ -157,6 +157,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	o := bench.Options{Out: stdout, GOPROXY: os.Getenv("GOPROXY")}
 	fs.IntVar(&o.WarmRuns, "warm", 9, "warm runs of each kind")
 	fs.IntVar(&o.ColdRuns, "cold", 3, "cold runs of each kind (0 skips them)")
+	fs.IntVar(&o.InstallRuns, "install", 5, "runs of the toolchain install and of unzip of the same zip (0 skips them)")
 	fs.StringVar(&o.BuildpackDir, "buildpack", ".", "the buildpack's directory")
 	fs.StringVar(&o.ReleaseCache, "release-cache", "", "the release command's cache (default: in the user cache directory)")
 	if err := parseFlags(fs, benchUsage, args, stdout, stderr); err != nil {
