@@ -15,10 +15,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"sort"
 
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 )
 
@@ -111,31 +111,11 @@ func Read(fsys fs.FS) (*File, error) {
 		return nil, fmt.Errorf("read %s: %w", Name, err)
 	}
 	defer f.Close()
-	data, err := readBounded(f)
+	data, err := files.ReadBounded(f, MaxSize)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", Name, err)
 	}
 	return Parse(data)
-}
-
-// readBounded reads f, refusing more than MaxSize bytes.
-func readBounded(f fs.File) ([]byte, error) {
-	info, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	size := fmt.Sprintf("%d bytes", info.Size())
-	if info.Size() <= MaxSize {
-		data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
-		if err != nil {
-			return nil, err
-		}
-		if len(data) <= MaxSize {
-			return data, nil
-		}
-		size = fmt.Sprintf("over %d bytes", MaxSize) // it grew
-	}
-	return nil, fmt.Errorf("file is %s, larger than the buildpack reads (%d)", size, MaxSize)
 }
 
 // lineOf returns the 1-based line of a byte offset.

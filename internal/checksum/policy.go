@@ -16,11 +16,6 @@ type Settings struct {
 	GOSUMDB, GONOSUMDB, GOPRIVATE, GOPROXY string
 }
 
-// SettingsFrom picks the Settings out of config vars.
-func SettingsFrom(vars map[string]string) Settings {
-	return Settings{GOSUMDB: vars["GOSUMDB"], GONOSUMDB: vars["GONOSUMDB"], GOPRIVATE: vars["GOPRIVATE"], GOPROXY: vars["GOPROXY"]}
-}
-
 // Check says how a toolchain download is checked.
 type Check int
 

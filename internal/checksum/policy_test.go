@@ -45,13 +45,6 @@ func TestToolchainCheck(t *testing.T) {
 	}
 }
 
-func TestSettingsFrom(t *testing.T) {
-	got := SettingsFrom(map[string]string{"GOSUMDB": "off", "GONOSUMDB": "a", "GOPRIVATE": "b", "GOPROXY": "file:///p", "GOFLAGS": "-x"})
-	if want := (Settings{GOSUMDB: "off", GONOSUMDB: "a", GOPRIVATE: "b", GOPROXY: "file:///p"}); got != want {
-		t.Errorf("SettingsFrom = %+v, want %+v", got, want)
-	}
-}
-
 // TestForToolchainsOff: with GOSUMDB=off a toolchain is still looked up
 // in sum.golang.org (here served by the proxy), and the log says so in
 // one line.

@@ -16,6 +16,7 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/sbom"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/settings"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/slug"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
 )
@@ -49,14 +50,6 @@ var cacheLayers = []struct {
 // of materials and the launch processes.
 func Build(ctx context.Context, o Options) error {
 	log := o.Log
-	// Classic Heroku sets SOURCE_VERSION (the default of GO_LINKER_VALUE)
-	// in the build's environment; the lifecycle passes a buildpack only the
-	// platform's env/ files.
-	if os.Getenv("SOURCE_VERSION") == "" {
-		if data, err := os.ReadFile(filepath.Join(o.PlatformDir, "env", "SOURCE_VERSION")); err == nil {
-			os.Setenv("SOURCE_VERSION", strings.TrimRight(string(data), "\r\n"))
-		}
-	}
 	restored, err := restore(o.LayersDir, log)
 	if err != nil {
 		return err
@@ -67,6 +60,9 @@ func Build(ctx context.Context, o Options) error {
 		EnvDir:       filepath.Join(o.PlatformDir, "env"),
 		BuildpackDir: o.BuildpackDir,
 		Log:          log,
+		// The config vars are the platform's env/ files, and so may be
+		// SOURCE_VERSION (see settings.Platform).
+		Phase: settings.CNB,
 		Cache: &cache.Dir{
 			Root:          layer(StateLayer),
 			ToolchainsDir: layer(ToolchainLayer),
@@ -147,6 +143,24 @@ func installed(dir string, tc toolchain.Toolchain, gocache Metadata, log *output
 // Heroku run unchanged), and writes the layers' metadata, environment and
 // bills of materials, and launch.toml.
 func layOut(o Options, l *compile.Layout) error {
+	if err := writeLayers(o, l); err != nil {
+		return compile.Failed("layers", err)
+	}
+	if err := l.PruneSources("the app image"); err != nil {
+		return err
+	}
+	procs := Processes(filepath.Join(o.LayersDir, AppLayer, "bin"), l.Binaries.Web.Name, l.Binaries.Others(), l.Procfile.Commands())
+	if err := WriteLaunch(o.LayersDir, procs); err != nil {
+		return err
+	}
+	done := l.Timed("release", "Launch processes: %s", Describe(procs))
+	done()
+	return nil
+}
+
+// writeLayers moves the binaries into the app layer and writes the
+// layers' metadata, environment and bills of materials.
+func writeLayers(o Options, l *compile.Layout) error {
 	done := l.Timed("layers", "Writing the layers")
 	appBin := filepath.Join(o.LayersDir, AppLayer, "bin")
 	if err := files.RemoveAll(filepath.Join(o.LayersDir, AppLayer)); err != nil {
@@ -202,17 +216,6 @@ func layOut(o Options, l *compile.Layout) error {
 	if keep {
 		o.Log.Detail("%s is in the app image (GO_INSTALL_TOOLS_IN_IMAGE): go is on PATH at launch", tc.Version)
 	}
-	done()
-
-	if err := l.PruneSources("the app image"); err != nil {
-		return err
-	}
-
-	procs := Processes(appBin, l.Binaries.Web.Name, l.Binaries.Others(), l.Procfile.Commands())
-	if err := WriteLaunch(o.LayersDir, procs); err != nil {
-		return err
-	}
-	done = l.Timed("release", "Launch processes: %s", Describe(procs))
 	done()
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -11,16 +12,13 @@ import (
 	"strings"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/appdir"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/build"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/gocmd"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/goversion"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/hook"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/modcache"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/packages"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/settings"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/slug"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/sourcekey"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
 )
 
@@ -44,97 +42,72 @@ func readApp(app *appdir.App, name string) ([]byte, error) {
 	return data, nil
 }
 
-// vendored reports whether the app vendors its modules. A
-// vendor/modules.txt that is a symlink to outside the app is an error.
-func vendored(app *appdir.App) (bool, error) {
-	_, err := files.AppFS(app.Root).Stat(appFile(app, "vendor/modules.txt"))
-	if escape := (*files.EscapeError)(nil); errors.As(err, &escape) {
-		return false, err
-	}
-	return err == nil, nil
-}
-
 // downloadModules fills the module cache, unless the app vendors its
 // modules, needs none, or needs exactly what the last build downloaded.
-func (r *run) downloadModules(ctx context.Context, g *goCommand, s *Settings, app *appdir.App) error {
-	r.rep.ModuleCacheWarm, r.rep.BuildCacheWarm = warm(r.cache.GOMODCACHE()), warm(r.cache.GOCACHE())
-	isVendored, err := vendored(app)
-	if err != nil {
-		return remedy.Wrap(err, "vendoring", "Run `go mod vendor` (or `go work vendor`) and commit vendor/ itself.")
-	}
-	if isVendored {
-		r.rep.Begin("modules")
+// It returns what the caches held before.
+func (r *run) downloadModules(ctx context.Context, g *goCommand, s *settings.Settings, app *appdir.App) (cacheState, error) {
+	was := cacheState{modules: warm(r.cache.GOMODCACHE()), build: warm(r.cache.GOCACHE())}
+	if s.Vendored {
+		r.clock.begin("modules")
 		r.stepDone("Using vendored modules (vendor/modules.txt): no downloads")
-		return nil
+		return was, nil
 	}
 	// In a workspace, requirements between its modules are not downloads:
 	// the go command fetches what the build needs as it lists packages.
 	if app.Work != nil || app.Mod.Requires == 0 {
-		return nil
+		return was, nil
 	}
 	gomod, err := readApp(app, "go.mod")
 	if err != nil {
-		return remedy.Wrap(err, "go-mod-errors", "The buildpack reads only the app's own files, never what a symlink points to outside it.")
+		return was, remedy.Wrap(err, "go-mod-errors", "The buildpack reads only the app's own files, never what a symlink points to outside it.")
 	}
 	gosum, err := readApp(app, "go.sum")
 	if err != nil {
-		return remedy.Wrap(err, "modules", "Commit go.sum itself: `go mod tidy` writes it.")
+		return was, remedy.Wrap(err, "modules", "Commit go.sum itself: `go mod tidy` writes it.")
 	}
-	key := cache.Hash(gomod, gosum, []byte(s.Config.Env["GOFLAGS"]), []byte(s.Vars.Get("GOPROXY")), []byte(s.Vars.Get("GONOPROXY")), []byte(s.Vars.Get("GOPRIVATE")))
-	needed := modcache.SumModules(gosum)
-	have := modcache.CachedModules(r.cache.GOMODCACHE(), needed)
+	parts := [][]byte{gomod, gosum}
+	for _, v := range s.ModuleSources() {
+		parts = append(parts, []byte(v))
+	}
+	key := cache.Hash(parts...)
+	needed := sumModules(gosum)
+	have := cachedModules(r.cache.GOMODCACHE(), needed)
 	// The record holds how many of go.sum's modules were in the cache after
 	// the last download with the same go.mod and go.sum.
 	var after int
-	r.rep.Begin("modules")
+	r.clock.begin("modules")
 	if _, ok := r.cache.Load("download", key, &after); ok && have >= after {
 		r.stepDone("Reusing %s from the cache", plural(have, "module"))
-		return nil
+		return was, nil
 	}
 	done := r.timed("modules", "Downloading modules")
-	err = g.Run(ctx, "mod", "download")
+	err = g.Exec(ctx, g.lines.ModDownload())
 	g.flush()
 	if err != nil {
-		return g.failure(err, "modules", "Check that go.mod and go.sum are committed and that `go mod download` works locally; for private modules see GO_NETRC.")
+		return was, g.failure(err, "modules", "Check that go.mod and go.sum are committed and that `go mod download` works locally; for private modules see GO_NETRC.")
 	}
-	after = modcache.CachedModules(r.cache.GOMODCACHE(), needed)
+	after = cachedModules(r.cache.GOMODCACHE(), needed)
 	r.log.Detail("Fetched %s, reused %d from the cache", plural(after-have, "module"), have)
 	r.cache.Save("download", key, after)
 	done()
-	return nil
+	return was, nil
 }
 
-// runHook runs one of the app's build hooks with the toolchain on PATH.
-func (r *run) runHook(ctx context.Context, g *goCommand, name string) error {
-	_, err := files.AppFS(r.BuildDir).Stat(name)
-	if escape := (*files.EscapeError)(nil); errors.As(err, &escape) {
-		return remedy.Wrap(err, "hooks", "A hook runs as the app's own code: commit it in the app.")
-	}
-	if err != nil {
-		return nil
-	}
-	done := r.timed(strings.ReplaceAll(strings.TrimPrefix(name, "bin/go-"), "-", "_"), "Running %s", name)
-	res, err := hook.Run(ctx, r.BuildDir, name, g.hookEnv, r.log.Indented(), r.log.IndentedErr())
-	g.flush()
-	if msg := res.Notice(); msg != "" {
-		r.log.Warn("%s", msg)
-	}
-	if err != nil {
-		return remedy.Wrap(err, "hooks", "The hook's output is above. It runs with bash in the app's root, with go on PATH and the config vars set.")
-	}
-	done()
-	return nil
+// warm reports whether a cache directory holds anything yet.
+func warm(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	return err == nil && len(entries) > 0
 }
 
 // findMains lists the main packages to build, checks their names and cgo
 // use, and chooses the web one.
-func (r *run) findMains(ctx context.Context, g *goCommand, s *Settings, app *appdir.App, tc toolchain.Toolchain) (*Binaries, error) {
-	r.rep.Begin("packages")
+func (r *run) findMains(ctx context.Context, g *goCommand, s *settings.Settings, app *appdir.App, tc toolchain.Toolchain) (*Binaries, error) {
+	r.clock.begin("packages")
 	patterns, from, err := packageSpec(s, app)
 	if err != nil {
 		return nil, err
 	}
-	mains, err := r.listMains(ctx, g, s, app, tc, patterns)
+	mains, err := r.listMains(ctx, g, app, tc, patterns)
 	if err != nil {
 		return nil, g.failure(err, "what-gets-built", fmt.Sprintf("The go command could not load %s (from %s); its errors are above.", strings.Join(patterns, " "), from))
 	}
@@ -142,7 +115,7 @@ func (r *run) findMains(ctx context.Context, g *goCommand, s *Settings, app *app
 		return nil, remedy.Wrap(fmt.Errorf("no main package matches %s (from %s)", strings.Join(patterns, " "), from),
 			"what-gets-built", "Add a main package, or name the ones to build in GO_INSTALL_PACKAGE_SPEC or a `// +heroku install ./cmd/...` comment in go.mod.")
 	}
-	if dups := build.DuplicateNames(mains); len(dups) > 0 {
+	if dups := packages.DuplicateNames(mains); len(dups) > 0 {
 		var parts []string
 		for name, paths := range dups {
 			parts = append(parts, fmt.Sprintf("bin/%s would be built from %s", name, strings.Join(paths, " and ")))
@@ -151,7 +124,7 @@ func (r *run) findMains(ctx context.Context, g *goCommand, s *Settings, app *app
 		return nil, remedy.Wrap(fmt.Errorf("two main packages have the same binary name: %s", strings.Join(parts, "; ")),
 			"what-gets-built", "Rename one of the directories, or choose the packages to build with GO_INSTALL_PACKAGE_SPEC.")
 	}
-	if !s.Config.CGO {
+	if !s.CGO {
 		for _, m := range mains {
 			if len(m.Cgo) > 0 {
 				return nil, remedy.Wrap(fmt.Errorf("%s uses cgo (needed by %s), but builds have CGO_ENABLED=0", m.Cgo[len(m.Cgo)-1], m.ImportPath),
@@ -163,7 +136,7 @@ func (r *run) findMains(ctx context.Context, g *goCommand, s *Settings, app *app
 	if app.Mod != nil {
 		modulePaths = append(modulePaths, app.Mod.Module)
 	}
-	web, obvious := build.Web(mains, modulePaths)
+	web, obvious := packages.Web(mains, modulePaths)
 	if !obvious {
 		var names []string
 		for _, m := range mains {
@@ -177,20 +150,21 @@ func (r *run) findMains(ctx context.Context, g *goCommand, s *Settings, app *app
 
 // listMains lists the main packages, reusing the last build's list when
 // nothing that decides it has changed.
-func (r *run) listMains(ctx context.Context, g *goCommand, s *Settings, app *appdir.App, tc toolchain.Toolchain, patterns []string) ([]build.Main, error) {
-	// The listing gets the build's tags: a main package guarded by a tag
-	// (`//go:build heroku`) is one the build compiles. The key covers the
-	// whole command line, so a list made with other flags is never reused.
-	flags := append(append([]string(nil), g.modVendor...), g.features.TagsFlag(s.Config.Tags))
-	key, err := sourcekey.PackagesKey(files.AppFS(app.Root), filepath.ToSlash(app.Rel), tc.Version, strings.Join(patterns, " "), app.WorkPath,
-		s.Config.Env["GOFLAGS"], s.Config.Env["GOEXPERIMENT"], strings.Join(flags, " "))
+func (r *run) listMains(ctx context.Context, g *goCommand, app *appdir.App, tc toolchain.Toolchain, patterns []string) ([]packages.Main, error) {
+	// The listing gets the build's tags and flags (gocmd.Lines): a main
+	// package guarded by a tag (`//go:build heroku`) is one the build
+	// compiles. The key covers the whole command line and the Go
+	// settings, so a list made with others is never reused.
+	list := g.lines.List(packages.ListFormat, patterns)
+	key, err := packages.Key(files.AppFS(app.Root), filepath.ToSlash(app.Rel), tc.Version, app.WorkPath,
+		strings.Join(g.config.GoEnvPairs(), "\n"), strings.Join(list.Args, " "))
 	if err == nil {
-		var mains []build.Main
+		var mains []packages.Main
 		if _, ok := r.cache.Load("packages", key, &mains); ok {
 			return mains, nil
 		}
 	}
-	mains, lerr := build.ListMains(ctx, g.Go, flags, patterns)
+	mains, lerr := packages.ListMains(ctx, g.Go, list)
 	g.flush()
 	if lerr != nil {
 		return nil, lerr
@@ -202,9 +176,9 @@ func (r *run) listMains(ctx context.Context, g *goCommand, s *Settings, app *app
 }
 
 // packageSpec returns the package patterns to build and where they came from.
-func packageSpec(s *Settings, app *appdir.App) ([]string, string, error) {
-	if spec := s.Vars.Get("GO_INSTALL_PACKAGE_SPEC"); spec != "" {
-		return strings.Fields(spec), "the GO_INSTALL_PACKAGE_SPEC config var", nil
+func packageSpec(s *settings.Settings, app *appdir.App) ([]string, string, error) {
+	if s.Packages != nil {
+		return s.Packages, "the GO_INSTALL_PACKAGE_SPEC config var", nil
 	}
 	settings := app.Settings()
 	if cm, ok := settings.Last("install"); ok {
@@ -221,7 +195,7 @@ func packageSpec(s *Settings, app *appdir.App) ([]string, string, error) {
 }
 
 // buildBinaries compiles the main packages into bin/ and links ./app.
-func (r *run) buildBinaries(ctx context.Context, g *goCommand, s *Settings, app *appdir.App, bins *Binaries) (*Binaries, error) {
+func (r *run) buildBinaries(ctx context.Context, g *goCommand, app *appdir.App, bins *Binaries) (*Binaries, error) {
 	var pkgs []string
 	for _, m := range bins.Mains {
 		pkgs = append(pkgs, m.ImportPath)
@@ -241,9 +215,13 @@ func (r *run) buildBinaries(ctx context.Context, g *goCommand, s *Settings, app 
 	if err != nil {
 		return nil, err
 	}
-	for _, args := range buildCommands(g.features, app, s, g.modVendor, out, bins.Mains) {
-		r.log.Detail("go %s", gocmd.LoggedArgs(args))
-		err = g.Run(ctx, args...)
+	var targets []gocmd.Binary
+	for _, m := range bins.Mains {
+		targets = append(targets, gocmd.Binary{Name: m.Name, Package: m.ImportPath})
+	}
+	for _, line := range g.lines.Build(out, targets) {
+		r.log.Detail("go %s", gocmd.LoggedArgs(line.Args))
+		err = g.Exec(ctx, line)
 		g.flush()
 		if err != nil {
 			return nil, g.failure(err, "build-errors", "Fix the errors shown above; `go build ./...` reproduces them locally.")
@@ -262,38 +240,8 @@ func (r *run) buildBinaries(ctx context.Context, g *goCommand, s *Settings, app 
 		r.log.Detail("bin/%s <- %s", m.Name, m.ImportPath)
 	}
 	r.log.Detail("./app is bin/%s", bins.Web.Name)
-	r.rep.Binaries = append([]string{slug.AppBinary}, binPaths(names)...)
 	done()
 	return bins, nil
-}
-
-// buildCommands returns the go build command lines that compile mains
-// into the directory out (relative to the app), with only the flags the
-// release f knows: one command with -o out/ from go1.13, one per package
-// with -o out/NAME before.
-func buildCommands(f goversion.Features, app *appdir.App, s *Settings, modVendor []string, out string, mains []build.Main) [][]string {
-	flags := []string{"build"}
-	if f.Trimpath {
-		flags = append(flags, "-trimpath")
-	}
-	if f.BuildVCS {
-		flags = append(flags, build.VCSFlag(app.Dir))
-	}
-	flags = append(flags, modVendor...)
-	flags = append(flags, s.Config.BuildArgs(f)...)
-	if f.OutputDir {
-		args := append(flags, "-o", out+string(filepath.Separator))
-		for _, m := range mains {
-			args = append(args, m.ImportPath)
-		}
-		return [][]string{args}
-	}
-	var cmds [][]string
-	for _, m := range mains {
-		args := append(append([]string(nil), flags...), "-o", filepath.Join(out, m.Name), m.ImportPath)
-		cmds = append(cmds, args)
-	}
-	return cmds
 }
 
 // failure explains a failed go command: a command line the go command
@@ -348,7 +296,7 @@ func (g *goCommand) flagOrigin(flag string) string {
 	for _, src := range []struct {
 		name  string
 		words []string
-	}{{"GO_BUILD_FLAGS", g.config.Flags}, {"GOFLAGS", strings.Fields(g.config.Env["GOFLAGS"])}} {
+	}{{"GO_BUILD_FLAGS", g.config.BuildFlags}, {"GOFLAGS", g.config.GOFLAGS}} {
 		for _, w := range src.words {
 			if w == flag || strings.HasPrefix(w, flag+"=") {
 				return src.name

@@ -11,9 +11,10 @@ import (
 )
 
 // checkApp warns about the mistakes in the Procfile and app.json that the
-// finished build can see; none of them stops the build.
-func (r *run) checkApp(res *Result, pf *procfile.File, pfErr error) {
-	log, rep, vars := r.log, r.rep, res.Settings.Vars
+// finished build can see, and returns what it found; none of them stops
+// the build.
+func (r *run) checkApp(res *Result, pf *procfile.File, pfErr error) (found appChecks) {
+	log, s := r.log, res.Settings
 	app := files.AppFS(r.BuildDir)
 	misnamed := append(procfile.Misnamed(app), procfile.InSubdirectory(app, res.App.Rel)...)
 	aj, ajErr := appjson.Read(app)
@@ -25,9 +26,9 @@ func (r *run) checkApp(res *Result, pf *procfile.File, pfErr error) {
 		checked = append(checked, "app.json")
 	}
 	if len(checked) == 0 {
-		return
+		return found
 	}
-	rep.Begin("checks")
+	r.clock.begin("checks")
 	log.Step("Checking %s", strings.Join(checked, " and "))
 
 	warnings := misnamed
@@ -37,7 +38,7 @@ func (r *run) checkApp(res *Result, pf *procfile.File, pfErr error) {
 	if pf != nil {
 		warnings = append(warnings, procfile.Check(pf, procfile.Env{
 			App:           app,
-			Binaries:      rep.Binaries,
+			Binaries:      res.Binaries.Paths(),
 			ToolchainKept: res.Settings.KeepToolchain,
 			HasCommand:    procfile.HasCommand,
 		})...)
@@ -50,20 +51,21 @@ func (r *run) checkApp(res *Result, pf *procfile.File, pfErr error) {
 			log.Warn("%s", w)
 		}
 	}
-	rep.ProcfileWarnings = len(warnings)
+	found.procfileWarnings = len(warnings)
 
 	if ajErr != nil {
 		log.Warn("%v\nSee %s", ajErr, remedy.DocsURL+"app-json")
 	}
 	if aj != nil {
-		missing := aj.Missing(func(name string) bool { _, ok := vars.Lookup(name); return ok })
+		missing := aj.Missing(s.IsSet)
 		if len(missing) > 0 {
 			log.Warn("app.json declares required config vars that are not set: %s\n"+
 				"The app may fail when it reads them; set them before it starts: heroku config:set %s=...\n"+
 				"See %s", output.List(missing), output.Excerpt(missing[0]), remedy.DocsURL+"app-json")
 		}
-		rep.MissingConfigVars = missing
+		found.missingVars = missing
 	}
-	log.Detail("done in %s", output.Duration(rep.Elapsed()))
-	rep.End()
+	log.Detail("done in %s", output.Duration(r.clock.elapsed()))
+	r.clock.end()
+	return found
 }

@@ -3,9 +3,11 @@
 // build every binary, and lay out the slug.
 //
 // Each step is a function that takes what it needs as arguments and
-// returns what later steps need, so the compiler checks their order. What
-// every step shares (the log, the report, the cache, the options) is in
-// run and never changes once the build has started.
+// returns what later steps need, so the compiler checks their order; the
+// step's error says which step failed (a *StepError). What every step
+// shares (the log, the clock, the cache, the options) is in run and never
+// changes once the build has started. The report for bin/report is made
+// once, when the build ends, from what the steps returned.
 package compile
 
 import (
@@ -15,15 +17,15 @@ import (
 	"time"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/appdir"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/build"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/hook"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/goproxy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/netrc"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/packages"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/procfile"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/report"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/settings"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/slug"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
 )
@@ -35,13 +37,10 @@ type Options struct {
 	EnvDir       string
 	BuildpackDir string
 	Log          *output.Log
-	// KeepToolchain puts the toolchain into the slug with go on PATH at
-	// runtime (Heroku CI's bin/test-compile, GO_INSTALL_TOOLS_IN_IMAGE).
-	KeepToolchain bool
-	// KeepSources leaves the app's sources in the build directory
-	// whatever GO_SLUG_KEEP says (Heroku CI's bin/test-compile: bin/test
-	// runs go test on them).
-	KeepSources bool
+	// Phase is the phase that builds: bin/compile (the zero value),
+	// Heroku CI's bin/test-compile, which keeps the toolchain and the
+	// sources in the slug, or a Cloud Native Buildpack's bin/build.
+	Phase settings.Phase
 	// Stall and Backoff, when not zero, replace the module proxy client's
 	// defaults: how long a response may send nothing, and the first wait
 	// before a retry.
@@ -67,12 +66,14 @@ type run struct {
 	Options
 	log   *output.Log
 	cache cache.Dir
-	rep   *report.Build
+	clock *clock
+	// toolchains fetches Go toolchains and the checksum database.
+	toolchains *goproxy.Toolchains
 }
 
 // Result is what the shared steps produced: what the slug is laid out from.
 type Result struct {
-	Settings  *Settings
+	Settings  *settings.Settings
 	App       *appdir.App
 	Toolchain toolchain.Toolchain
 	Binaries  *Binaries
@@ -97,46 +98,51 @@ type Layout struct {
 // runs the app.
 type LayOutFunc func(l *Layout) error
 
-// Timed begins a step of the build log and report and returns the
-// function that ends it, printing how long it took.
+// Timed begins the step name of the build, printing its step line, and
+// returns the function that ends it, printing how long it took.
 func (l *Layout) Timed(name, format string, args ...any) (done func()) {
 	return l.r.timed(name, format, args...)
 }
 
 // PruneSources applies GO_SLUG_KEEP to the build directory: it removes the
 // Go app's sources but the files its patterns name, and says in the log
-// that they were removed from where ("the app image").
-func (l *Layout) PruneSources(where string) error { return l.r.keepSources(l.Settings, where) }
+// that they were removed from where ("the app image"). Its error is the
+// slug_keep step's.
+func (l *Layout) PruneSources(where string) error {
+	return Failed("slug_keep", l.r.keepSources(l.Settings, where))
+}
 
 // RunWith is Run with layOut in place of the classic slug layout (nil for
 // the slug): the shared steps, layOut, then the Procfile and app.json
-// checks and the cache bounds, as Run does.
+// checks and the cache bounds, as Run does. An error of layOut is the
+// release step's unless it says its step (Failed).
 func RunWith(ctx context.Context, o Options, layOut LayOutFunc) (err error) {
-	r := &run{Options: o, log: o.Log, cache: cache.New(o.CacheDir), rep: report.New()}
+	r := &run{Options: o, log: o.Log, cache: cache.New(o.CacheDir), clock: newClock()}
 	if o.Cache != nil {
 		r.cache = *o.Cache
 	}
-	defer func() { r.saveReport(err) }()
+	var f facts
+	defer func() { r.saveReport(&f, err) }()
 	defer func() {
 		if err != nil && ctx.Err() != nil {
-			err = fmt.Errorf("the build was stopped (%v); what it had not finished was discarded, and the next build starts from the cache", context.Cause(ctx))
+			err = Failed(failedStep(err), fmt.Errorf("the build was stopped (%v); what it had not finished was discarded, and the next build starts from the cache", context.Cause(ctx)))
 		}
 	}()
-	r.rep.Begin("detect")
+	r.clock.begin("detect")
 	// What killed builds left outside their cache: private HOMEs that
 	// still hold credentials, stand-in caches, temporary toolchains.
 	files.RemoveStaleTemp(os.TempDir(), netrc.HomeKind, tempCacheKind, tempToolchainKind)
 	if err := r.cache.Usable(); err != nil {
 		tmp, terr := files.NewTempDir("", tempCacheKind)
 		if terr != nil {
-			return fmt.Errorf("cache unusable (%v) and no temporary one: %w", err, terr)
+			return Failed("detect", fmt.Errorf("cache unusable (%v) and no temporary one: %w", err, terr))
 		}
 		defer tmp.Remove()
 		r.log.Warn("the build cache cannot be used (%v); this build uses an empty temporary cache, so it is slower. "+
 			"Clear it with `heroku builds:cache:purge` if it persists.", err)
 		r.cache = cache.New(tmp.Path)
 	}
-	res, cleanup, err := r.build(ctx)
+	res, cleanup, err := r.build(ctx, &f)
 	defer cleanup()
 	if err != nil {
 		return err
@@ -144,77 +150,83 @@ func RunWith(ctx context.Context, o Options, layOut LayOutFunc) (err error) {
 	// The Procfile is read once, after the hooks (which may write it).
 	pf, pfErr := procfile.Read(files.AppFS(r.BuildDir))
 	if layOut == nil {
-		err = r.layOutSlug(res, pf)
+		f.slug, err = r.layOutSlug(res, pf)
 	} else {
 		err = layOut(&Layout{Result: res, Procfile: pf, r: r})
 	}
 	if err != nil {
-		return err
+		return Failed("release", err)
 	}
-	r.checkApp(res, pf, pfErr)
+	f.laidOut = true
+	f.checks = r.checkApp(res, pf, pfErr)
 	r.trimCache()
 	return nil
 }
 
-// build runs the steps from reading the settings to the post-compile hook.
-// The caller runs cleanup when it is done with the result, even on error.
-func (r *run) build(ctx context.Context) (res *Result, cleanup func(), err error) {
+// build runs the steps from reading the settings to the post-compile hook,
+// keeping what each returns in f. The caller runs cleanup when it is done
+// with the result, even on error.
+func (r *run) build(ctx context.Context, f *facts) (res *Result, cleanup func(), err error) {
 	cleanup = func() {}
-	s, err := r.readSettings()
+	s, tcs, err := r.readSettings()
+	f.settings = s
 	if err != nil {
-		return nil, cleanup, err
+		return nil, cleanup, Failed("detect", err)
 	}
+	r.toolchains = tcs
 	if err := slug.CheckWritable(r.BuildDir); err != nil {
-		return nil, cleanup, remedy.Wrap(err, "what-gets-built", "Remove it from the repository; the build creates it.")
+		return nil, cleanup, Failed("detect", remedy.Wrap(err, "what-gets-built", "Remove it from the repository; the build creates it."))
 	}
-	app, err := r.findApp(s)
+	app := s.App
+	r.appDetected(s)
+	choice, err := r.chooseGo(ctx, s)
+	f.choice = choice
 	if err != nil {
-		return nil, cleanup, err
-	}
-	choice, err := r.chooseGo(ctx, s, app)
-	if err != nil {
-		return nil, cleanup, err
+		return nil, cleanup, Failed("go_version", err)
 	}
 	tc, removeGo, err := r.installGo(ctx, s, choice)
 	if err != nil {
-		return nil, cleanup, err
+		return nil, cleanup, Failed("toolchain", err)
 	}
+	f.toolchain = &tc
 	cleanup = removeGo
-	r.warnUnsupported(ctx, s, choice, tc)
+	r.warnUnsupported(ctx, choice, tc)
 	if r.Installed != nil {
 		if err := r.Installed(tc); err != nil {
-			return nil, cleanup, err
+			return nil, cleanup, Failed("toolchain", err)
 		}
 	}
-	goCmd, removeEnv, err := r.prepareGo(s, app, tc)
+	goCmd, removeEnv, err := r.prepareGo(s, tc)
 	cleanup = func() { removeEnv(); removeGo() }
 	if err != nil {
-		return nil, cleanup, err
+		return nil, cleanup, Failed("toolchain", err)
 	}
-	if err := r.downloadModules(ctx, goCmd, s, app); err != nil {
-		return nil, cleanup, err
+	f.caches, err = r.downloadModules(ctx, goCmd, s, app)
+	if err != nil {
+		return nil, cleanup, Failed("modules", err)
 	}
-	if err := r.runHook(ctx, goCmd, hook.PreCompile); err != nil {
-		return nil, cleanup, err
+	if err := r.runHook(ctx, goCmd, preCompileHook); err != nil {
+		return nil, cleanup, Failed(hookStep(preCompileHook), err)
 	}
 	mains, err := r.findMains(ctx, goCmd, s, app, tc)
 	if err != nil {
-		return nil, cleanup, err
+		return nil, cleanup, Failed("packages", err)
 	}
-	bins, err := r.buildBinaries(ctx, goCmd, s, app, mains)
+	bins, err := r.buildBinaries(ctx, goCmd, app, mains)
 	if err != nil {
-		return nil, cleanup, err
+		return nil, cleanup, Failed("build", err)
 	}
-	if err := r.runHook(ctx, goCmd, hook.PostCompile); err != nil {
-		return nil, cleanup, err
+	f.binaries = bins
+	if err := r.runHook(ctx, goCmd, postCompileHook); err != nil {
+		return nil, cleanup, Failed(hookStep(postCompileHook), err)
 	}
 	return &Result{Settings: s, App: app, Toolchain: tc, Binaries: bins}, cleanup, nil
 }
 
 // Binaries are the main packages the build compiled into bin/.
 type Binaries struct {
-	Mains []build.Main
-	Web   build.Main // the one ./app links to
+	Mains []packages.Main
+	Web   packages.Main // the one ./app links to
 }
 
 // Others returns the binary names of the main packages other than the web one.
@@ -224,6 +236,19 @@ func (b *Binaries) Others() []string {
 		if m.ImportPath != b.Web.ImportPath {
 			out = append(out, m.Name)
 		}
+	}
+	return out
+}
+
+// Paths returns the slug paths of the binaries: ./app, then bin/NAME for
+// each, in build order. Nil has none.
+func (b *Binaries) Paths() []string {
+	if b == nil {
+		return nil
+	}
+	out := []string{slug.AppBinary}
+	for _, name := range b.Names() {
+		out = append(out, slug.BinDir+"/"+name)
 	}
 	return out
 }

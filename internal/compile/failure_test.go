@@ -8,10 +8,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gobuildpack/heroku-buildpack-go/internal/config"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/envdir"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/gocmd"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/settings"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/settings/settingstest"
 )
 
 // TestFailure runs the real go command on commands it refuses or fails,
@@ -36,20 +36,17 @@ func TestFailure(t *testing.T) {
 	}
 	tmp := t.TempDir()
 	goroot := strings.TrimSpace(string(root))
-	newCommand := func(vars envdir.Vars, nodeApp bool) *goCommand {
-		cfg, err := config.ParseConfig(vars, "")
-		if err != nil {
-			t.Fatal(err)
-		}
+	newCommand := func(vars map[string]string, nodeApp bool) *goCommand {
+		cfg := settingstest.Read(t, settings.Test, nil, vars)
 		g := &gocmd.Go{Bin: filepath.Join(goroot, "bin", "go"), Dir: dir, Env: gocmd.Env(os.Environ(), gocmd.Settings{
 			GOROOT: goroot, GOCACHE: filepath.Join(tmp, "c"), GOMODCACHE: filepath.Join(tmp, "m"), GOPATH: filepath.Join(tmp, "p"),
-			Vars: map[string]string{"GOPROXY": "off", "GOFLAGS": cfg.Env["GOFLAGS"]},
+			Vars: map[string]string{"GOPROXY": "off", "GOFLAGS": cfg.GoEnv["GOFLAGS"]},
 		})}
 		return &goCommand{Go: g, version: "go1.26.0", config: cfg, nodeApp: nodeApp}
 	}
 	tests := []struct {
 		name    string
-		vars    envdir.Vars
+		vars    map[string]string
 		nodeApp bool
 		args    []string
 		section string
@@ -58,9 +55,9 @@ func TestFailure(t *testing.T) {
 	}{
 		{"a flag of the buildpack", nil, false, []string{"build", "-notaflag", "."},
 			"buildpack-errors", "go1.26.0 refused a command the buildpack ran: go build -notaflag .", "problem of the Go buildpack, not of your app"},
-		{"a flag from GO_BUILD_FLAGS", envdir.Vars{"GO_BUILD_FLAGS": "-notaflag"}, false, []string{"build", "-notaflag", "."},
+		{"a flag from GO_BUILD_FLAGS", map[string]string{"GO_BUILD_FLAGS": "-notaflag"}, false, []string{"build", "-notaflag", "."},
 			"config-vars", "GO_BUILD_FLAGS config var: go1.26.0 does not know the flag -notaflag", "Remove -notaflag from GO_BUILD_FLAGS"},
-		{"a flag in GOFLAGS", envdir.Vars{"GOFLAGS": "-notaflag=1"}, false, []string{"build", "."},
+		{"a flag in GOFLAGS", map[string]string{"GOFLAGS": "-notaflag=1"}, false, []string{"build", "."},
 			"config-vars", "GOFLAGS config var: go1.26.0 says: unknown flag -notaflag", "Fix or unset GOFLAGS"},
 		{"embedded files a Node build makes", nil, true, []string{"build", "-o", os.DevNull, "."},
 			"embed", "exit status 1", "heroku buildpacks:add --index 1 heroku/nodejs"},

@@ -1,33 +1,33 @@
 package compile
 
 import (
-	"fmt"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/procfile"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/settings"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/slug"
 )
 
 // layOutSlug writes .profile.d, the process types, the export file for
-// later buildpacks and, when asked, the toolchain.
-func (r *run) layOutSlug(res *Result, pf *procfile.File) error {
+// later buildpacks and, when asked, the toolchain, and returns what the
+// slug holds.
+func (r *run) layOutSlug(res *Result, pf *procfile.File) (*slugLayout, error) {
 	s, tc := res.Settings, res.Toolchain
-	r.rep.Begin("release")
+	r.clock.begin("release")
 	if err := slug.WriteProfile(r.BuildDir); err != nil {
-		return err
+		return nil, err
 	}
 	if err := r.writeSBOM(res); err != nil {
 		r.log.Warn("%v", err)
 	}
 	if s.KeepToolchain {
-		r.rep.ToolchainKept = true
 		done := r.timed("keep_toolchain", "Keeping %s in the slug", tc.Version)
 		if err := slug.KeepToolchain(r.BuildDir, tc.Root); err != nil {
-			return err
+			return nil, Failed("keep_toolchain", err)
 		}
 		r.log.Detail("go is on PATH at runtime: $HOME/%s/bin/go", slug.ToolchainDir)
 		done()
@@ -40,10 +40,10 @@ func (r *run) layOutSlug(res *Result, pf *procfile.File) error {
 			r.log.Warn("%v: buildpacks after this one will not find go on PATH", err)
 		}
 	}
-	r.rep.Begin("release")
+	r.clock.begin("release")
 	procs := slug.ProcessTypes(res.Binaries.Others(), pf.Commands())
 	if err := slug.WriteRelease(r.BuildDir, procs); err != nil {
-		return err
+		return nil, err
 	}
 	var desc []string
 	for _, p := range procs {
@@ -52,35 +52,52 @@ func (r *run) layOutSlug(res *Result, pf *procfile.File) error {
 	if len(desc) == 0 {
 		desc = append(desc, "from the Procfile only")
 	}
-	r.rep.ProcessTypes = processTypes(procs, pf)
 	r.stepDone("Default process types: %s", strings.Join(desc, ", "))
 	if err := r.keepSources(s, "the slug"); err != nil {
-		return err
+		return nil, Failed("slug_keep", err)
 	}
-	r.rep.Begin("slug")
+	r.clock.begin("slug")
 	sz := slug.Size(r.BuildDir)
-	r.rep.SlugBytes, r.rep.SlugFiles = sz.Total, sz.Files
 	r.stepDone("Slug: %s before compression, %s of it binaries", output.Size(sz.Total), output.Size(sz.Binaries))
-	return nil
+	return &slugLayout{processTypes: processTypes(procs, pf), size: sz}, nil
+}
+
+// processTypes lists the app's process types: the defaults and the
+// Procfile's, sorted, web first.
+func processTypes(defaults []slug.Process, pf *procfile.File) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range defaults {
+		seen[p.Type] = true
+	}
+	for _, t := range pf.Types() {
+		seen[t] = true
+	}
+	for t := range seen {
+		if t != "web" {
+			out = append(out, t)
+		}
+	}
+	sort.Strings(out)
+	if seen["web"] {
+		out = append([]string{"web"}, out...)
+	}
+	return out
 }
 
 // keepSources applies GO_SLUG_KEEP: it removes the Go app's sources but
 // those its patterns name (not under Options.KeepSources). where names what
 // the files are removed from, for the log.
-func (r *run) keepSources(s *Settings, where string) error {
-	keep := s.Vars.Get("GO_SLUG_KEEP")
-	if keep == "" {
+func (r *run) keepSources(s *settings.Settings, where string) error {
+	pats := s.SlugKeep
+	if pats == nil {
 		return nil
 	}
-	if r.KeepSources {
+	if s.KeepSources {
 		r.log.Detail("GO_SLUG_KEEP is not applied: bin/test runs go test on the sources")
 		return nil
 	}
-	pats, err := slug.ParseKeep(keep)
-	if err != nil {
-		return remedy.Wrap(fmt.Errorf("GO_SLUG_KEEP config var: %w", err), "slug", "List the files to keep besides the binaries as globs relative to the app, e.g. GO_SLUG_KEEP='templates/** static/**'.")
-	}
-	r.rep.Begin("slug_keep")
+	r.clock.begin("slug_keep")
 	n, size, err := slug.Prune(r.BuildDir, pats)
 	if err != nil {
 		return err

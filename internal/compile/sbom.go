@@ -29,7 +29,7 @@ func (res *Result) AppName() string {
 
 // Tool names this buildpack as the tool that wrote a bill of materials.
 func (res *Result) Tool() sbom.Tool {
-	b := res.Settings.Manifest.Buildpack
+	b := res.Settings.Buildpack
 	name := b.ID
 	if name == "" {
 		name = b.Name

@@ -16,7 +16,7 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goversion"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/report"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/settings"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
 )
 
@@ -28,22 +28,23 @@ type goChoice struct {
 }
 
 // chooseGo decides which Go release builds the app and prints why.
-func (r *run) chooseGo(ctx context.Context, s *Settings, app *appdir.App) (goChoice, error) {
-	r.rep.Begin("go_version")
+func (r *run) chooseGo(ctx context.Context, s *settings.Settings) (goChoice, error) {
+	r.clock.begin("go_version")
+	app := s.App
 	req, err := request(s, app)
 	if err != nil {
 		return goChoice{}, err
 	}
 	v := req.Version
 	if req.Kind != goversion.Exact {
-		available, err := r.releases(ctx, s)
+		available, err := r.releases(ctx)
 		if err != nil {
 			// Offline, a cached toolchain that satisfies the request will do.
 			if cached, rerr := goversion.Resolve(req, r.toolchainCache().Installed()); rerr == nil {
 				r.log.Warn("could not list Go releases (%v); using %s from the cache, which satisfies %s", err, cached, req)
 				available = []string{cached}
 			} else {
-				return goChoice{}, proxyError(err, s)
+				return goChoice{}, r.proxyError(err, s)
 			}
 		}
 		v, err = goversion.Resolve(req, available)
@@ -55,13 +56,13 @@ func (r *run) chooseGo(ctx context.Context, s *Settings, app *appdir.App) (goCho
 			return goChoice{}, remedy.Wrap(err, "go-version", "Ask for a released Go version (see https://go.dev/doc/devel/release), or point GOPROXY at a proxy that serves it.")
 		}
 	}
-	r.rep.GoVersion, r.rep.GoVersionOrigin, r.rep.GoVersionRequested = v, report.Origin(req.Source), requested(req)
 	r.stepDone("Using %s (from %s)", v, req.Source)
+	choice := goChoice{Version: v, Request: req}
 	if vf := app.Version(); goversion.OlderThanGoDirective(v, vf.Go) {
-		return goChoice{}, remedy.Wrap(fmt.Errorf("%s (from %s) is older than the go directive in %s:%d (go %s), so the go command would refuse to build", v, req.Source, vf.Name, vf.GoLine, vf.Go),
+		return choice, remedy.Wrap(fmt.Errorf("%s (from %s) is older than the go directive in %s:%d (go %s), so the go command would refuse to build", v, req.Source, vf.Name, vf.GoLine, vf.Go),
 			"go-version", "Ask for go%s or newer, or remove the setting so the go directive decides.", vf.Go)
 	}
-	return goChoice{Version: v, Request: req}, nil
+	return choice, nil
 }
 
 // warnUnsupported warns when the Go team no longer supports the release,
@@ -69,11 +70,11 @@ func (r *run) chooseGo(ctx context.Context, s *Settings, app *appdir.App) (goCho
 // releases: a build that fetched its toolchain asks the proxy (which just
 // answered) when the list is not cached; one that reused it needs no
 // network and uses the list it has, however old, or none.
-func (r *run) warnUnsupported(ctx context.Context, s *Settings, choice goChoice, tc toolchain.Toolchain) {
+func (r *run) warnUnsupported(ctx context.Context, choice goChoice, tc toolchain.Toolchain) {
 	var list []string
 	if tc.Reused {
-		r.cache.Load("versions", r.releasesKey(s), &list)
-	} else if l, err := r.releases(ctx, s); err == nil {
+		r.cache.Load("versions", r.releasesKey(), &list)
+	} else if l, err := r.releases(ctx); err == nil {
 		list = l
 	}
 	if w := goversion.UnsupportedWarning(choice.Version, choice.Request, list); w != "" {
@@ -82,16 +83,16 @@ func (r *run) warnUnsupported(ctx context.Context, s *Settings, choice goChoice,
 }
 
 // request gathers the places a Go version can come from.
-func request(s *Settings, app *appdir.App) (goversion.Request, error) {
+func request(s *settings.Settings, app *appdir.App) (goversion.Request, error) {
 	vf, settings := app.Version(), app.Settings()
 	in := goversion.Inputs{
 		File:          vf.Name,
-		ConfigVar:     s.Vars.Get("GOVERSION"),
+		ConfigVar:     s.GoVersion,
 		Toolchain:     vf.Toolchain,
 		ToolchainLine: vf.ToolchainLine,
 		GoDirective:   vf.Go,
 		GoLine:        vf.GoLine,
-		Default:       s.Manifest.Go.DefaultVersion,
+		Default:       s.DefaultGo,
 	}
 	if cm, ok := settings.Last("goVersion"); ok {
 		if len(cm.Args) != 1 {
@@ -119,15 +120,15 @@ const VersionsTTL = 10 * time.Minute
 // releases lists the Go releases the proxy serves for this platform. The
 // list is cached for VersionsTTL; when the proxy cannot be reached, an
 // older cached list is used, with a warning.
-func (r *run) releases(ctx context.Context, s *Settings) ([]string, error) {
+func (r *run) releases(ctx context.Context) ([]string, error) {
 	tcCache := r.toolchainCache()
-	key := r.releasesKey(s)
+	key := r.releasesKey()
 	var cached []string
 	written, ok := r.cache.Load("versions", key, &cached)
 	if ok && time.Since(written) < VersionsTTL {
 		return cached, nil
 	}
-	list, err := s.Toolchains.List(ctx, toolchain.ModulePath)
+	list, err := r.toolchains.List(ctx, toolchain.ModulePath)
 	if err != nil {
 		if ok {
 			r.log.Warn("could not refresh the list of Go releases (%v); using the one fetched %s ago", err, time.Since(written).Round(time.Minute))
@@ -146,9 +147,9 @@ func (r *run) releases(ctx context.Context, s *Settings) ([]string, error) {
 }
 
 // releasesKey keys the cached list of releases by where it comes from.
-func (r *run) releasesKey(s *Settings) string {
+func (r *run) releasesKey() string {
 	tcCache := r.toolchainCache()
-	return cache.Hash([]byte(s.Toolchains.String()), []byte(s.Toolchains.FallbackURL()), []byte(tcCache.GOOS+"-"+tcCache.GOARCH))
+	return cache.Hash([]byte(r.toolchains.String()), []byte(r.toolchains.FallbackURL()), []byte(tcCache.GOOS+"-"+tcCache.GOARCH))
 }
 
 // installGo installs the chosen release, or reuses it from the cache.
@@ -156,34 +157,32 @@ func (r *run) releasesKey(s *Settings) string {
 // temporary directory instead, which remove removes when the build ends;
 // a Cloud Native Buildpack's toolchain is a layer, and has no such way
 // out.
-func (r *run) installGo(ctx context.Context, s *Settings, choice goChoice) (tc toolchain.Toolchain, remove func(), err error) {
+func (r *run) installGo(ctx context.Context, s *settings.Settings, choice goChoice) (tc toolchain.Toolchain, remove func(), err error) {
 	remove = func() {}
 	v := choice.Version
 	tcCache := r.toolchainCache()
-	r.rep.Begin("toolchain")
+	r.clock.begin("toolchain")
 	leftovers := tcCache.RemoveLeftovers()
 	noteLeftovers := func() {
 		if len(leftovers) > 0 {
 			r.log.Detail("Removed what killed builds left in the cache: %s", strings.Join(leftovers, ", "))
 		}
 	}
-	tc, ok := tcCache.Lookup(v)
-	r.rep.ToolchainCacheHit = ok
-	if ok {
+	if tc, ok := tcCache.Lookup(v); ok {
 		r.log.Step("Reusing %s from the cache", v)
 		noteLeftovers()
-		r.log.Detail("done in %s", output.Duration(r.rep.Elapsed()))
-		r.rep.End()
+		r.log.Detail("done in %s", output.Duration(r.clock.elapsed()))
+		r.clock.end()
 		tcCache.Touch(v)
 		return tc, remove, nil
 	}
-	db, err := checksum.ForToolchains(checksum.SettingsFrom(s.Vars), s.Toolchains.SumDBProxies(), r.cache.SumDB(), s.Toolchains, r.log)
+	db, err := checksum.ForToolchains(s.SumDB, r.toolchains.SumDBProxies(), r.cache.SumDB(), r.toolchains, r.log)
 	if err != nil {
 		return toolchain.Toolchain{}, remove, remedy.Wrap(fmt.Errorf("GOSUMDB config var: %w", err), "config-vars", "Unset GOSUMDB, or set it to \"name+key url\" of a checksum database.")
 	}
 	done := r.timed("toolchain", "Installing %s", v)
 	noteLeftovers()
-	inst := &toolchain.Installer{Cache: tcCache, Download: s.Toolchains, Verify: db, Log: r.log}
+	inst := &toolchain.Installer{Cache: tcCache, Download: r.toolchains, Verify: db, Log: r.log}
 	tc, err = inst.Install(ctx, v)
 	var full *toolchain.NoSpaceError
 	if errors.As(err, &full) && full.Dir == tcCache.Dir && r.Cache == nil {
@@ -232,7 +231,7 @@ func (r *run) toolchainCache() toolchain.Cache {
 }
 
 // installError explains a failed toolchain install.
-func (r *run) installError(ctx context.Context, s *Settings, err error, choice goChoice) error {
+func (r *run) installError(ctx context.Context, s *settings.Settings, err error, choice goChoice) error {
 	v := choice.Version
 	var full *toolchain.NoSpaceError
 	if errors.As(err, &full) {
@@ -245,7 +244,7 @@ func (r *run) installError(ctx context.Context, s *Settings, err error, choice g
 	}
 	var unreachable *checksum.UnreachableError
 	if errors.As(err, &unreachable) {
-		return remedy.Wrap(fmt.Errorf("%w (GOPROXY=%s)", err, s.Toolchains), "goproxy",
+		return remedy.Wrap(fmt.Errorf("%w (GOPROXY=%s)", err, r.toolchains), "goproxy",
 			"A toolchain is never installed unverified, so the build stops here. Retry it; if it keeps failing, check GOSUMDB, and GOPROXY when the database is read through the proxy.")
 	}
 	if errors.Is(err, toolchain.ErrInvalidZip) {
@@ -254,24 +253,24 @@ func (r *run) installError(ctx context.Context, s *Settings, err error, choice g
 	var se *goproxy.StatusError
 	if errors.Is(err, goproxy.ErrNotFound) || errors.As(err, &se) && se.Code == 403 {
 		tcCache := r.toolchainCache()
-		list, _ := r.releases(ctx, s)
+		list, _ := r.releases(ctx)
 		na := goversion.NotAvailable(v, choice.Request, list)
-		na.Proxy, na.Platform = s.Toolchains.String(), tcCache.GOOS+"/"+tcCache.GOARCH
+		na.Proxy, na.Platform = r.toolchains.String(), tcCache.GOOS+"/"+tcCache.GOARCH
 		if errors.As(err, &se) {
 			na.Says = se.Body
 		}
-		if fb := s.Toolchains.FallbackURL(); fb != "" {
+		if fb := r.toolchains.FallbackURL(); fb != "" {
 			na.Proxy += " nor " + goproxy.ToolchainProxyVar + "=" + fb
 		}
 		return remedy.Wrap(na, "go-version", "%s", na.Fix())
 	}
-	return proxyError(err, s)
+	return r.proxyError(err, s)
 }
 
 // proxyError explains a failed request to the module proxy: refused,
 // or not reached.
-func proxyError(err error, s *Settings) error {
-	proxy := s.Toolchains
+func (r *run) proxyError(err error, s *settings.Settings) error {
+	proxy := r.toolchains
 	err = fmt.Errorf("%w (GOPROXY=%s)", err, proxy)
 	var (
 		se       *goproxy.StatusError
@@ -292,7 +291,7 @@ func proxyError(err error, s *Settings) error {
 	case errors.As(err, &se) && (se.Code == 401 || se.Code == 403):
 		return remedy.Wrap(err, "private-modules",
 			"The proxy refused the request. If it needs credentials, set GO_NETRC (machine HOST login USER password TOKEN); otherwise check GOPROXY.")
-	case errors.Is(err, goproxy.ErrNotFound) && s.Vars.Get(goproxy.ToolchainProxyVar) == "off":
+	case errors.Is(err, goproxy.ErrNotFound) && s.ToolchainProxy == nil:
 		return remedy.Wrap(err, "goproxy",
 			"The module proxy was reached but does not serve Go toolchains (golang.org/toolchain). Unset %s (heroku config:unset %s) so they come from %s, or point GOPROXY at a proxy that serves them.",
 			goproxy.ToolchainProxyVar, goproxy.ToolchainProxyVar, goproxy.DefaultURL)

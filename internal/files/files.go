@@ -4,6 +4,7 @@ package files
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -134,4 +135,38 @@ func RemoveAll(path string) error {
 		return nil
 	})
 	return os.RemoveAll(path)
+}
+
+// ReadBounded reads the open file f whole, refusing one larger than max
+// bytes (checked before reading, and again while reading, in case it
+// grows): a file of the app's is read only as large as the buildpack
+// expects it.
+func ReadBounded(f fs.File, max int64) ([]byte, error) {
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	size := fmt.Sprintf("%d bytes", info.Size())
+	if info.Size() <= max {
+		data, err := io.ReadAll(io.LimitReader(f, max+1))
+		if err != nil {
+			return nil, err
+		}
+		if int64(len(data)) <= max {
+			return data, nil
+		}
+		size = fmt.Sprintf("over %d bytes", max) // it grew
+	}
+	return nil, &TooLargeError{Size: size, Max: max}
+}
+
+// TooLargeError is a file of the app's larger than the buildpack reads.
+type TooLargeError struct {
+	Size string // "3300000 bytes", or "over N bytes" when it grew while read
+	Max  int64
+}
+
+// Error says how large the file is and what the buildpack reads.
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("file is %s, larger than the buildpack reads (%d)", e.Size, e.Max)
 }

@@ -1,5 +1,8 @@
-// Package gocmd runs a toolchain's go command, with the environment for
-// the build, the hooks and the tests assembled in one place (Env).
+// Package gocmd makes and runs the go commands of a build: Lines makes the
+// command line and environment of each (go mod download, go list, go
+// build, go test) for the toolchain's release, from the build's settings;
+// Env assembles the environment of every process the build runs; Go runs
+// the go command.
 package gocmd
 
 import (
@@ -32,6 +35,9 @@ type Settings struct {
 	GOCACHE    string
 	GOMODCACHE string
 	GOPATH     string
+	// GOBIN, when set, is where `go install` puts commands; it is on
+	// PATH after the toolchain.
+	GOBIN string
 	// App holds the app's own config vars as KEY=VALUE, for the processes
 	// that run the app's code (build hooks, tests); a plain go build gets
 	// none. Go settings from Vars win over them.
@@ -63,8 +69,9 @@ func Env(base []string, s Settings) []string {
 		}
 	}
 	path := filepath.Join(s.GOROOT, "bin")
-	if gobin := s.Vars["GOBIN"]; gobin != "" {
-		path += string(os.PathListSeparator) + gobin
+	if s.GOBIN != "" {
+		path += string(os.PathListSeparator) + s.GOBIN
+		set["GOBIN"] = s.GOBIN
 	}
 	if p := set["PATH"]; p != "" {
 		path += string(os.PathListSeparator) + p

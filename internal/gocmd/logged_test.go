@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gobuildpack/heroku-buildpack-go/internal/config"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/goversion"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/shellwords"
 )
 
@@ -39,23 +37,6 @@ func TestLoggedArgs(t *testing.T) {
 		if _, err := shellwords.SplitWords(got); err != nil {
 			t.Errorf("LoggedArgs(%q) = %s, which a shell cannot split: %v", tt.args, got, err)
 		}
-	}
-}
-
-// TestLoggedArgsOfConfig: the build's own command line, from config vars
-// that hold values, shows none of them.
-func TestLoggedArgsOfConfig(t *testing.T) {
-	c, err := config.ParseConfig(map[string]string{
-		"GO_LINKER_SYMBOL": "main.version", "GO_LINKER_VALUE": "tok-1 2",
-		"GO_BUILD_FLAGS": "-race '-ldflags=-X main.key=tok-3'",
-		"GOFLAGS":        "'-ldflags=-X main.other=tok-4'",
-	}, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := LoggedArgs(append([]string{"build"}, c.BuildArgs(goversion.FeaturesOf("go1.26.0"))...))
-	if want := "build -tags=heroku '-ldflags=-s -w -X main.version=… -X main.other=… -X main.key=…' -race"; got != want {
-		t.Errorf("LoggedArgs =\n%s\nwant\n%s", got, want)
 	}
 }
 

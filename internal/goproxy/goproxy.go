@@ -165,12 +165,18 @@ func New(goproxy string) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	return NewClient(entries), nil
+}
+
+// NewClient returns a client for proxies (as ParseList returns them),
+// with the default retries, caps and deadlines.
+func NewClient(proxies []Entry) *Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.DialContext = (&net.Dialer{Timeout: 15 * time.Second, KeepAlive: 30 * time.Second}).DialContext
 	tr.TLSHandshakeTimeout = 15 * time.Second
 	tr.ResponseHeaderTimeout = 60 * time.Second
 	return &Client{
-		Proxies:     entries,
+		Proxies:     proxies,
 		HTTP:        &http.Client{Transport: tr},
 		Attempts:    4,
 		Backoff:     500 * time.Millisecond,
@@ -180,7 +186,7 @@ func New(goproxy string) (*Client, error) {
 		MinDeadline: DefaultMinDeadline,
 		MaxDeadline: DefaultMaxDeadline,
 		MinRate:     DefaultMinRate,
-	}, nil
+	}
 }
 
 // limit is what a fetch may receive: what it is, for messages, and the

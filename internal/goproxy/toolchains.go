@@ -67,21 +67,29 @@ func NewToolchains(goproxy, toolchainProxy string) (*Toolchains, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &Toolchains{}
-	primary, err := New(goproxy)
-	switch {
-	case errors.Is(err, ErrNoProxy) && fb != nil:
-		// Toolchains can only come from the fallback.
-		primary, _ = New(DefaultURL)
-		primary.Proxies = nil
-	case err != nil:
+	proxies, err := ParseList(goproxy)
+	if err != nil && !errors.Is(err, ErrNoProxy) {
 		return nil, err
-	default:
+	}
+	return ToolchainsFrom(proxies, fb)
+}
+
+// ToolchainsFrom returns the toolchain source for the GOPROXY proxies, as
+// ParseList returns them (none when GOPROXY lists only "direct"), and the
+// GO_TOOLCHAIN_PROXY proxy, as ParseToolchainProxy returns it (nil when
+// off). With neither, it is ErrNoProxy.
+func ToolchainsFrom(proxies []Entry, fallback *Entry) (*Toolchains, error) {
+	if len(proxies) == 0 && fallback == nil {
+		return nil, ErrNoProxy
+	}
+	t := &Toolchains{}
+	primary := NewClient(proxies)
+	if len(proxies) > 0 {
 		t.Primary = primary
 	}
-	if fb != nil && !primary.has(fb.URL.String()) {
+	if fallback != nil && !primary.has(fallback.URL.String()) {
 		c := *primary
-		c.Proxies = []Entry{*fb}
+		c.Proxies = []Entry{*fallback}
 		t.Fallback = &c
 	}
 	return t, nil

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"go/version"
 	"strings"
-
-	"github.com/gobuildpack/heroku-buildpack-go/internal/secret"
 )
 
 // Features says what the go command of one Go release supports, for
@@ -23,7 +21,7 @@ type Features struct {
 	// vendor` writing vendor/modules.txt, -mod=vendor and -mod=readonly,
 	// GOFLAGS, `go list -deps` and the .DepOnly template field. go1.10
 	// has none of them ("go: unknown subcommand \"mod\"", "flag provided
-	// but not defined: -deps"). The list template of internal/build
+	// but not defined: -deps"). The list template of internal/packages
 	// (.DepOnly, .Name, .ImportPath, .Dir, .Deps, .CgoFiles, .Standard,
 	// join) works unchanged on go1.11.
 	Modules bool
@@ -58,8 +56,8 @@ type Features struct {
 	ModMod bool
 	// AutoVendor (go1.14): with a vendor/modules.txt and a go line of 1.14
 	// or newer, the go command uses vendor/ by itself. Otherwise, and
-	// always before go1.14, it downloads modules unless given -mod=vendor
-	// (see NeedsModVendor).
+	// always before go1.14, it downloads modules unless given -mod=vendor,
+	// which works from go1.11 on.
 	AutoVendor bool
 	// GOINSECURE (go1.14).
 	GOINSECURE bool
@@ -138,56 +136,6 @@ func FeaturesOf(release string) Features {
 	}
 }
 
-// TagsFlag returns the -tags flag for tags: comma-separated from go1.13,
-// space-separated before (where a comma would join two tags into one).
-func (f Features) TagsFlag(tags []string) string {
-	sep := ","
-	if !f.CommaTags {
-		sep = " "
-	}
-	return "-tags=" + strings.Join(tags, sep)
-}
-
-// NeedsModVendor reports whether the go command must be given
-// -mod=vendor to build from vendor/ for a module whose go line is goLine
-// ("1.12", "" when absent): always before go1.14, and for go lines older
-// than 1.14 in every release. -mod=vendor works from go1.11 on, so giving
-// it whenever the app vendors is also right.
-func (f Features) NeedsModVendor(goLine string) bool {
-	return !f.AutoVendor || goLine == "" || version.Compare("go"+goLine, "go1.14") < 0
-}
-
-// GoProxy returns the GOPROXY value to give this release's go command
-// for the GOPROXY config var value goproxy ("" when unset), and a note
-// for the log when it had to be changed. From go1.13 it is goproxy as
-// is (and "" leaves the go command's default), except that "|" becomes ","
-// before go1.15. go1.11 and go1.12 take a single URL and default to
-// fetching from origin servers, so they get the first proxy of the list,
-// or https://proxy.golang.org when GOPROXY is unset.
-func (f Features) GoProxy(goproxy string) (value, note string) {
-	goproxy = strings.TrimSpace(goproxy)
-	switch {
-	case f.ProxyPipe:
-		return goproxy, ""
-	case f.ProxyList:
-		if strings.Contains(goproxy, "|") {
-			return strings.ReplaceAll(goproxy, "|", ","), fmt.Sprintf("%s does not know \"|\" in GOPROXY: its entries are separated by \",\" (the next one is tried only after \"not found\")", f.Release)
-		}
-		return goproxy, ""
-	}
-	if goproxy == "" {
-		return "https://proxy.golang.org", ""
-	}
-	entries := strings.FieldsFunc(goproxy, func(r rune) bool { return r == ',' || r == '|' })
-	for i := range entries {
-		entries[i] = strings.TrimSpace(entries[i])
-	}
-	if len(entries) == 1 {
-		return entries[0], ""
-	}
-	return entries[0], fmt.Sprintf("%s takes a single GOPROXY URL: using the first entry of the list, %s", f.Release, secret.Redact(entries[0]))
-}
-
 // flagSince gives the first release of each go command flag (or flag
 // value) that a release older than go1.13 lacks, as verified with the
 // toolchains listed on Features.
@@ -235,24 +183,4 @@ func (f Features) UnsupportedFlags(words []string) []UnsupportedFlag {
 		}
 	}
 	return out
-}
-
-// Env returns the variables this release's go command needs besides the
-// build's own, for the GOPROXY config var value goproxy ("" when unset),
-// and notes for the log: GO111MODULE=on before go1.16, so that module
-// mode never depends on where the app is, and GOPROXY as GoProxy says.
-// Before go1.15 the module cache is $GOPATH/pkg/mod whatever GOMODCACHE
-// says: the caller makes that a link to its module cache.
-func (f Features) Env(goproxy string) (vars map[string]string, notes []string) {
-	vars = map[string]string{}
-	if !f.ModulesByDefault {
-		vars["GO111MODULE"] = "on"
-	}
-	if v, note := f.GoProxy(goproxy); v != "" {
-		vars["GOPROXY"] = v
-		if note != "" {
-			notes = append(notes, note)
-		}
-	}
-	return vars, notes
 }

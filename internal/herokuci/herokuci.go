@@ -19,17 +19,13 @@ import (
 	"os/exec"
 	"path/filepath"
 
-	"github.com/gobuildpack/heroku-buildpack-go/internal/appdir"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/compile"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/config"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/envdir"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/gocmd"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/goproxy"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/netrc"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/settings"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/slug"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/tap"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
@@ -38,9 +34,6 @@ import (
 // Dir holds what bin/test needs from bin/test-compile, relative to the
 // build directory: this buildpack's program and the cache locations.
 const Dir = slug.MetaDir + "/ci"
-
-// DefaultProxy is GOPROXY for the tests unless the config var sets it.
-const DefaultProxy = "https://proxy.golang.org"
 
 // caches is where bin/test-compile's build left its Go caches.
 type caches struct {
@@ -52,7 +45,7 @@ type caches struct {
 // kept, then put this program and the cache locations where bin/test
 // finds them (bin/test gets no CACHE_DIR).
 func TestCompile(ctx context.Context, o compile.Options) error {
-	o.KeepToolchain, o.KeepSources = true, true
+	o.Phase = settings.TestCompile
 	if err := compile.Run(ctx, o); err != nil {
 		return err
 	}
@@ -96,84 +89,55 @@ func Test(ctx context.Context, o TestOptions) error {
 		return remedy.Wrap(fmt.Errorf("run tests: no Go toolchain in %s", goroot), "heroku-ci",
 			"bin/test runs after bin/test-compile BUILD_DIR CACHE_DIR ENV_DIR, which keeps the toolchain in the build directory.")
 	}
-	vars, skipped, err := envdir.Read(o.EnvDir)
+	s, err := settings.Read(settings.Input{Phase: settings.Test, BuildDir: o.BuildDir, EnvDir: o.EnvDir})
+	for _, name := range s.Skipped {
+		log.Warn("ignoring %q in ENV_DIR: not a config var name", name)
+	}
+	for _, w := range s.Credentials.Warnings {
+		log.Warn("%s", w)
+	}
 	if err != nil {
 		return err
 	}
-	for _, name := range skipped {
-		log.Warn("ignoring %q in ENV_DIR: not a config var name", name)
-	}
-	cfg, err := config.ParseConfig(vars, "")
-	if err != nil {
-		return remedy.Wrap(err, "config-vars", "Fix or unset the config var: heroku config:unset NAME.")
-	}
-	app, err := appdir.Find(o.BuildDir, vars.Get("GO_APP_DIR"), vars.Get("GOWORK"))
-	if err != nil {
-		return remedy.Wrap(err, "app-dir", "bin/test runs go test in the app that bin/test-compile built; set GO_APP_DIR as for the build.")
-	}
 	// The tests see the app's config vars (DATABASE_URL, ...), never the
 	// ones that would change how the machine runs programs, and the Go
-	// settings as the build used them. The go command's default GOPROXY
-	// would fall back to fetching modules straight from their origin
-	// ("direct"); tests use the proxy only.
+	// settings as the build used them (gocmd.Lines).
 	release, err := toolchain.ReleaseAt(goroot)
 	if err != nil {
 		return err
 	}
 	c := testCaches(o.BuildDir)
-	goEnv := compile.GoEnv{
-		Toolchain:    toolchain.Toolchain{Root: goroot, Version: release},
-		GOCACHE:      c.GOCACHE,
-		GOMODCACHE:   c.GOMODCACHE,
-		GOPATH:       filepath.Join(o.BuildDir, Dir, "gopath"),
-		Config:       cfg,
-		Vars:         vars,
-		App:          app,
-		DefaultProxy: DefaultProxy,
+	lines := &gocmd.Lines{
+		Settings:   s,
+		Release:    release,
+		GOROOT:     goroot,
+		GOCACHE:    c.GOCACHE,
+		GOMODCACHE: c.GOMODCACHE,
+		GOPATH:     filepath.Join(o.BuildDir, Dir, "gopath"),
 	}
-	creds, err := netrc.FromVars(vars)
-	if err != nil {
-		return remedy.Wrap(err, "private-modules", "GO_NETRC holds the content of a .netrc file: machine HOST login USER password TOKEN.")
-	}
-	proxies, err := goproxy.ParseList(vars.Get("GOPROXY"))
-	if err != nil && !errors.Is(err, goproxy.ErrNoProxy) {
-		return remedy.Wrap(fmt.Errorf("GOPROXY config var: %w", err), "config-vars", "Set GOPROXY to one or more proxy URLs separated by commas, or unset it.")
-	}
-	var urls []string
-	for _, e := range proxies {
-		urls = append(urls, e.URL.String())
-	}
-	home, err := compile.CredentialsHome(creds.Lines, urls)
+	home, err := gocmd.CredentialsHome(s)
 	if err != nil {
 		return err
 	}
 	if home != nil {
 		defer home.Remove()
-		goEnv.Home = home
+		lines.Home = home
 	}
-
-	if err := goEnv.CheckFlags(); err != nil {
+	if err := lines.CheckFlags(); err != nil {
 		return err
 	}
-	if err := goEnv.Prepare(); err != nil {
+	if err := lines.Prepare(); err != nil {
 		return err
 	}
-	for _, note := range goEnv.Notes() {
+	for _, note := range lines.Notes() {
 		log.Detail("%s", note)
 	}
-	f := goEnv.Features()
-	args := []string{"test", "-json"}
-	if f.Trimpath {
-		args = append(args, "-trimpath")
-	}
-	args = append(args, goEnv.ModVendor()...)
-	args = append(args, f.TagsFlag(cfg.Tags))
-	args = append(args, cfg.Flags...)
-	args = append(args, app.Patterns()...)
+	test := lines.Test(s.App.Patterns())
+	args := test.Args
 	done := log.Timed("Running go %s (TAP on stdout, go test's output on stderr)", gocmd.LoggedArgs(args))
 	cmd := exec.CommandContext(ctx, filepath.Join(goroot, "bin", "go"), args...)
-	cmd.Dir = app.Dir
-	cmd.Env = goEnv.AppEnv()
+	cmd.Dir = s.App.Dir
+	cmd.Env = test.Env
 	plain := o.Stderr
 	cmd.Stderr = plain
 	events, err := cmd.StdoutPipe()

@@ -23,13 +23,14 @@ type Credentials struct {
 	Warnings []string
 }
 
-// FromVars reads the credentials in the GO_NETRC and GO_GIT_CRED__ config
-// vars. A GO_NETRC without any usable entry is an error; a GO_GIT_CRED__
-// var that cannot be used (not HTTPS, a malformed name, an empty value) is
-// ignored with a warning. Nothing returned holds a value.
-func FromVars(vars map[string]string) (*Credentials, error) {
+// FromVars reads the credentials in the GO_NETRC config var (goNetrc, ""
+// when unset) and in the GO_GIT_CRED__ config vars among vars (the config
+// vars by name). A GO_NETRC without any usable entry is an error; a
+// GO_GIT_CRED__ var that cannot be used (not HTTPS, a malformed name, an
+// empty value) is ignored with a warning. Nothing returned holds a value.
+func FromVars(goNetrc string, vars map[string]string) (*Credentials, error) {
 	c := &Credentials{}
-	if data, ok := vars["GO_NETRC"]; ok && data != "" {
+	if data := goNetrc; data != "" {
 		lines, notes, err := Parse(data)
 		for _, n := range notes {
 			c.Warnings = append(c.Warnings, "GO_NETRC config var, "+n)

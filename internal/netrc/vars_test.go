@@ -25,7 +25,7 @@ func TestFromVars(t *testing.T) {
 		"GO_GIT_CRED__HTTPS__SPACE__EXAMPLE":       "a " + secret,
 		"GOPROXY":                                  "https://proxy.golang.org",
 	}
-	c, err := FromVars(vars)
+	c, err := FromVars(vars["GO_NETRC"], vars)
 	if err != nil {
 		t.Fatalf("FromVars: %v", err)
 	}
@@ -84,14 +84,14 @@ func TestFromVars(t *testing.T) {
 }
 
 func TestFromVarsNone(t *testing.T) {
-	c, err := FromVars(map[string]string{"GOPROXY": "https://x", "GO_NETRC": ""})
+	c, err := FromVars("", map[string]string{"GOPROXY": "https://x", "GO_NETRC": ""})
 	if err != nil || len(c.Lines) != 0 || len(c.Sources) != 0 || len(c.Warnings) != 0 {
 		t.Errorf("FromVars without credentials = %+v, %v", c, err)
 	}
 }
 
 func TestFromVarsBadNetrc(t *testing.T) {
-	c, err := FromVars(map[string]string{"GO_NETRC": "default login d password s3cret", "GO_GIT_CRED__HTTPS__A__B": "t"})
+	c, err := FromVars("default login d password s3cret", map[string]string{"GO_GIT_CRED__HTTPS__A__B": "t"})
 	if err == nil || !strings.HasPrefix(err.Error(), "GO_NETRC config var: parse netrc: no usable machine entry") {
 		t.Fatalf("FromVars = %v, want an error naming GO_NETRC", err)
 	}

@@ -12,10 +12,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"regexp"
 	"strings"
+
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 )
 
 // Name is the file Heroku reads the process types from, in the app's root.
@@ -141,29 +142,13 @@ func Read(fsys fs.FS) (*File, error) {
 		return nil, fmt.Errorf("read %s: %w", Name, err)
 	}
 	defer f.Close()
-	data, err := readBounded(f)
+	data, err := files.ReadBounded(f, MaxSize)
+	if large := (*files.TooLargeError)(nil); errors.As(err, &large) {
+		return nil, fmt.Errorf("read %s: %w; a Procfile needs a short line per process type", Name, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", Name, err)
 	}
 	return Parse(data), nil
 }
 
-// readBounded reads f, refusing more than MaxSize bytes.
-func readBounded(f fs.File) ([]byte, error) {
-	info, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	size := fmt.Sprintf("%d bytes", info.Size())
-	if info.Size() <= MaxSize {
-		data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
-		if err != nil {
-			return nil, err
-		}
-		if len(data) <= MaxSize {
-			return data, nil
-		}
-		size = fmt.Sprintf("over %d bytes", MaxSize) // it grew
-	}
-	return nil, fmt.Errorf("file is %s, larger than the buildpack reads (%d); a Procfile needs a short line per process type", size, MaxSize)
-}

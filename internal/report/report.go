@@ -3,9 +3,10 @@
 // prints them for bin/report as flat YAML, one `key: value` a line, like
 // the report of Heroku's classic buildpacks.
 //
-// bin/compile fills a Build and saves it in the build directory; bin/report
-// reads it back. A Build holds names and numbers only: never the value of
-// a config var.
+// bin/compile makes a Build from what its steps returned once it ends,
+// and saves it in the build directory; bin/report reads it back, and
+// nothing else does. A Build holds names and numbers only: never the value
+// of a config var.
 package report
 
 import (
@@ -17,7 +18,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
@@ -54,81 +54,15 @@ type Build struct {
 	ProcfileWarnings  int      `json:"procfile_warnings"`
 	MissingConfigVars []string `json:"missing_config_vars,omitempty"` // names from app.json
 
-	// Steps are the steps in the order they ran, with their durations.
+	// Steps are the steps that ended, in the order they ran, with their
+	// durations, then the total.
 	Steps []Step `json:"steps"`
-
-	started time.Time
-	current string
-	begun   time.Time
 }
 
 // Step is a build step and how long it took.
 type Step struct {
 	Name    string  `json:"name"`
 	Seconds float64 `json:"seconds"`
-}
-
-// New returns a Build whose total duration starts now.
-func New() *Build {
-	return &Build{started: time.Now(), BinaryBytes: map[string]int64{}}
-}
-
-// Begin starts timing a step; End or the next Begin ends it.
-func (b *Build) Begin(step string) {
-	b.End()
-	b.current, b.begun = step, time.Now()
-}
-
-// Elapsed is how long the current step has run.
-func (b *Build) Elapsed() time.Duration { return time.Since(b.begun) }
-
-// End records the duration of the current step, adding to the time of
-// an earlier step of the same name.
-func (b *Build) End() {
-	if b.current == "" {
-		return
-	}
-	d, name := round(b.Elapsed()), b.current
-	b.current = ""
-	for i := range b.Steps {
-		if b.Steps[i].Name == name {
-			b.Steps[i].Seconds = round(time.Duration((b.Steps[i].Seconds + d) * float64(time.Second)))
-			return
-		}
-	}
-	b.Steps = append(b.Steps, Step{Name: name, Seconds: d})
-}
-
-// Finish records the outcome: success when err is nil, else failure in
-// the current step, with the README section that explains err ("" when
-// it has none).
-func (b *Build) Finish(err error, doc string) {
-	if err != nil {
-		b.Outcome, b.FailedStep, b.ErrorDoc = "failure", b.current, doc
-		b.current = ""
-	} else {
-		b.End()
-		b.Outcome = "success"
-	}
-	b.Steps = append(b.Steps, Step{Name: "total", Seconds: round(time.Since(b.started))})
-}
-
-// Origin names where a Go version request came from, from its
-// description in the build log ("the go directive in go.mod: go 1.22"):
-// GOVERSION, heroku_comment, toolchain_directive, go_directive or default.
-func Origin(source string) string {
-	for _, o := range []struct{ prefix, origin string }{
-		{"the GOVERSION config var", "GOVERSION"},
-		{"the +heroku goVersion comment", "heroku_comment"},
-		{"the toolchain directive", "toolchain_directive"},
-		{"the go directive", "go_directive"},
-		{"the buildpack default", "default"},
-	} {
-		if strings.HasPrefix(source, o.prefix) {
-			return o.origin
-		}
-	}
-	return "unknown"
 }
 
 // Save writes the build's facts into the build directory.
@@ -220,10 +154,6 @@ func key(name string) string {
 		}
 		return '_'
 	}, name)
-}
-
-func round(d time.Duration) float64 {
-	return float64(d.Round(time.Millisecond)) / float64(time.Second)
 }
 
 // Print writes the report of the build in buildDir, for bin/report.

@@ -1,4 +1,4 @@
-package envdir
+package settings
 
 import (
 	"os"
@@ -17,7 +17,7 @@ func writeFiles(t *testing.T, dir string, files map[string]string) {
 	}
 }
 
-func TestRead(t *testing.T) {
+func TestReadEnvDir(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
 		"GOVERSION":   "1.22\n",
@@ -40,11 +40,11 @@ func TestRead(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(dir, "ADIR"), 0o777); err != nil {
 		t.Fatal(err)
 	}
-	vars, skipped, err := Read(dir)
+	vars, skipped, err := readEnvDir(dir)
 	if err != nil {
 		t.Fatalf("Read: %v", err)
 	}
-	want := Vars{
+	want := configVars{
 		"GOVERSION":   "1.22",
 		"GOFLAGS":     "-mod=mod -tags=a,b",
 		"CRLF":        "value",
@@ -64,24 +64,24 @@ func TestRead(t *testing.T) {
 	}
 }
 
-func TestReadMissing(t *testing.T) {
+func TestReadEnvDirMissing(t *testing.T) {
 	for _, dir := range []string{"", filepath.Join(t.TempDir(), "nope")} {
-		vars, skipped, err := Read(dir)
+		vars, skipped, err := readEnvDir(dir)
 		if err != nil || len(vars) != 0 || vars == nil || skipped != nil {
-			t.Errorf("Read(%q) = %v, %v, %v; want empty vars", dir, vars, skipped, err)
+			t.Errorf("readEnvDir(%q) = %v, %v, %v; want empty vars", dir, vars, skipped, err)
 		}
 	}
 }
 
-func TestReadNotADir(t *testing.T) {
+func TestReadEnvDirNotADir(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "file")
 	writeFiles(t, filepath.Dir(file), map[string]string{"file": "x"})
-	if _, _, err := Read(file); err == nil || !strings.HasPrefix(err.Error(), "read config vars: ") {
+	if _, _, err := readEnvDir(file); err == nil || !strings.HasPrefix(err.Error(), "read config vars: ") {
 		t.Errorf("Read of a file: %v, want a read config vars error", err)
 	}
 }
 
-func TestReadSymlinks(t *testing.T) {
+func TestReadEnvDirSymlinks(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{"REAL": "value\n"})
 	if err := os.Symlink("REAL", filepath.Join(dir, "LINK")); err != nil {
@@ -90,11 +90,11 @@ func TestReadSymlinks(t *testing.T) {
 	if err := os.Symlink("missing", filepath.Join(dir, "DANGLING")); err != nil {
 		t.Fatal(err)
 	}
-	vars, skipped, err := Read(dir)
+	vars, skipped, err := readEnvDir(dir)
 	if err != nil {
 		t.Fatalf("Read: %v", err)
 	}
-	if want := (Vars{"REAL": "value", "LINK": "value"}); !reflect.DeepEqual(vars, want) {
+	if want := (configVars{"REAL": "value", "LINK": "value"}); !reflect.DeepEqual(vars, want) {
 		t.Errorf("Read vars = %q, want %q", vars, want)
 	}
 	if want := []string{"DANGLING"}; !reflect.DeepEqual(skipped, want) {
@@ -102,13 +102,13 @@ func TestReadSymlinks(t *testing.T) {
 	}
 }
 
-func TestReadTooLarge(t *testing.T) {
+func TestReadEnvDirTooLarge(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
-		"OK":  strings.Repeat("a", MaxValue),
-		"BIG": strings.Repeat("b", MaxValue+1),
+		"OK":  strings.Repeat("a", maxValue),
+		"BIG": strings.Repeat("b", maxValue+1),
 	})
-	vars, _, err := Read(dir)
+	vars, _, err := readEnvDir(dir)
 	if err == nil {
 		t.Fatalf("Read = %d vars, want error", len(vars))
 	}
@@ -117,8 +117,8 @@ func TestReadTooLarge(t *testing.T) {
 	}
 }
 
-func TestVars(t *testing.T) {
-	v := Vars{"B": "2", "A": "", "C": "3"}
+func TestConfigVars(t *testing.T) {
+	v := configVars{"B": "2", "A": "", "C": "3"}
 	if got := v.Get("B"); got != "2" {
 		t.Errorf("Get(B) = %q", got)
 	}

@@ -1,6 +1,8 @@
-// Package build lists the main packages an app builds, names their
+// Package packages lists the main packages an app builds (go list -deps,
+// with the build's own command line), keys that list by what go list
+// reads of the sources so that an unchanged list is reused, names the
 // binaries and chooses the web one.
-package build
+package packages
 
 import (
 	"context"
@@ -20,19 +22,18 @@ type Main struct {
 	Cgo        []string // non-standard packages it needs that use cgo, itself included
 }
 
-// listFormat prints, per package, an M line for each main package named
-// by the patterns and a C line for each non-standard package with cgo files.
-const listFormat = `{{if and (not .DepOnly) (eq .Name "main")}}M	{{.ImportPath}}	{{.Dir}}	{{join .Deps " "}}
+// ListFormat is the go list template ListMains reads: per package, an M
+// line for each main package named by the patterns and a C line for each
+// non-standard package with cgo files.
+const ListFormat = `{{if and (not .DepOnly) (eq .Name "main")}}M	{{.ImportPath}}	{{.Dir}}	{{join .Deps " "}}
 {{end}}{{if and .CgoFiles (not .Standard)}}C	{{.ImportPath}}
 {{end}}`
 
-// ListMains returns the main packages that patterns match, with the
-// packages among their dependencies that use cgo. flags are extra go list
-// flags (-mod=vendor). It lists with cgo
-// enabled so that packages which only build with cgo show up.
-func ListMains(ctx context.Context, g *gocmd.Go, flags, patterns []string) ([]Main, error) {
-	args := append(append([]string{"list", "-deps"}, flags...), "-f", listFormat)
-	out, err := g.With("CGO_ENABLED", "1").Output(ctx, append(args, patterns...)...)
+// ListMains runs list, a go list -deps command line with the template
+// ListFormat (gocmd.Lines.List), and returns the main packages it lists,
+// with the packages among their dependencies that use cgo.
+func ListMains(ctx context.Context, g *gocmd.Go, list gocmd.Line) ([]Main, error) {
+	out, err := g.ExecOutput(ctx, list)
 	if err != nil {
 		return nil, err
 	}

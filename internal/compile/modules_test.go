@@ -1,4 +1,4 @@
-package modcache
+package compile
 
 import (
 	"os"
@@ -30,14 +30,14 @@ func TestSumModules(t *testing.T) {
 		{Path: "github.com/pkg/errors", Version: "v0.9.1"},
 		{Path: "example.com/incompatible", Version: "v2.0.0+incompatible"},
 	}
-	if got := SumModules([]byte(gosum)); !reflect.DeepEqual(got, want) {
-		t.Errorf("SumModules =\n%v\nwant\n%v", got, want)
+	if got := sumModules([]byte(gosum)); !reflect.DeepEqual(got, want) {
+		t.Errorf("sumModules =\n%v\nwant\n%v", got, want)
 	}
-	if got := SumModules(nil); len(got) != 0 {
-		t.Errorf("SumModules(nil) = %v", got)
+	if got := sumModules(nil); len(got) != 0 {
+		t.Errorf("sumModules(nil) = %v", got)
 	}
-	if got := SumModules([]byte("a v1.0.0 h1:x=\r\nb v1.0.0/go.mod h1:y=\r\n")); !reflect.DeepEqual(got, []module.Version{{Path: "a", Version: "v1.0.0"}}) {
-		t.Errorf("SumModules with CRLF = %v", got)
+	if got := sumModules([]byte("a v1.0.0 h1:x=\r\nb v1.0.0/go.mod h1:y=\r\n")); !reflect.DeepEqual(got, []module.Version{{Path: "a", Version: "v1.0.0"}}) {
+		t.Errorf("sumModules with CRLF = %v", got)
 	}
 }
 
@@ -86,52 +86,16 @@ func TestCachedModules(t *testing.T) {
 		}, 2},
 	}
 	for _, tt := range tests {
-		if got := CachedModules(gomodcache, tt.mods); got != tt.want {
-			t.Errorf("%s: CachedModules = %d, want %d", tt.name, got, tt.want)
+		if got := cachedModules(gomodcache, tt.mods); got != tt.want {
+			t.Errorf("%s: cachedModules = %d, want %d", tt.name, got, tt.want)
 		}
 	}
-	if got := CachedModules(filepath.Join(t.TempDir(), "missing"), []module.Version{{Path: "golang.org/x/text", Version: "v0.14.0"}}); got != 0 {
-		t.Errorf("CachedModules of a missing cache = %d", got)
+	if got := cachedModules(filepath.Join(t.TempDir(), "missing"), []module.Version{{Path: "golang.org/x/text", Version: "v0.14.0"}}); got != 0 {
+		t.Errorf("cachedModules of a missing cache = %d", got)
 	}
-	// SumModules and CachedModules together, as the build uses them.
+	// sumModules and cachedModules together, as the build uses them.
 	gosum := "github.com/BurntSushi/toml v1.3.2 h1:a=\ngithub.com/BurntSushi/toml v1.3.2/go.mod h1:b=\ngolang.org/x/mod v0.17.0 h1:c=\n"
-	if got := CachedModules(gomodcache, SumModules([]byte(gosum))); got != 1 {
-		t.Errorf("CachedModules(SumModules) = %d, want 1", got)
-	}
-}
-
-func TestLinkGOPATH(t *testing.T) {
-	root := t.TempDir()
-	gopath, dir := filepath.Join(root, "gopath"), filepath.Join(root, "modcache")
-	// A module cache an old go command left in GOPATH, read-only as it writes them.
-	old := filepath.Join(gopath, "pkg", "mod", "example.com", "old@v1.0.0")
-	if err := os.MkdirAll(old, 0o777); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(old, "old.go"), []byte("package old\n"), 0o444); err != nil {
-		t.Fatal(err)
-	}
-	os.Chmod(old, 0o555)
-	for i := 0; i < 2; i++ { // the second call finds the link in place
-		if err := LinkGOPATH(gopath, dir); err != nil {
-			t.Fatalf("LinkGOPATH: %v", err)
-		}
-		if target, err := os.Readlink(filepath.Join(gopath, "pkg", "mod")); err != nil || target != dir {
-			t.Fatalf("gopath/pkg/mod -> %q, %v; want a link to %s", target, err, dir)
-		}
-	}
-	// What a go command writes into $GOPATH/pkg/mod lands in the module cache.
-	zip := filepath.Join(gopath, "pkg", "mod", "cache", "download", "example.com", "m", "@v", "v1.0.0.zip")
-	if err := os.MkdirAll(filepath.Dir(zip), 0o777); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(zip, nil, 0o666); err != nil {
-		t.Fatal(err)
-	}
-	if n := CachedModules(dir, []module.Version{{Path: "example.com/m", Version: "v1.0.0"}}); n != 1 {
-		t.Errorf("CachedModules(module cache) = %d, want the module written through the link", n)
-	}
-	if entries, _ := os.ReadDir(filepath.Join(gopath, "pkg")); len(entries) != 1 {
-		t.Errorf("gopath/pkg holds %d entries, want only the link", len(entries))
+	if got := cachedModules(gomodcache, sumModules([]byte(gosum))); got != 1 {
+		t.Errorf("cachedModules(sumModules) = %d, want 1", got)
 	}
 }

@@ -1,6 +1,4 @@
-// Package sourcekey keys the package list of an app by what go list reads
-// of its sources, so an unchanged list is reused.
-package sourcekey
+package packages
 
 import (
 	"go/parser"
@@ -13,14 +11,15 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
 )
 
-// PackagesKey returns a key that changes whenever what `go list` reports
-// about the packages under dir (slash-separated, "." for the root) of
-// the app fsys may change: the file names, package clauses, build
-// constraints and imports of its Go files (not their bodies), and its
-// module files. A one-line change inside a function keeps the key, so the
-// package list can be reused. With files.AppFS, a file that is a symlink
+// Key returns a key for the package list that changes whenever what `go
+// list` reports about the packages under dir (slash-separated, "." for
+// the root) of the app fsys may change: the file names, package clauses,
+// build constraints and imports of its Go files (not their bodies), its
+// module files, and extra (the command line and the Go settings). A
+// one-line change inside a function keeps the key, so the package list
+// can be reused. With files.AppFS, a file that is a symlink
 // to outside the app is an error: no key, and the packages are listed.
-func PackagesKey(fsys fs.FS, dir string, extra ...string) (string, error) {
+func Key(fsys fs.FS, dir string, extra ...string) (string, error) {
 	var parts [][]byte
 	for _, e := range extra {
 		parts = append(parts, []byte(e))

@@ -1,11 +1,10 @@
-package config
+package settings
 
 import (
 	"reflect"
 	"strings"
 	"testing"
 
-	"github.com/gobuildpack/heroku-buildpack-go/internal/goversion"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/shellwords"
 )
 
@@ -19,15 +18,15 @@ func FuzzParseConfig(f *testing.F) {
 	f.Add(`-x=a'b"c -v`, `-x=a'b"c -v`, "", "", "", "")
 	f.Add(`'-ldflags=-X main.a=b c' "-gcflags=all=-N -l"`, `-tags "x y" -ldflags=-s`, "main.v", `it's`, "1", "false")
 	f.Fuzz(func(t *testing.T, goflags, buildFlags, sym, val, cgo, strip string) {
-		c, err := ParseConfig(map[string]string{
+		c, err := parseConfig(map[string]string{
 			"GOFLAGS": goflags, "GO_BUILD_FLAGS": buildFlags, "GO_LINKER_SYMBOL": sym,
 			"GO_LINKER_VALUE": val, "CGO_ENABLED": cgo, "GO_STRIP": strip,
 		}, "abc")
 		if err != nil {
 			return
 		}
-		if args := c.BuildArgs(goversion.FeaturesOf("go1.26.0")); len(args) == 0 || args[0][:6] != "-tags=" {
-			t.Fatalf("BuildArgs = %q", args)
+		if len(c.Tags) == 0 || c.Tags[0] != "heroku" {
+			t.Fatalf("Tags = %q, want heroku first", c.Tags)
 		}
 
 		var ld []string

@@ -1,6 +1,7 @@
-// Package hook runs the optional scripts an app provides to extend the
-// build: bin/go-pre-compile before building and bin/go-post-compile after.
-package hook
+package compile
+
+// The build hooks: the optional scripts an app provides to extend the
+// build, bin/go-pre-compile before building and bin/go-post-compile after.
 
 import (
 	"bytes"
@@ -20,13 +21,41 @@ import (
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
 )
 
 // Names of the hooks, relative to the app's root.
 const (
-	PreCompile  = "bin/go-pre-compile"
-	PostCompile = "bin/go-post-compile"
+	preCompileHook  = "bin/go-pre-compile"
+	postCompileHook = "bin/go-post-compile"
 )
+
+// runHook runs one of the app's build hooks with the toolchain on PATH.
+func (r *run) runHook(ctx context.Context, g *goCommand, name string) error {
+	_, err := files.AppFS(r.BuildDir).Stat(name)
+	if escape := (*files.EscapeError)(nil); errors.As(err, &escape) {
+		return remedy.Wrap(err, "hooks", "A hook runs as the app's own code: commit it in the app.")
+	}
+	if err != nil {
+		return nil
+	}
+	done := r.timed(hookStep(name), "Running %s", name)
+	res, err := execHook(ctx, r.BuildDir, name, g.hookEnv, r.log.Indented(), r.log.IndentedErr())
+	g.flush()
+	if msg := res.Notice(); msg != "" {
+		r.log.Warn("%s", msg)
+	}
+	if err != nil {
+		return remedy.Wrap(err, "hooks", "The hook's output is above. It runs with bash in the app's root, with go on PATH and the config vars set.")
+	}
+	done()
+	return nil
+}
+
+// hookStep names the step of the hook bin/go-NAME: NAME with _ for -.
+func hookStep(name string) string {
+	return strings.ReplaceAll(strings.TrimPrefix(name, "bin/go-"), "-", "_")
+}
 
 const (
 	// waitDelay is how long a hook's output may stay open after the hook
@@ -38,24 +67,24 @@ const (
 	stopGrace = 2 * time.Second
 )
 
-// Result is what running a hook did.
-type Result struct {
-	// Name is the hook, as passed to Run.
+// hookResult is what running a hook did.
+type hookResult struct {
+	// Name is the hook, as passed to execHook.
 	Name string
 	// Ran says the app has the hook and it was started.
 	Ran bool
 	// Left names the processes (by command name, one entry per process)
 	// that the hook left running in its process group when it exited;
-	// Run stopped them.
+	// execHook stopped them.
 	Left []string
-	// Stopped says Run stopped processes the hook left running; Left is
+	// Stopped says execHook stopped processes the hook left running; Left is
 	// empty when the system does not say which they were.
 	Stopped bool
 }
 
 // Notice returns the build log's line about the processes the hook left
 // running, or "" when it left none.
-func (r Result) Notice() string {
+func (r hookResult) Notice() string {
 	if !r.Stopped {
 		return ""
 	}
@@ -81,12 +110,12 @@ func (r Result) Notice() string {
 	return fmt.Sprintf("%s left %d processes running (%s); they were stopped%s", r.Name, len(r.Left), strings.Join(names, ", "), fix)
 }
 
-// Run runs the hook at root/name, if the app has one, in root with env.
+// execHook runs the hook at root/name, if the app has one, in root with env.
 // An executable hook runs as it is; any other file runs with bash. The
 // build goes on when the hook exits: the processes it leaves running are
 // stopped (SIGTERM, then SIGKILL) and named in the result.
-func Run(ctx context.Context, root, name string, env []string, stdout, stderr io.Writer) (Result, error) {
-	res := Result{Name: name}
+func execHook(ctx context.Context, root, name string, env []string, stdout, stderr io.Writer) (hookResult, error) {
+	res := hookResult{Name: name}
 	path := filepath.Join(root, name)
 	info, err := files.AppFS(root).Stat(filepath.ToSlash(name))
 	if errors.Is(err, fs.ErrNotExist) {

@@ -1,7 +1,4 @@
-// Package config turns config vars into the build's configuration: the
-// settings passed to the go command, build tags, linker flags, and the vars
-// applied or ignored.
-package config
+package settings
 
 import (
 	"errors"
@@ -9,7 +6,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/gobuildpack/heroku-buildpack-go/internal/goversion"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/shellwords"
 )
 
@@ -44,11 +40,13 @@ var setVars = map[string]string{
 	"GOARCH":      "binaries are built for the dyno's architecture",
 }
 
-// Config is the build configuration that config vars give.
-type Config struct {
+// config is the build configuration that config vars give.
+type config struct {
 	// Env holds the variables passed to the go command, GOFLAGS without
 	// any -tags (they are merged into Tags).
 	Env map[string]string
+	// GOFLAGS are the words of GOFLAGS but its -tags and -ldflags.
+	GOFLAGS []string
 	// Tags are the build tags: heroku first, then the user's.
 	Tags []string
 	// LDFlags are the linker flags, merged into one -ldflags.
@@ -63,11 +61,11 @@ type Config struct {
 	CGO bool
 }
 
-// ParseConfig turns config vars into the build configuration.
+// parseConfig turns config vars into the build configuration.
 // sourceVersion is SOURCE_VERSION from the build environment (the commit
 // being built), the default value of GO_LINKER_VALUE.
-func ParseConfig(vars map[string]string, sourceVersion string) (*Config, error) {
-	c := &Config{Env: map[string]string{}, Tags: []string{"heroku"}, Ignored: map[string]string{}}
+func parseConfig(vars map[string]string, sourceVersion string) (*config, error) {
+	c := &config{Env: map[string]string{}, Tags: []string{"heroku"}, Ignored: map[string]string{}}
 	applied := map[string]bool{}
 	for name, v := range vars {
 		switch {
@@ -94,13 +92,17 @@ func ParseConfig(vars map[string]string, sourceVersion string) (*Config, error) 
 	// Tags may come from GOFLAGS and GO_BUILD_FLAGS; a -tags on the
 	// command line would replace the one in GOFLAGS, so both are merged.
 	if gf, ok := vars["GOFLAGS"]; ok {
-		rest, tags, ld, err := parseGOFLAGS(gf)
+		kept, tags, ld, err := parseGOFLAGS(gf)
+		if err != nil {
+			return nil, fmt.Errorf("GOFLAGS config var: %w", err)
+		}
+		rest, err := shellwords.JoinGo(kept)
 		if err != nil {
 			return nil, fmt.Errorf("GOFLAGS config var: %w", err)
 		}
 		c.Tags = appendNew(c.Tags, tags...)
 		c.LDFlags = append(c.LDFlags, ld...)
-		c.Env["GOFLAGS"] = rest
+		c.Env["GOFLAGS"], c.GOFLAGS = rest, kept
 	}
 	if bf := vars["GO_BUILD_FLAGS"]; bf != "" {
 		words, err := shellwords.SplitWords(bf)
@@ -148,54 +150,42 @@ func ParseConfig(vars map[string]string, sourceVersion string) (*Config, error) 
 	return c, nil
 }
 
-// BuildArgs returns the go build flags of the configuration for the go
-// command of release f: tags, ldflags, then the user's other flags.
-func (c *Config) BuildArgs(f goversion.Features) []string {
-	args := []string{f.TagsFlag(c.Tags)}
-	if len(c.LDFlags) > 0 {
-		args = append(args, "-ldflags="+strings.Join(c.LDFlags, " "))
-	}
-	return append(args, c.Flags...)
-}
-
 // parseGOFLAGS splits GOFLAGS as the go command does
 // (cmd/go/internal/base.InitGOFLAGS), with its rule that each word is a
 // flag of its own, -flag or -flag=value. It takes out the -tags and
-// -ldflags flags and returns their values, and the other flags as the
+// -ldflags flags and returns their values, and the other flags, the
 // GOFLAGS to pass on. Errors never repeat a word, which may hold a secret
 // (-ldflags=-X main.key=...).
-func parseGOFLAGS(s string) (rest string, tags, ld []string, err error) {
+func parseGOFLAGS(s string) (kept, tags, ld []string, err error) {
 	words, err := shellwords.SplitGo(s)
 	if err != nil {
-		return "", nil, nil, err
+		return nil, nil, nil, err
 	}
-	var kept []string
 	for i, w := range words {
 		if !isFlag(w) {
-			return "", nil, nil, fmt.Errorf("non-flag word %d (the go command takes each word as -flag or -flag=value; "+
+			return nil, nil, nil, fmt.Errorf("non-flag word %d (the go command takes each word as -flag or -flag=value; "+
 				"quote a whole word that holds spaces: '-ldflags=-X main.v=1 -s')", i+1)
 		}
 		name, val, hasVal := strings.Cut(strings.TrimPrefix(w[1:], "-"), "=")
 		switch name {
 		case "tags":
 			if !hasVal {
-				return "", nil, nil, errors.New("-tags needs a value, e.g. -tags=netgo")
+				return nil, nil, nil, errors.New("-tags needs a value, e.g. -tags=netgo")
 			}
 			tags = appendNew(tags, splitTags(val)...)
 		case "ldflags":
 			if !hasVal {
-				return "", nil, nil, errors.New("-ldflags needs a value, e.g. '-ldflags=-X main.v=1'")
+				return nil, nil, nil, errors.New("-ldflags needs a value, e.g. '-ldflags=-X main.v=1'")
 			}
 			if val, err = linkerFlags(val); err != nil {
-				return "", nil, nil, err
+				return nil, nil, nil, err
 			}
 			ld = append(ld, val)
 		default:
 			kept = append(kept, w)
 		}
 	}
-	rest, err = shellwords.JoinGo(kept)
-	return rest, tags, ld, err
+	return kept, tags, ld, nil
 }
 
 // isFlag reports whether the go command takes w as a flag in GOFLAGS:

@@ -1,11 +1,9 @@
-package config
+package settings
 
 import (
 	"reflect"
 	"strings"
 	"testing"
-
-	"github.com/gobuildpack/heroku-buildpack-go/internal/goversion"
 )
 
 func TestParseConfig(t *testing.T) {
@@ -13,17 +11,18 @@ func TestParseConfig(t *testing.T) {
 		name          string
 		vars          map[string]string
 		sourceVersion string
-		want          Config
+		want          config
 	}{
 		{
 			name: "no vars",
-			want: Config{Env: map[string]string{"CGO_ENABLED": "0"}, Tags: []string{"heroku"}},
+			want: config{Env: map[string]string{"CGO_ENABLED": "0"}, Tags: []string{"heroku"}},
 		},
 		{
 			name: "GOFLAGS tags",
 			vars: map[string]string{"GOFLAGS": "-mod=mod -tags=a,b  -trimpath"},
-			want: Config{
+			want: config{
 				Env:     map[string]string{"CGO_ENABLED": "0", "GOFLAGS": "-mod=mod -trimpath"},
+				GOFLAGS: []string{"-mod=mod", "-trimpath"},
 				Tags:    []string{"heroku", "a", "b"},
 				Applied: []string{"GOFLAGS"},
 			},
@@ -31,7 +30,7 @@ func TestParseConfig(t *testing.T) {
 		{
 			name: "GOFLAGS only tags",
 			vars: map[string]string{"GOFLAGS": "--tags=heroku,a"},
-			want: Config{
+			want: config{
 				Env:     map[string]string{"CGO_ENABLED": "0", "GOFLAGS": ""},
 				Tags:    []string{"heroku", "a"},
 				Applied: []string{"GOFLAGS"},
@@ -42,8 +41,9 @@ func TestParseConfig(t *testing.T) {
 			// no word is lost on the way to the go command's GOFLAGS.
 			name: "GOFLAGS quoting",
 			vars: map[string]string{"GOFLAGS": `-x=a'b"c -v "-gcflags=all=-N -l" '-ldflags=-X main.a=b c' -toolexec="x"`},
-			want: Config{
+			want: config{
 				Env:     map[string]string{"CGO_ENABLED": "0", "GOFLAGS": `-x=a'b"c -v '-gcflags=all=-N -l' -toolexec="x"`},
+				GOFLAGS: []string{`-x=a'b"c`, "-v", "-gcflags=all=-N -l", `-toolexec="x"`},
 				Tags:    []string{"heroku"},
 				LDFlags: []string{"-X main.a=b c"},
 				Applied: []string{"GOFLAGS"},
@@ -52,7 +52,7 @@ func TestParseConfig(t *testing.T) {
 		{
 			name: "GO_BUILD_FLAGS",
 			vars: map[string]string{"GO_BUILD_FLAGS": `-race -ldflags '-X main.a=b c' -tags "x y" -v`},
-			want: Config{
+			want: config{
 				Env:     map[string]string{"CGO_ENABLED": "0"},
 				Tags:    []string{"heroku", "x", "y"},
 				LDFlags: []string{"-X main.a=b c"},
@@ -63,7 +63,7 @@ func TestParseConfig(t *testing.T) {
 		{
 			name: "tags from GOFLAGS then GO_BUILD_FLAGS",
 			vars: map[string]string{"GOFLAGS": "-tags=a", "GO_BUILD_FLAGS": "-tags=b,a -ldflags=-s -ldflags=-w"},
-			want: Config{
+			want: config{
 				Env:     map[string]string{"CGO_ENABLED": "0", "GOFLAGS": ""},
 				Tags:    []string{"heroku", "a", "b"},
 				LDFlags: []string{"-s", "-w"},
@@ -73,7 +73,7 @@ func TestParseConfig(t *testing.T) {
 		{
 			name: "linker symbol and value",
 			vars: map[string]string{"GO_LINKER_SYMBOL": "main.version", "GO_LINKER_VALUE": "1.2", "GO_BUILD_FLAGS": "-ldflags=-s"},
-			want: Config{
+			want: config{
 				Env:     map[string]string{"CGO_ENABLED": "0"},
 				Tags:    []string{"heroku"},
 				LDFlags: []string{"-X", "main.version=1.2", "-s"},
@@ -84,7 +84,7 @@ func TestParseConfig(t *testing.T) {
 			name:          "linker value from SOURCE_VERSION",
 			vars:          map[string]string{"GO_LINKER_SYMBOL": "main.version"},
 			sourceVersion: "0123abc",
-			want: Config{
+			want: config{
 				Env:     map[string]string{"CGO_ENABLED": "0"},
 				Tags:    []string{"heroku"},
 				LDFlags: []string{"-X", "main.version=0123abc"},
@@ -95,7 +95,7 @@ func TestParseConfig(t *testing.T) {
 			name:          "empty linker value beats SOURCE_VERSION",
 			vars:          map[string]string{"GO_LINKER_SYMBOL": "main.version", "GO_LINKER_VALUE": ""},
 			sourceVersion: "0123abc",
-			want: Config{
+			want: config{
 				Env:     map[string]string{"CGO_ENABLED": "0"},
 				Tags:    []string{"heroku"},
 				LDFlags: []string{"-X", "main.version="},
@@ -105,7 +105,7 @@ func TestParseConfig(t *testing.T) {
 		{
 			name: "GO_STRIP=false keeps symbols",
 			vars: map[string]string{"GO_STRIP": "false", "GO_LINKER_SYMBOL": "main.v", "GO_LINKER_VALUE": "1"},
-			want: Config{
+			want: config{
 				Env:     map[string]string{"CGO_ENABLED": "0"},
 				Tags:    []string{"heroku"},
 				LDFlags: []string{"-X", "main.v=1"},
@@ -115,7 +115,7 @@ func TestParseConfig(t *testing.T) {
 		{
 			name: "CGO_ENABLED=1",
 			vars: map[string]string{"CGO_ENABLED": "1", "CGO_CFLAGS": "-O2"},
-			want: Config{
+			want: config{
 				Env:     map[string]string{"CGO_ENABLED": "1", "CGO_CFLAGS": "-O2"},
 				Tags:    []string{"heroku"},
 				Applied: []string{"CGO_CFLAGS", "CGO_ENABLED"},
@@ -125,7 +125,7 @@ func TestParseConfig(t *testing.T) {
 		{
 			name: "CGO_ENABLED=0",
 			vars: map[string]string{"CGO_ENABLED": "0"},
-			want: Config{
+			want: config{
 				Env:     map[string]string{"CGO_ENABLED": "0"},
 				Tags:    []string{"heroku"},
 				Applied: []string{"CGO_ENABLED"},
@@ -141,7 +141,7 @@ func TestParseConfig(t *testing.T) {
 				"GOCACHE": "/c", "GOMODCACHE": "/m", "GOENV": "/e", "GOBIN": "/b",
 				"DATABASE_URL": "postgres://x", "GOGC": "50", "CGO_UNKNOWN": "1", "PATH": "/evil",
 			},
-			want: Config{
+			want: config{
 				Env: map[string]string{
 					"CGO_ENABLED": "0", "GOPROXY": "https://proxy.example", "CC": "clang",
 					"PKG_CONFIG": "pkgconf", "GODEBUG": "x=1",
@@ -159,7 +159,7 @@ func TestParseConfig(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := ParseConfig(tt.vars, tt.sourceVersion)
+			got, err := parseConfig(tt.vars, tt.sourceVersion)
 			if err != nil {
 				t.Fatalf("ParseConfig: %v", err)
 			}
@@ -188,7 +188,7 @@ func TestParseConfigLinkerQuoting(t *testing.T) {
 		{`'x'`, `"main.v='x'"`},
 	}
 	for _, tt := range tests {
-		c, err := ParseConfig(map[string]string{"GO_LINKER_SYMBOL": "main.v", "GO_LINKER_VALUE": tt.value, "GO_STRIP": "false"}, "")
+		c, err := parseConfig(map[string]string{"GO_LINKER_SYMBOL": "main.v", "GO_LINKER_VALUE": tt.value, "GO_STRIP": "false"}, "")
 		if err != nil {
 			t.Errorf("GO_LINKER_VALUE=%q: %v", tt.value, err)
 			continue
@@ -230,7 +230,7 @@ func TestParseConfigErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := ParseConfig(tt.vars, "abc")
+			c, err := parseConfig(tt.vars, "abc")
 			if err == nil {
 				t.Fatalf("ParseConfig = %+v, want error", c)
 			}
@@ -246,45 +246,12 @@ func TestParseConfigErrors(t *testing.T) {
 
 // An -ldflags value with the pattern all= is merged like one without.
 func TestParseConfigLDFlagsAll(t *testing.T) {
-	c, err := ParseConfig(map[string]string{"GO_BUILD_FLAGS": "-ldflags=all=-X=main.v=1", "GOFLAGS": "-ldflags=all=-extldflags=-static"}, "")
+	c, err := parseConfig(map[string]string{"GO_BUILD_FLAGS": "-ldflags=all=-X=main.v=1", "GOFLAGS": "-ldflags=all=-extldflags=-static"}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []string{"-s", "-w", "-extldflags=-static", "-X=main.v=1"}
 	if !reflect.DeepEqual(c.LDFlags, want) {
 		t.Errorf("LDFlags = %q, want %q", c.LDFlags, want)
-	}
-}
-
-func TestBuildArgs(t *testing.T) {
-	tests := []struct {
-		config  Config
-		release string
-		want    []string
-	}{
-		{Config{Tags: []string{"heroku"}}, "go1.22.12", []string{"-tags=heroku"}},
-		{
-			Config{Tags: []string{"heroku", "a"}, LDFlags: []string{"-X", "'main.v=a b'", "-s"}, Flags: []string{"-race", "-v"}},
-			"go1.22.12",
-			[]string{"-tags=heroku,a", "-ldflags=-X 'main.v=a b' -s", "-race", "-v"},
-		},
-		// Before go1.13, a comma would make "heroku,a" one tag.
-		{Config{Tags: []string{"heroku", "a"}}, "go1.12.17", []string{"-tags=heroku a"}},
-	}
-	for _, tt := range tests {
-		if got := tt.config.BuildArgs(goversion.FeaturesOf(tt.release)); !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("BuildArgs(%+v) = %q, want %q", tt.config, got, tt.want)
-		}
-	}
-	c, err := ParseConfig(map[string]string{
-		"GO_LINKER_SYMBOL": "main.version", "GO_LINKER_VALUE": "1 2",
-		"GO_BUILD_FLAGS": "-trimpath -tags=x -ldflags=-s",
-	}, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []string{"-tags=heroku,x", "-ldflags=-s -w -X 'main.version=1 2' -s", "-trimpath"}
-	if got := c.BuildArgs(goversion.FeaturesOf("go1.26.0")); !reflect.DeepEqual(got, want) {
-		t.Errorf("BuildArgs of parsed config = %q, want %q", got, want)
 	}
 }

@@ -1,8 +1,7 @@
-package build
+package packages
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -144,21 +143,11 @@ func TestWeb(t *testing.T) {
 }
 
 func TestExecNameMatchesGo(t *testing.T) {
-	dir := t.TempDir()
 	files := map[string]string{"go.mod": "module example.com/tool/v3\n\ngo 1.22\n"}
 	for _, d := range []string{".", "v1", "v2", "v05", "cmd/v1", "cmd/v10", "cmd/web"} {
-		files[filepath.Join(d, "main.go")] = "package main\n\nfunc main() {}\n"
+		files[d+"/main.go"] = "package main\n\nfunc main() {}\n"
 	}
-	for name, data := range files {
-		path := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	g := goCommand(t, dir)
+	g := goLines(t, files).Go()
 	out, err := g.Output(context.Background(), "list", "-f", "{{.ImportPath}} {{.Target}}", "./...")
 	if err != nil {
 		t.Fatalf("go list: %v", err)

@@ -1,4 +1,4 @@
-package hook
+package compile
 
 import (
 	"bytes"
@@ -25,7 +25,7 @@ func writeHook(t *testing.T, root, name, script string, mode os.FileMode) {
 	}
 }
 
-func TestRun(t *testing.T) {
+func TestExecHook(t *testing.T) {
 	if _, err := exec.LookPath("bash"); err != nil {
 		t.Skip("no bash")
 	}
@@ -43,9 +43,9 @@ func TestRun(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			root := t.TempDir()
-			writeHook(t, root, PreCompile, tt.script, tt.mode)
+			writeHook(t, root, preCompileHook, tt.script, tt.mode)
 			var stdout, stderr bytes.Buffer
-			res, err := Run(context.Background(), root, PreCompile, []string{"FOO=bar baz", "PATH=/usr/bin:/bin"}, &stdout, &stderr)
+			res, err := execHook(context.Background(), root, preCompileHook, []string{"FOO=bar baz", "PATH=/usr/bin:/bin"}, &stdout, &stderr)
 			if !res.Ran || err != nil || res.Notice() != "" {
 				t.Fatalf("Run = %+v, %v; want ran\n%s", res, err, stderr.String())
 			}
@@ -59,23 +59,23 @@ func TestRun(t *testing.T) {
 	}
 }
 
-func TestRunMissing(t *testing.T) {
+func TestExecHookMissing(t *testing.T) {
 	root := t.TempDir()
 	if err := os.Symlink("nowhere", filepath.Join(root, "dangling")); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{PostCompile, "dangling"} {
-		res, err := Run(context.Background(), root, name, nil, nil, nil)
+	for _, name := range []string{postCompileHook, "dangling"} {
+		res, err := execHook(context.Background(), root, name, nil, nil, nil)
 		if res.Ran || err != nil {
-			t.Errorf("Run(%s) = %+v, %v; want not ran, nil", name, res, err)
+			t.Errorf("execHook(%s) = %+v, %v; want not ran, nil", name, res, err)
 		}
 	}
 }
 
-func TestRunErrors(t *testing.T) {
+func TestExecHookErrors(t *testing.T) {
 	root := t.TempDir()
-	writeHook(t, root, PreCompile, "#!/bin/sh\necho failing >&2\nexit 3\n", 0o755)
-	writeHook(t, root, PostCompile, "exit 4\n", 0o644)
+	writeHook(t, root, preCompileHook, "#!/bin/sh\necho failing >&2\nexit 3\n", 0o755)
+	writeHook(t, root, postCompileHook, "exit 4\n", 0o644)
 	if err := os.MkdirAll(filepath.Join(root, "bin", "go-dir-hook"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -85,15 +85,15 @@ func TestRunErrors(t *testing.T) {
 		wantRan bool
 		want    string
 	}{
-		{PreCompile, true, "run bin/go-pre-compile: exit status 3"},
-		{PostCompile, true, "run bin/go-post-compile: exit status 4"},
+		{preCompileHook, true, "run bin/go-pre-compile: exit status 3"},
+		{postCompileHook, true, "run bin/go-post-compile: exit status 4"},
 		{"bin/go-dir-hook", false, "run bin/go-dir-hook: not a regular file"},
 		{"bin/bad-interpreter", true, "run bin/bad-interpreter: "},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var stderr bytes.Buffer
-			res, err := Run(context.Background(), root, tt.name, []string{"PATH=/usr/bin:/bin"}, nil, &stderr)
+			res, err := execHook(context.Background(), root, tt.name, []string{"PATH=/usr/bin:/bin"}, nil, &stderr)
 			if res.Ran != tt.wantRan || err == nil || !strings.HasPrefix(err.Error(), tt.want) {
 				t.Errorf("Run = %+v, %v; want ran %v, %q", res, err, tt.wantRan, tt.want)
 			}
@@ -101,12 +101,12 @@ func TestRunErrors(t *testing.T) {
 	}
 }
 
-func TestRunCanceled(t *testing.T) {
+func TestExecHookCanceled(t *testing.T) {
 	root := t.TempDir()
-	writeHook(t, root, PreCompile, "#!/bin/sh\nexec sleep 10\n", 0o755)
+	writeHook(t, root, preCompileHook, "#!/bin/sh\nexec sleep 10\n", 0o755)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	res, err := Run(ctx, root, PreCompile, []string{"PATH=/usr/bin:/bin"}, nil, nil)
+	res, err := execHook(ctx, root, preCompileHook, []string{"PATH=/usr/bin:/bin"}, nil, nil)
 	if err == nil || !strings.HasPrefix(err.Error(), "run bin/go-pre-compile: ") {
 		t.Errorf("Run with a canceled context = %+v, %v; want an error", res, err)
 	}
@@ -115,16 +115,16 @@ func TestRunCanceled(t *testing.T) {
 // TestRunCanceledWhileRunning stops a hook whose shell waits for a
 // command that runs on: the command is stopped too, else it would hold
 // the hook's output and Run would wait for it.
-func TestRunCanceledWhileRunning(t *testing.T) {
+func TestExecHookCanceledWhileRunning(t *testing.T) {
 	root := t.TempDir()
 	// The command is started before the hook says so.
-	writeHook(t, root, PreCompile, "sleep 600 &\necho started\nwait\necho ended\n", 0o644)
+	writeHook(t, root, preCompileHook, "sleep 600 &\necho started\nwait\necho ended\n", 0o644)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	stdout := &signalWriter{line: "started\n", seen: make(chan struct{})}
 	errc := make(chan error, 1)
 	go func() {
-		_, err := Run(ctx, root, PreCompile, []string{"PATH=/usr/bin:/bin"}, stdout, nil)
+		_, err := execHook(ctx, root, preCompileHook, []string{"PATH=/usr/bin:/bin"}, stdout, nil)
 		errc <- err
 	}()
 	select {
@@ -169,7 +169,7 @@ func (w *signalWriter) String() string {
 // TestRunLeftRunning runs hooks that leave a command running in their
 // process group, holding the hook's output or not: Run returns, the
 // command is stopped, and the result says so.
-func TestRunLeftRunning(t *testing.T) {
+func TestExecHookLeftRunning(t *testing.T) {
 	if _, err := os.Stat("/proc/self/stat"); err != nil {
 		t.Skip("no /proc")
 	}
@@ -184,10 +184,10 @@ func TestRunLeftRunning(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			root := t.TempDir()
 			// The hook exits once the command runs sleep (not yet the forked shell).
-			writeHook(t, root, PreCompile, tt.start+"\necho $! >sleep.pid\n"+
+			writeHook(t, root, preCompileHook, tt.start+"\necho $! >sleep.pid\n"+
 				"until [ \"$(cat /proc/$!/comm)\" = sleep ]; do :; done\necho started\n", 0o644)
 			var stdout, stderr bytes.Buffer
-			res, err := Run(context.Background(), root, PreCompile, []string{"PATH=/usr/bin:/bin"}, &stdout, &stderr)
+			res, err := execHook(context.Background(), root, preCompileHook, []string{"PATH=/usr/bin:/bin"}, &stdout, &stderr)
 			pid := readPid(t, filepath.Join(root, "sleep.pid"))
 			t.Cleanup(func() { syscall.Kill(pid, syscall.SIGKILL) })
 			if err != nil || !res.Ran {
@@ -207,10 +207,10 @@ func TestRunLeftRunning(t *testing.T) {
 }
 
 // TestRunLeftNothing: a hook whose commands all end says nothing.
-func TestRunLeftNothing(t *testing.T) {
+func TestExecHookLeftNothing(t *testing.T) {
 	root := t.TempDir()
-	writeHook(t, root, PreCompile, "sleep 0 &\nwait\n", 0o644)
-	res, err := Run(context.Background(), root, PreCompile, []string{"PATH=/usr/bin:/bin"}, nil, nil)
+	writeHook(t, root, preCompileHook, "sleep 0 &\nwait\n", 0o644)
+	res, err := execHook(context.Background(), root, preCompileHook, []string{"PATH=/usr/bin:/bin"}, nil, nil)
 	if err != nil || !res.Ran || res.Notice() != "" {
 		t.Errorf("Run = %+v, %v (notice %q); want it ran, left nothing", res, err, res.Notice())
 	}
@@ -240,7 +240,7 @@ func running(pid int) bool {
 	return ok && state != 'Z' && state != 'X'
 }
 
-func TestParseStat(t *testing.T) {
+func TestHookParseStat(t *testing.T) {
 	tests := []struct {
 		stat  string
 		comm  string
@@ -264,18 +264,18 @@ func TestParseStat(t *testing.T) {
 	}
 }
 
-func TestNotice(t *testing.T) {
+func TestHookNotice(t *testing.T) {
 	const fix = " (a hook ends with its commands: `wait` for the ones it starts in the background)"
 	tests := []struct {
-		res  Result
+		res  hookResult
 		want string
 	}{
-		{Result{Name: PreCompile, Ran: true}, ""},
-		{Result{Name: PreCompile, Ran: true, Left: []string{"sleep"}, Stopped: true}, "bin/go-pre-compile left 1 process running (sleep); it was stopped" + fix},
-		{Result{Name: PostCompile, Ran: true, Left: []string{"sleep", "node", "sleep"}, Stopped: true}, "bin/go-post-compile left 3 processes running (node, sleep); they were stopped" + fix},
-		{Result{Name: PreCompile, Ran: true, Left: []string{"a", "b", "c", "d", "e", "f", "g"}, Stopped: true}, "bin/go-pre-compile left 7 processes running (a, b, c, d, e, …); they were stopped" + fix},
-		{Result{Name: PreCompile, Ran: true, Left: []string{"x\x1b[2J"}, Stopped: true}, `bin/go-pre-compile left 1 process running (x\x1b[2J); it was stopped` + fix},
-		{Result{Name: PreCompile, Ran: true, Stopped: true}, "bin/go-pre-compile left processes running; they were stopped" + fix},
+		{hookResult{Name: preCompileHook, Ran: true}, ""},
+		{hookResult{Name: preCompileHook, Ran: true, Left: []string{"sleep"}, Stopped: true}, "bin/go-pre-compile left 1 process running (sleep); it was stopped" + fix},
+		{hookResult{Name: postCompileHook, Ran: true, Left: []string{"sleep", "node", "sleep"}, Stopped: true}, "bin/go-post-compile left 3 processes running (node, sleep); they were stopped" + fix},
+		{hookResult{Name: preCompileHook, Ran: true, Left: []string{"a", "b", "c", "d", "e", "f", "g"}, Stopped: true}, "bin/go-pre-compile left 7 processes running (a, b, c, d, e, …); they were stopped" + fix},
+		{hookResult{Name: preCompileHook, Ran: true, Left: []string{"x\x1b[2J"}, Stopped: true}, `bin/go-pre-compile left 1 process running (x\x1b[2J); it was stopped` + fix},
+		{hookResult{Name: preCompileHook, Ran: true, Stopped: true}, "bin/go-pre-compile left processes running; they were stopped" + fix},
 	}
 	for _, tt := range tests {
 		if got := tt.res.Notice(); got != tt.want {

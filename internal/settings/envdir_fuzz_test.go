@@ -1,4 +1,4 @@
-package envdir
+package settings
 
 import (
 	"os"
@@ -7,10 +7,10 @@ import (
 	"testing"
 )
 
-// FuzzRead checks that any file in ENV_DIR is read without a panic: a
+// FuzzReadEnvDir checks that any file in ENV_DIR is read without a panic: a
 // valid name gives its value without trailing newlines, anything else is
 // skipped, and names that must not be exported are not.
-func FuzzRead(f *testing.F) {
+func FuzzReadEnvDir(f *testing.F) {
 	f.Add("DATABASE_URL", "postgres://u:p@h/db\n")
 	f.Add("LD_PRELOAD", "/evil.so")
 	f.Add("WITH\nNEWLINE", "x")
@@ -23,7 +23,7 @@ func FuzzRead(f *testing.F) {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(value), 0o644); err != nil {
 			return
 		}
-		vars, skipped, err := Read(dir)
+		vars, skipped, err := readEnvDir(dir)
 		if err != nil {
 			t.Fatalf("Read: %v", err)
 		}
@@ -35,7 +35,7 @@ func FuzzRead(f *testing.F) {
 			t.Fatalf("%q neither read nor skipped", name)
 		}
 		for _, kv := range vars.Exported() {
-			if k, _, _ := strings.Cut(kv, "="); !Exportable(k) {
+			if k, _, _ := strings.Cut(kv, "="); !exportable(k) {
 				t.Fatalf("exported %q", k)
 			}
 		}

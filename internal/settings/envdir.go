@@ -1,10 +1,10 @@
-// Package envdir reads Heroku config vars from ENV_DIR.
-//
-// Heroku hands a buildpack the app's config vars as one file per variable
-// in ENV_DIR (file name = variable name, file content = value), not in the
-// environment. A build must choose which of them to pass to the commands it
-// runs: some names would change how the build machine itself behaves.
-package envdir
+package settings
+
+// The config vars of ENV_DIR. Heroku hands a buildpack the app's config
+// vars as one file per variable in ENV_DIR (file name = variable name,
+// file content = value), not in the environment. A build must choose which
+// of them to pass to the commands it runs: some names would change how the
+// build machine itself behaves.
 
 import (
 	"errors"
@@ -17,12 +17,12 @@ import (
 	"strings"
 )
 
-// MaxValue is the largest config var value read, in bytes. Heroku limits
+// maxValue is the largest config var value read, in bytes. Heroku limits
 // all config vars of an app to 64 kB together.
-const MaxValue = 64 << 10
+const maxValue = 64 << 10
 
-// Vars holds config vars by name.
-type Vars map[string]string
+// configVars holds config vars by name.
+type configVars map[string]string
 
 var validName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
@@ -34,8 +34,8 @@ var gitCredName = regexp.MustCompile(`^GO_GIT_CRED__[A-Za-z0-9_-]*$`)
 // vars. Files whose names are not valid variable names are skipped and
 // reported in skipped; a value is used as written, without trailing
 // newlines (as the shell's $(cat file) would give it).
-func Read(dir string) (vars Vars, skipped []string, err error) {
-	vars = Vars{}
+func readEnvDir(dir string) (vars configVars, skipped []string, err error) {
+	vars = configVars{}
 	if dir == "" {
 		return vars, nil, nil
 	}
@@ -58,8 +58,8 @@ func Read(dir string) (vars Vars, skipped []string, err error) {
 			skipped = append(skipped, name)
 			continue
 		}
-		if info.Size() > MaxValue {
-			return nil, nil, fmt.Errorf("read config var %s: value is %d bytes, more than the %d a config var may hold", name, info.Size(), MaxValue)
+		if info.Size() > maxValue {
+			return nil, nil, fmt.Errorf("read config var %s: value is %d bytes, more than the %d a config var may hold", name, info.Size(), maxValue)
 		}
 		data, err := os.ReadFile(path)
 		if err != nil {
@@ -71,16 +71,16 @@ func Read(dir string) (vars Vars, skipped []string, err error) {
 }
 
 // Get returns the value of name, or "" when it is not set.
-func (v Vars) Get(name string) string { return v[name] }
+func (v configVars) Get(name string) string { return v[name] }
 
 // Lookup returns the value of name and whether it is set.
-func (v Vars) Lookup(name string) (string, bool) {
+func (v configVars) Lookup(name string) (string, bool) {
 	s, ok := v[name]
 	return s, ok
 }
 
 // Names returns the names of the vars, sorted.
-func (v Vars) Names() []string {
+func (v configVars) Names() []string {
 	names := make([]string, 0, len(v))
 	for k := range v {
 		names = append(names, k)
@@ -102,19 +102,19 @@ var neverExported = map[string]bool{
 	"BUILDPACK_DIR": true, "NETRC": true,
 }
 
-// Exportable reports whether a config var may be set in the environment
+// exportable reports whether a config var may be set in the environment
 // of the build's processes (hooks, the go command): never one that would
 // change how the machine runs programs, nor a name that is not a shell
 // variable's.
-func Exportable(name string) bool {
+func exportable(name string) bool {
 	return validName.MatchString(name) && !neverExported[name] && !strings.HasPrefix(name, "LD_") && !strings.HasPrefix(name, "GIT_CONFIG_")
 }
 
 // Exported returns the vars that may be exported, as KEY=VALUE pairs.
-func (v Vars) Exported() []string {
+func (v configVars) Exported() []string {
 	var out []string
 	for _, name := range v.Names() {
-		if Exportable(name) {
+		if exportable(name) {
 			out = append(out, name+"="+v[name])
 		}
 	}

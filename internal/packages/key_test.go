@@ -1,4 +1,4 @@
-package sourcekey
+package packages
 
 import (
 	"go/token"
@@ -69,9 +69,9 @@ func writeSrcTree(t *testing.T, files map[string]string) string {
 
 func srcKey(t *testing.T, dir string, extra ...string) string {
 	t.Helper()
-	key, err := PackagesKey(files.AppFS(dir), ".", extra...)
+	key, err := Key(files.AppFS(dir), ".", extra...)
 	if err != nil {
-		t.Fatalf("PackagesKey: %v", err)
+		t.Fatalf("Key: %v", err)
 	}
 	return key
 }
@@ -227,8 +227,8 @@ func TestPackagesKeyExtra(t *testing.T) {
 }
 
 func TestPackagesKeyMissingDir(t *testing.T) {
-	if _, err := PackagesKey(files.AppFS(t.TempDir()), "missing"); err == nil {
-		t.Error("PackagesKey of a missing dir succeeded")
+	if _, err := Key(files.AppFS(t.TempDir()), "missing"); err == nil {
+		t.Error("Key of a missing dir succeeded")
 	}
 }
 
@@ -278,8 +278,8 @@ func TestPackagesKeySymlinks(t *testing.T) {
 	if err := os.Symlink(outside, filepath.Join(dir, "x.go")); err != nil {
 		t.Fatal(err)
 	}
-	if key, err := PackagesKey(files.AppFS(dir), "."); err == nil {
-		t.Errorf("PackagesKey with a Go file linked from outside the app = %s, want an error", key)
+	if key, err := Key(files.AppFS(dir), "."); err == nil {
+		t.Errorf("Key with a Go file linked from outside the app = %s, want an error", key)
 	}
 	if before == "" {
 		t.Error("no key with a symlink inside the app")

@@ -1,4 +1,4 @@
-package envdir
+package settings
 
 import (
 	"reflect"
@@ -40,14 +40,14 @@ func TestExportable(t *testing.T) {
 		{"GO_GIT_CRED__HTTPS__MY-GIT__EXAMPLE__COM", false}, // not a shell name
 	}
 	for _, tt := range tests {
-		if got := Exportable(tt.name); got != tt.want {
-			t.Errorf("Exportable(%s) = %v, want %v", tt.name, got, tt.want)
+		if got := exportable(tt.name); got != tt.want {
+			t.Errorf("exportable(%s) = %v, want %v", tt.name, got, tt.want)
 		}
 	}
 }
 
 func TestExported(t *testing.T) {
-	v := Vars{
+	v := configVars{
 		"PATH":             "/evil",
 		"LD_PRELOAD":       "/evil.so",
 		"GIT_CONFIG_COUNT": "1",
@@ -62,7 +62,7 @@ func TestExported(t *testing.T) {
 	if got := v.Exported(); !reflect.DeepEqual(got, want) {
 		t.Errorf("Exported = %q, want %q", got, want)
 	}
-	if got := (Vars{"PATH": "/x"}).Exported(); got != nil {
+	if got := (configVars{"PATH": "/x"}).Exported(); got != nil {
 		t.Errorf("Exported of only denied vars = %q, want nil", got)
 	}
 }
