@@ -55,7 +55,7 @@ func runCNB(ctx context.Context, log *output.Log, o Options, app, bp string) err
 	layer := filepath.Join(p.LayersDir(), strings.ReplaceAll(mf.Buildpack.ID, "/", "_"), cnb.ToolchainLayer)
 	store, sharing := o.store()
 	if sharing {
-		releases := appReleases(app, o.Vars, store)
+		releases := appReleases(bp, app, o.Vars, store)
 		p.Restored = func(string) error {
 			seedLayer(log, store, layer, releases, p.User)
 			return nil

@@ -137,7 +137,7 @@ func Run(ctx context.Context, o Options) error {
 	store, sharing := o.store()
 	appToolchains := toolchains(bpcache.New(cache).Toolchains())
 	if sharing {
-		if linked := seed(log, store, appToolchains, appReleases(buildDir, o.Vars, store)); len(linked) > 0 {
+		if linked := seed(log, store, appToolchains, appReleases(bp, buildDir, o.Vars, store)); len(linked) > 0 {
 			log.Detail("linked %s into the cache from the toolchains local deploys share, %s", strings.Join(linked, ", "), store.Dir)
 		}
 	}

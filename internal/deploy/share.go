@@ -12,9 +12,9 @@ import (
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/cnb"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
-	"github.com/gobuildpack/heroku-buildpack-go/internal/gomod"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goversion"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/settings"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
 )
 
@@ -26,7 +26,8 @@ import (
 // build writes into:
 //
 //   - before a build, the store's toolchains of the Go lines the app asks
-//     for (go.mod's go and toolchain lines, the GOVERSION config var) are
+//     for (the go and toolchain lines of the go.mod or go.work the build
+//     uses, the GOVERSION config var) are
 //     hard-linked into the app's CACHE_DIR/go/toolchains, so the build
 //     reuses them as its own ("Reusing go1.22.12 from the cache");
 //   - after it, the toolchains the build installed, each verified against
@@ -105,15 +106,25 @@ func contains(list []string, s string) bool {
 }
 
 // appReleases returns the releases of the store to link into the cache
-// of the app in appDir, with config vars vars.
-func appReleases(appDir string, vars map[string]string, store toolchain.Cache) []string {
-	var goLine, tcLine string
-	if mod, err := gomod.Read(files.AppFS(appDir), "go.mod"); err == nil {
-		goLine, tcLine = mod.Go, mod.Toolchain
-	} else if work, err := gomod.ReadWork(files.AppFS(appDir), "go.work"); err == nil {
-		goLine, tcLine = work.Go, work.Toolchain
+// of the app in appDir, built by the buildpack bp with config vars vars:
+// the go.mod or go.work the build would use, and its GOVERSION, as the
+// build reads them (internal/settings). An app the build cannot read
+// gets none; its build says why.
+func appReleases(bp, appDir string, vars map[string]string, store toolchain.Cache) []string {
+	envDir, err := os.MkdirTemp("", "gobuildpack-deploy-env-")
+	if err != nil {
+		return nil
 	}
-	return wantedReleases(goLine, tcLine, vars["GOVERSION"], store.Installed())
+	defer os.RemoveAll(envDir)
+	if err := writeEnvDir(envDir, vars); err != nil {
+		return nil
+	}
+	s, err := settings.Read(settings.Input{Phase: settings.Compile, BuildDir: appDir, EnvDir: envDir, BuildpackDir: bp})
+	if err != nil || s.App == nil || s.App.Version() == nil {
+		return nil
+	}
+	f := s.App.Version()
+	return wantedReleases(f.Go, f.Toolchain, s.GoVersion, store.Installed())
 }
 
 // seed links the releases of the store into cache, and returns those it
