@@ -56,6 +56,9 @@ func sharedCache(t *testing.T) string {
 }
 
 func TestScript(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipped under -short: the fixture scripts run the bin/ shims, which build the program and download toolchains, the lifecycle and modules")
+	}
 	cache := sharedCache(t)
 	if err := os.MkdirAll(cache, 0o777); err != nil {
 		t.Fatal(err)
