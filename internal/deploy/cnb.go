@@ -71,9 +71,7 @@ func runCNB(ctx context.Context, log *output.Log, o Options, app, bp string) err
 	done()
 	err = p.Build(ctx, app, o.Vars)
 	if sharing {
-		if linked := collect(log, toolchains(layer), store); len(linked) > 0 {
-			log.Step("Shared %s with later local deploys: linked into %s", strings.Join(linked, ", "), store.Dir)
-		}
+		share(log, toolchains(layer), store)
 	}
 	if err != nil {
 		var pe *lifecycle.PhaseError

@@ -154,9 +154,7 @@ func Run(ctx context.Context, o Options) error {
 
 	err = run(ctx, bp, o.Stdout, o.Stderr, "compile", buildDir, cache, envDir)
 	if sharing {
-		if linked := collect(log, appToolchains, store); len(linked) > 0 {
-			log.Step("Shared %s with later local deploys: linked into %s", strings.Join(linked, ", "), store.Dir)
-		}
+		share(log, appToolchains, store)
 	}
 	if err != nil {
 		return fmt.Errorf("build the app: bin/compile: %w (the build log above says why)", err)

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/cnb"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
@@ -159,6 +160,16 @@ func collect(log *output.Log, cache, store toolchain.Cache) []string {
 		}
 	}
 	return linked
+}
+
+// share links the complete toolchains of cache that the store lacks into
+// the store, as a step of the deploy's log when there are any.
+func share(log *output.Log, cache, store toolchain.Cache) {
+	start := time.Now()
+	if linked := collect(log, cache, store); len(linked) > 0 {
+		log.Step("Shared %s with later local deploys: linked into %s", strings.Join(linked, ", "), store.Dir)
+		log.Detail("done in %s", output.Duration(time.Since(start)))
+	}
 }
 
 // seedLayer links the releases of the store the toolchain layer at
