@@ -46,7 +46,7 @@ func cmdDeploy(ts *testscript.TestScript, neg bool, args []string, program strin
 	cmd := exec.Command(program, append([]string{"deploy"}, args...)...)
 	cmd.Dir = repoRoot
 	cmd.Env = os.Environ()
-	for _, k := range []string{"PATH", "HOME", "TMPDIR", "GOCACHE", "GOMODCACHE", "GOPROXY", "GOFLAGS", "GOBUILDPACK_PROGRAM_URL"} {
+	for _, k := range []string{"PATH", "HOME", "XDG_CACHE_HOME", "TMPDIR", "GOCACHE", "GOMODCACHE", "GOPROXY", "GOFLAGS", "GOBUILDPACK_PROGRAM_URL"} {
 		cmd.Env = append(cmd.Env, k+"="+ts.Getenv(k))
 	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -157,11 +157,19 @@ type deployState struct {
 }
 
 // show copies the deploy's output to the script's stdout and stderr.
+// The command it printed for the report of the build directory it kept
+// (--keep) goes into REPORT_COMMAND, for `exec bash -c $REPORT_COMMAND`.
 func (d *deployState) show(ts *testscript.TestScript) {
 	<-d.exited
-	io.WriteString(ts.Stdout(), d.stdout.String())
+	out := d.stdout.String()
+	if m := reportCommandRE.FindStringSubmatch(out); m != nil {
+		ts.Setenv("REPORT_COMMAND", m[1])
+	}
+	io.WriteString(ts.Stdout(), out)
 	io.WriteString(ts.Stderr(), d.stderr.String())
 }
+
+var reportCommandRE = regexp.MustCompile(`(?m)^       its build report: (.*)$`)
 
 // stop ends a deploy the script left running: Ctrl-C, then SIGKILL.
 func (d *deployState) stop() {

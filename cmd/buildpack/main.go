@@ -23,6 +23,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/cnb"
@@ -41,12 +42,41 @@ func main() {
 	os.Exit(code)
 }
 
-const usageText = `usage: buildpack compile BUILD_DIR CACHE_DIR [ENV_DIR]
-       buildpack test-compile BUILD_DIR CACHE_DIR [ENV_DIR]
-       buildpack test BUILD_DIR [ENV_DIR]
-       buildpack report BUILD_DIR [CACHE_DIR [ENV_DIR]]
-       buildpack build LAYERS_DIR PLATFORM_DIR PLAN_PATH
-`
+// A phase of the program, as the bin/ shims run it.
+type command struct {
+	name, args, desc string
+}
+
+// commands are the program's phases, in the order help lists them.
+var commands = []command{
+	{"compile", "BUILD_DIR CACHE_DIR [ENV_DIR]", "build the app in BUILD_DIR (run by bin/compile)"},
+	{"test-compile", "BUILD_DIR CACHE_DIR [ENV_DIR]", "build the app and its tests for Heroku CI (run by bin/test-compile)"},
+	{"test", "BUILD_DIR [ENV_DIR]", "run the app's tests for Heroku CI (run by bin/test)"},
+	{"report", "BUILD_DIR [CACHE_DIR [ENV_DIR]]", "print the facts of the last build of BUILD_DIR as YAML (run by bin/report)"},
+	{"build", "LAYERS_DIR PLATFORM_DIR PLAN_PATH", "the Cloud Native Buildpack build phase, in the app's directory (run by bin/build)"},
+	{"help", "", "print this help"},
+}
+
+// usage is the program's help: one line per phase.
+func usage() string {
+	var b strings.Builder
+	b.WriteString("usage: buildpack COMMAND ARGS...\n\nThe Go buildpack's program; the bin/ shims run its commands:\n")
+	for _, c := range commands {
+		fmt.Fprintf(&b, "  %-12s %s\n", c.name, c.desc)
+	}
+	b.WriteString("\nRun 'buildpack COMMAND -h' for a command's arguments.\n")
+	return b.String()
+}
+
+// commandUsage is the usage of one command.
+func commandUsage(c command) string {
+	return fmt.Sprintf("usage: buildpack %s %s\n\n%s.\n", c.name, c.args, strings.ToUpper(c.desc[:1])+c.desc[1:])
+}
+
+// isHelp reports whether arg asks for help, as the flag package takes it.
+func isHelp(arg string) bool {
+	return arg == "-h" || arg == "-help" || arg == "--help"
+}
 
 // run dispatches a phase and maps its result to an exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
@@ -57,12 +87,31 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 			code = 3
 		}
 	}()
-	usage := func() int {
-		fmt.Fprint(stderr, usageText)
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage())
 		return 2
 	}
-	if len(args) == 0 {
-		return usage()
+	if args[0] == "help" || isHelp(args[0]) {
+		fmt.Fprint(stdout, usage())
+		return 0
+	}
+	var cmd command
+	for _, c := range commands {
+		if c.name == args[0] {
+			cmd = c
+		}
+	}
+	if cmd.name == "" {
+		fmt.Fprintf(stderr, "buildpack: unknown command %q; run 'buildpack help'\n", args[0])
+		return 2
+	}
+	if len(args) > 1 && isHelp(args[1]) {
+		fmt.Fprint(stdout, commandUsage(cmd))
+		return 0
+	}
+	usage := func() int {
+		fmt.Fprint(stderr, commandUsage(cmd))
+		return 2
 	}
 	var err error
 	switch args[0] {
@@ -120,8 +169,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 			return usage()
 		}
 		err = report.Print(stdout, args[1])
-	default:
-		return usage()
 	}
 	if err != nil {
 		log.Fail(err)

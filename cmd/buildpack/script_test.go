@@ -56,6 +56,9 @@ func sharedCache(t *testing.T) string {
 }
 
 func TestScript(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipped under -short: the fixture scripts run the bin/ shims, which build the program and download toolchains, the lifecycle and modules")
+	}
 	cache := sharedCache(t)
 	if err := os.MkdirAll(cache, 0o777); err != nil {
 		t.Fatal(err)
@@ -78,6 +81,9 @@ func TestScript(t *testing.T) {
 			}
 			env.Setenv("GOFLAGS", "")
 			env.Setenv("DEV", dev)
+			// The user cache dir of the deploy command (the toolchains local
+			// deploys share, the lifecycle) is in the fixtures' own cache.
+			env.Setenv("XDG_CACHE_HOME", filepath.Join(cache, "user"))
 			env.Setenv("PLATFORM", runtime.GOOS+"-"+runtime.GOARCH)
 			// No fixture fetches a prebuilt program from the internet: unless
 			// a script serves one, the shims build the program from source.

@@ -4,6 +4,10 @@
 // The buildpack runs as a release: a copy whose program the release
 // command built (internal/release), served from a loopback HTTP server.
 //
+// Install runs alternate (i) the buildpack's install of a real toolchain
+// zip on disk (verify and unpack) and (u) `unzip -q` of the same zip,
+// reported with the ratio i/u.
+//
 // Warm runs alternate (a') a raw `go build` after a one-line change, (a)
 // the same with nothing to do, (c) bin/compile of a fresh copy of the app
 // with that change, and (b) bin/compile of another fresh copy with no
@@ -48,7 +52,10 @@ type Options struct {
 	App          string // app directory to build
 	WarmRuns     int
 	ColdRuns     int
-	GOPROXY      string
+	// InstallRuns is how many times the toolchain install and unzip of
+	// the same zip are timed (0 skips them).
+	InstallRuns int
+	GOPROXY     string
 	// ReleaseCache is the release command's cache (toolchain, GOCACHE).
 	ReleaseCache string
 	Out          io.Writer
@@ -58,6 +65,9 @@ type Options struct {
 type Result struct {
 	RawNoop, RawEdit, Warm, WarmEdit time.Duration
 	Cold, ColdSource, RawCold        time.Duration
+	// Install is the buildpack's install of a toolchain zip on disk
+	// (verify and unpack), Unzip is `unzip -q` of the same zip.
+	Install, Unzip time.Duration
 	// The CPU time (user and system, the benchmark's and its children's)
 	// of the cold builds: steadier than wall time on a busy machine.
 	ColdCPU, ColdSourceCPU, RawColdCPU time.Duration
@@ -151,6 +161,21 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 		bb = append(bb, d)
 		fmt.Fprintf(o.Out, "  warm run %d: a'=%s a=%s c=%s b=%s\n", i+1, secs(a2[i]), secs(a[i]), secs(c[i]), secs(bb[i]))
+	}
+
+	if o.InstallRuns > 0 {
+		zipFile, err := b.installZip(ctx, r.GoVersion)
+		if err != nil {
+			return nil, err
+		}
+		install, unzip, err := installRuns(ctx, zipFile, r.GoVersion, work, o.InstallRuns)
+		if err != nil {
+			return nil, err
+		}
+		for i := range install {
+			fmt.Fprintf(o.Out, "  install run %d: i=%s u=%s\n", i+1, secs(install[i]), secs(unzip[i]))
+		}
+		r.Install, r.Unzip = median(install), median(unzip)
 	}
 
 	// Cold: no Go on PATH, none of the machine's Go settings, an empty cache.
@@ -356,12 +381,8 @@ func hasKey(env []string, key string) bool {
 func (b *bench) rawCold(ctx context.Context, n int, goVersion string) error {
 	dir := filepath.Join(b.work, fmt.Sprintf("rawcold%d", n))
 	defer files.RemoveAll(dir)
-	proxy := strings.TrimRight(strings.Split(strings.Split(b.GOPROXY+",", ",")[0], "|")[0], "/")
-	if proxy == "" {
-		proxy = goproxy.DefaultURL
-	}
 	modVersion := toolchain.ModuleVersion(goVersion, runtime.GOOS, runtime.GOARCH)
-	url := proxy + "/" + toolchain.ModulePath + "/@v/" + modVersion + ".zip"
+	url := b.proxy() + "/" + toolchain.ModulePath + "/@v/" + modVersion + ".zip"
 	if err := os.MkdirAll(dir, 0o777); err != nil {
 		return err
 	}
@@ -379,6 +400,15 @@ func (b *bench) rawCold(ctx context.Context, n int, goVersion string) error {
 	}
 	env := goEnv(filepath.Join(dir, "gocache"), cache.New(b.warmCache).GOMODCACHE(), b.GOPROXY)
 	return run(ctx, app, env, filepath.Join(root, "bin", "go"), buildArgs...)
+}
+
+// proxy is the first proxy of GOPROXY, the default one when it names none.
+func (b *bench) proxy() string {
+	proxy := strings.TrimRight(strings.Split(strings.Split(b.GOPROXY+",", ",")[0], "|")[0], "/")
+	if proxy == "" {
+		proxy = goproxy.DefaultURL
+	}
+	return proxy
 }
 
 func download(ctx context.Context, url, dst string) error {
@@ -534,6 +564,11 @@ func report(w io.Writer, r *Result) {
 	fmt.Fprintf(w, "  (a') raw go build after a one-line change    %9s\n", secs(r.RawEdit))
 	fmt.Fprintf(w, "  (b)  bin/compile, warm cache, no change      %9s   b/a  = %.2f (target <= 3, and b < 0.5s)\n", secs(r.Warm), ratio(r.Warm, r.RawNoop))
 	fmt.Fprintf(w, "  (c)  bin/compile after a one-line change     %9s   c/a' = %.2f (target <= 1.3)\n", secs(r.WarmEdit), ratio(r.WarmEdit, r.RawEdit))
+	if r.Install > 0 {
+		fmt.Fprintf(w, "  the same %s toolchain zip, on disk:\n", r.GoVersion)
+		fmt.Fprintf(w, "  (i)  toolchain install: verify + unpack      %9s   i/u  = %.2f (target <= 1)\n", secs(r.Install), ratio(r.Install, r.Unzip))
+		fmt.Fprintf(w, "  (u)  unzip -q                                %9s\n", secs(r.Unzip))
+	}
 	if r.Cold > 0 {
 		fmt.Fprintf(w, "  no Go on PATH, empty cache:\n")
 		fmt.Fprintf(w, "  (d)  bin/compile of a release                %9s   d/e  = %.2f (target <= 1.05); cpu %s, %.2f\n",

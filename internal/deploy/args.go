@@ -12,7 +12,7 @@ import (
 )
 
 // Usage is the deploy command's synopsis.
-const Usage = "usage: dev deploy [--cnb [--lifecycle DIR]] [-e KEY=VALUE]... [--env-file FILE] [--cache DIR] [--slug FILE] [--no-run] [--port N] APPDIR"
+const Usage = "usage: go run ./cmd/dev deploy [--cnb [--lifecycle DIR]] [-e KEY=VALUE]... [--env-file FILE] [--cache DIR] [--slug FILE] [--no-run] [--port N] APPDIR"
 
 // ErrUsage is returned by ParseArgs for a command line it cannot use;
 // the usage has been printed.
@@ -22,6 +22,7 @@ var varName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // ParseArgs reads the deploy command's flags and APPDIR, in any order.
 // Config vars come from the env file first, then from -e flags in order.
+// For -h it prints the usage and returns flag.ErrHelp.
 func ParseArgs(args []string, stderr io.Writer) (Options, error) {
 	o := Options{Port: DefaultPort, Vars: map[string]string{}}
 	fs := flag.NewFlagSet("deploy", flag.ContinueOnError)
@@ -38,6 +39,7 @@ func ParseArgs(args []string, stderr io.Writer) (Options, error) {
 	envFile := fs.String("env-file", "", "read config vars from `FILE`, KEY=VALUE lines")
 	fs.StringVar(&o.CacheDir, "cache", "", "cache `DIR` (default: one per app in the user cache dir)")
 	fs.StringVar(&o.SlugPath, "slug", "", "write the slug to `FILE` (default: slug.tgz next to the build dir)")
+	fs.BoolVar(&o.Keep, "keep", false, "keep the build directory, for bin/report BUILD_DIR (default: removed when the deploy ends)")
 	fs.BoolVar(&o.NoRun, "no-run", false, "build only; do not start the web process")
 	fs.BoolVar(&o.CNB, "cnb", false, "build as a Cloud Native Buildpack with the lifecycle, as Heroku's Fir does, and run the image's web process")
 	fs.StringVar(&o.LifecycleDir, "lifecycle", "", "with --cnb, the lifecycle binaries (lifecycle, launcher) in `DIR` (default: built from source once)")
@@ -45,6 +47,9 @@ func ParseArgs(args []string, stderr io.Writer) (Options, error) {
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return o, err
+			}
 			return o, ErrUsage
 		}
 		if fs.NArg() == 0 {
@@ -64,6 +69,9 @@ func ParseArgs(args []string, stderr io.Writer) (Options, error) {
 	o.AppDir = positional[0]
 	if o.CNB && o.SlugPath != "" {
 		return bad("--slug is for the classic build; --cnb exports an image")
+	}
+	if o.CNB && o.Keep {
+		return bad("--keep is for the classic build; --cnb keeps its build in the platform directories")
 	}
 	if o.LifecycleDir != "" && !o.CNB {
 		return bad("--lifecycle goes with --cnb")

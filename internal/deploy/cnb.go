@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
+	"github.com/gobuildpack/heroku-buildpack-go/internal/cnb"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/dyno"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/lifecycle"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/manifest"
@@ -48,6 +50,17 @@ func runCNB(ctx context.Context, log *output.Log, o Options, app, bp string) err
 	if p.User != nil || p.Home == "" {
 		p.Home = filepath.Join(p.Root, "home")
 	}
+	// The toolchain layer of the buildpack, as the lifecycle lays out a
+	// buildpack's layers: in a directory named after its ID.
+	layer := filepath.Join(p.LayersDir(), strings.ReplaceAll(mf.Buildpack.ID, "/", "_"), cnb.ToolchainLayer)
+	store, sharing := o.store()
+	if sharing {
+		releases := appReleases(bp, app, o.Vars, store)
+		p.Restored = func(string) error {
+			seedLayer(log, store, layer, releases, p.User)
+			return nil
+		}
+	}
 
 	done := log.Timed("Building %s with the Cloud Native Buildpacks lifecycle %s", app, lifecycle.Version)
 	log.Detail("platform directories (cache, image): %s", p.Root)
@@ -56,7 +69,11 @@ func runCNB(ctx context.Context, log *output.Log, o Options, app, bp string) err
 		log.Detail("the lifecycle runs as user %d: it refuses to build as root", p.User.Uid)
 	}
 	done()
-	if err := p.Build(ctx, app, o.Vars); err != nil {
+	err = p.Build(ctx, app, o.Vars)
+	if sharing {
+		share(log, toolchains(layer), store)
+	}
+	if err != nil {
 		var pe *lifecycle.PhaseError
 		if errors.As(err, &pe) && pe.Phase == "detector" && pe.Code == lifecycle.DetectFailed {
 			return remedy.Wrap(fmt.Errorf("detect: the Go buildpack does not build %s", app), "no-go-mod",
@@ -99,7 +116,7 @@ func runCNB(ctx context.Context, log *output.Log, o Options, app, bp string) err
 	if err != nil {
 		return err
 	}
-	return watch(ctx, log, proc, done, command, "the image's launch processes")
+	return watch(ctx, log, proc, done, command, "the image's launch processes", hintsFor(app, p.AppDir(), o.Vars))
 }
 
 // findLifecycle returns the lifecycle of --lifecycle, or builds it from

@@ -20,11 +20,16 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/gobuildpack/heroku-buildpack-go/internal/appjson"
+	bpcache "github.com/gobuildpack/heroku-buildpack-go/internal/cache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/dyno"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/procfile"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/remedy"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/report"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/shellwords"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/toolchain"
 )
 
 // DefaultPort is the web process's PORT unless --port says otherwise.
@@ -40,6 +45,7 @@ type Options struct {
 	CacheDir     string            // "" for the app's own cache in the user cache dir
 	SlugPath     string            // "" for slug.tgz next to the build directory
 	NoRun        bool              // build only
+	Keep         bool              // keep the build directory when the deploy ends
 	Port         int               // the web process's PORT; 0 picks a free port
 	BuildpackDir string            // "" to find it from the working directory
 	// CNB builds with the Cloud Native Buildpacks lifecycle instead of
@@ -48,8 +54,11 @@ type Options struct {
 	// LifecycleDir holds the lifecycle binaries to use with CNB; "" builds
 	// them from source into the user cache dir, once.
 	LifecycleDir string
-	Stdout       io.Writer
-	Stderr       io.Writer
+	// StoreDir holds the toolchains local deploys share (see share.go);
+	// "" for the one in the user cache dir, "off" for none.
+	StoreDir string
+	Stdout   io.Writer
+	Stderr   io.Writer
 }
 
 // Run deploys the app: it builds it and, unless o.NoRun, runs its web
@@ -94,8 +103,15 @@ func Run(ctx context.Context, o Options) error {
 		return err
 	}
 	defer func() {
-		os.RemoveAll(buildDir)
 		os.RemoveAll(envDir)
+		if o.Keep {
+			if _, err := os.Stat(buildDir); err == nil {
+				log.Step("Kept the build directory %s", buildDir)
+				log.Detail("its build report: %s", reportCommand(bp, buildDir))
+			}
+			return
+		}
+		os.RemoveAll(buildDir)
 		if filepath.Dir(slugPath) != work {
 			os.RemoveAll(work)
 		}
@@ -118,6 +134,13 @@ func Run(ctx context.Context, o Options) error {
 	}
 	log.Detail("cache: %s", cache)
 	log.Detail("config vars: %s", names(o.Vars))
+	store, sharing := o.store()
+	appToolchains := toolchains(bpcache.New(cache).Toolchains())
+	if sharing {
+		if linked := seed(log, store, appToolchains, appReleases(bp, buildDir, o.Vars, store)); len(linked) > 0 {
+			log.Detail("linked %s into the cache from the toolchains local deploys share, %s", strings.Join(linked, ", "), store.Dir)
+		}
+	}
 	done()
 
 	done = log.Timed("Running bin/detect")
@@ -129,7 +152,11 @@ func Run(ctx context.Context, o Options) error {
 	log.Detail("%s app detected", strings.TrimSpace(detected.String()))
 	done()
 
-	if err := run(ctx, bp, o.Stdout, o.Stderr, "compile", buildDir, cache, envDir); err != nil {
+	err = run(ctx, bp, o.Stdout, o.Stderr, "compile", buildDir, cache, envDir)
+	if sharing {
+		share(log, appToolchains, store)
+	}
+	if err != nil {
 		return fmt.Errorf("build the app: bin/compile: %w (the build log above says why)", err)
 	}
 	os.RemoveAll(envDir)
@@ -176,7 +203,7 @@ func serve(ctx context.Context, log *output.Log, o Options, buildDir, command, s
 	if err != nil {
 		return err
 	}
-	return watch(ctx, log, p, done, command, source)
+	return watch(ctx, log, p, done, command, source, hintsFor(o.AppDir, buildDir, o.Vars))
 }
 
 // webPort is the web process's PORT: --port, or a free port for 0.
@@ -193,21 +220,21 @@ func webPort(log *output.Log, o Options) (int, error) {
 // watch waits for the started web process to listen (then ends the step
 // done), and runs it until ctx ends (Ctrl-C), when it stops it as Heroku
 // stops a dyno, or until it exits, which is an error.
-func watch(ctx context.Context, log *output.Log, p *dyno.Process, done func(), command, source string) error {
+func watch(ctx context.Context, log *output.Log, p *dyno.Process, done func(), command, source string, h crashHints) error {
 	defer p.Kill()
 	if err := p.WaitListening(ctx, dyno.BootTimeout); err != nil {
 		if ctx.Err() != nil {
 			p.Stop(dyno.StopGrace)
 			return nil
 		}
-		return crashed(err, source)
+		return crashed(err, source, h)
 	}
 	log.Detail("listening on %s (Ctrl-C stops it)", p.URL())
 	done()
 
 	select {
 	case <-p.Done():
-		return crashed(&dyno.ExitError{Command: command, Err: p.Err()}, source)
+		return crashed(&dyno.ExitError{Command: command, Err: p.Err()}, source, h)
 	case <-ctx.Done():
 	}
 	done = log.Timed("Stopping the web process: SIGTERM, then SIGKILL after %s", output.Duration(dyno.StopGrace))
@@ -258,14 +285,64 @@ func processTypes(log *output.Log, buildDir string, release []byte) error {
 	return nil
 }
 
-// crashed explains a web process that exited or never listened.
-func crashed(err error, source string) error {
-	var exit *dyno.ExitError
-	if errors.As(err, &exit) {
-		return remedy.Wrap(err, "deploy",
-			"It would crash on Heroku the same way (error H10). Its output is above; the command comes from %s, and the build log's Procfile warnings name the usual causes.", source)
+// crashHints are what the deploy knows of why a web process may crash:
+// the required config vars app.json declares that are not set, and how
+// many Procfile warnings the build printed.
+type crashHints struct {
+	missing          []string
+	procfileWarnings int
+}
+
+// hintsFor reads the crash hints of the app in appDir, built in buildDir
+// (whose build report counts the Procfile warnings), run with vars.
+func hintsFor(appDir, buildDir string, vars map[string]string) crashHints {
+	var h crashHints
+	if f, err := appjson.Read(files.AppFS(appDir)); err == nil && f != nil {
+		h.missing = f.Missing(func(name string) bool { _, ok := vars[name]; return ok })
 	}
-	return remedy.Wrap(err, "deploy", "Make the web process listen on the port in $PORT, e.g. http.ListenAndServe(\":\"+os.Getenv(\"PORT\"), nil).")
+	if b, err := report.Load(buildDir); err == nil {
+		h.procfileWarnings = b.ProcfileWarnings
+	}
+	return h
+}
+
+// crashed explains a web process that exited or never listened.
+func crashed(err error, source string, h crashHints) error {
+	var exit *dyno.ExitError
+	return remedy.Wrap(err, "deploy", "%s", crashFix(errors.As(err, &exit), source, h))
+}
+
+// crashFix is the fix of a web process that exited (else never listened)
+// with the command from source: required config vars app.json declares
+// that are not set are named, with how to set them for a local deploy
+// (-e, --env-file; `heroku config:set` is the build's hint for Heroku),
+// and the Procfile warnings are pointed to only when the build printed
+// some.
+func crashFix(exited bool, source string, h crashHints) string {
+	var b strings.Builder
+	if exited {
+		fmt.Fprintf(&b, "It would crash on Heroku the same way (error H10). Its output is above; the command comes from %s.", source)
+	} else {
+		b.WriteString("Make the web process listen on the port in $PORT, e.g. http.ListenAndServe(\":\"+os.Getenv(\"PORT\"), nil).")
+	}
+	if len(h.missing) > 0 {
+		sets := make([]string, len(h.missing))
+		for i, name := range h.missing {
+			sets[i] = "-e " + name + "=value"
+		}
+		fmt.Fprintf(&b, " app.json declares required config vars that are not set: %s; set them for this deploy with %s, or as NAME=value lines in a file given with --env-file FILE.",
+			strings.Join(h.missing, ", "), strings.Join(sets, " "))
+	}
+	if exited && h.procfileWarnings > 0 {
+		b.WriteString(" The build log's Procfile warnings above name the usual causes.")
+	}
+	return b.String()
+}
+
+// reportCommand is the command that prints the build report of the
+// build directory buildDir, with the buildpack bp's bin/report.
+func reportCommand(bp, buildDir string) string {
+	return shellwords.ShellJoin([]string{filepath.Join(bp, "bin", "report"), buildDir})
 }
 
 // run runs bin/NAME of the buildpack.
@@ -296,6 +373,19 @@ func buildpackDir(dir string) (string, error) {
 	}
 	return "", remedy.Wrap(fmt.Errorf("find the buildpack: no buildpack.toml and bin/compile in %s or its parents", wd), "deploy",
 		"Run the command in the buildpack's directory (go run ./cmd/dev deploy APPDIR), or set BUILDPACK_DIR.")
+}
+
+// store returns the toolchains local deploys share, and whether there
+// are any.
+func (o Options) store() (toolchain.Cache, bool) {
+	dir := o.StoreDir
+	if dir == "" {
+		dir = storeDir()
+	}
+	if dir == "" || dir == "off" {
+		return toolchain.Cache{}, false
+	}
+	return toolchains(dir), true
 }
 
 // defaultCache is the app's own cache directory, kept between deploys.

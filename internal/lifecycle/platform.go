@@ -80,9 +80,13 @@ type Platform struct {
 	// User, when not nil, is who the phases and the app run as; the
 	// directories they write are given to it. The lifecycle refuses to
 	// build as root.
-	User   *syscall.Credential
-	Stdout io.Writer
-	Stderr io.Writer
+	User *syscall.Credential
+	// Restored, when not nil, runs after the restorer and before the
+	// builder, with the layers directory: what a platform adds to the
+	// restored layers there, the buildpacks find as restored.
+	Restored func(layersDir string) error
+	Stdout   io.Writer
+	Stderr   io.Writer
 }
 
 // Nobody is the unprivileged user a Platform running as root builds as.
@@ -155,6 +159,11 @@ func (p *Platform) Build(ctx context.Context, src string, vars map[string]string
 		fmt.Fprintf(p.Stdout, "===> %s\n", headings[phase])
 		if err := p.run(ctx, phase, p.args(d, phase)...); err != nil {
 			return err
+		}
+		if phase == "restorer" && p.Restored != nil {
+			if err := p.Restored(d.layers); err != nil {
+				return err
+			}
 		}
 	}
 	// The layout keeps what earlier exports wrote; only this image is

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -272,8 +273,13 @@ func checkProgram(typ, prog string, env Env, suggest string) string {
 	return fmt.Sprintf("%s runs `%s`, which is neither in the slug's bin/ nor a command of the stack; use %s", typ, output.Excerpt(prog), suggest)
 }
 
-// checkFile checks a program at rel in the slug.
+// checkFile checks a program at rel in the slug. One the build produced
+// is there and runs: a Cloud Native Buildpack's ./app is a link into a
+// layer, outside the app, which env.App does not follow.
 func checkFile(typ, prog, rel string, env Env, suggest string) string {
+	if slices.Contains(env.Binaries, rel) {
+		return ""
+	}
 	info, err := fs.Stat(env.App, rel)
 	prog, rel = output.Excerpt(prog), output.Excerpt(rel)
 	switch {

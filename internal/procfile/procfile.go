@@ -151,4 +151,3 @@ func Read(fsys fs.FS) (*File, error) {
 	}
 	return Parse(data), nil
 }
-

@@ -21,6 +21,9 @@ const tapParser = "tap-parser@18.3.4"
 // tap-parser npm package in strict mode: it sees every test point, with
 // its name and its output, and no line it cannot read.
 func TestTapParser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipped under -short: it installs the tap-parser package with npm")
+	}
 	node, err := exec.LookPath("node")
 	if err != nil {
 		t.Skip("no node on PATH: the TAP is checked with the tap-parser npm package only where node and npm are")

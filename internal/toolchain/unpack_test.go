@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"golang.org/x/mod/module"
@@ -84,7 +85,7 @@ func TestUnpack(t *testing.T) {
 				continue
 			}
 			wantMode := os.FileMode(0o444)
-			if filepath.Dir(name) == "bin" || filepath.HasPrefix(name, "pkg/tool/") {
+			if filepath.Dir(name) == "bin" || strings.HasPrefix(name, "pkg/tool/") {
 				wantMode = 0o555
 			}
 			if info.Mode().Perm() != wantMode {
