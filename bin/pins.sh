@@ -4,11 +4,11 @@
 
 # The prebuilt program: the key of the sources it was built from, the
 # toolchain that built it, where the release serves it, its SHA-256.
-program_source='de79b759fa3a936417b8708a926c9c69'
+program_source='218ce5356b0d61ca9960d4f9c7c2dbd4'
 program_toolchain='go1.26.11'
 program_url='https://github.com/gobuildpack/heroku-buildpack-go/releases/download/program-{source}/buildpack-{platform}'
-program_sha256_linux_amd64='135b33ded8b79c8ce345f4b8f02e8692de54ee657f45a03ec23145b522190578'
-program_sha256_linux_arm64='fc63d39411725ce9fbbb8e498dc3d22e88defc5ffd5c586b25bbfc817b7ea743'
+program_sha256_linux_amd64='8beff52ae4127e90e21899f19c9a3089274b041ba9b669b67075ee167de89b08'
+program_sha256_linux_arm64='316a738e3fcfeae954f881fbea50c714f61f1c50284220e6a356b15e2fa5aae0'
 
 # The runtime program's package directories (go list -deps ./cmd/buildpack):
 # program_source covers their non-test Go files, go.mod and go.sum.
