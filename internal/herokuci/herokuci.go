@@ -132,7 +132,7 @@ func Test(ctx context.Context, o TestOptions) error {
 	for _, note := range lines.Notes() {
 		log.Detail("%s", note)
 	}
-	test := lines.Test(s.App.Patterns())
+	test := lines.Test(s.App.Patterns(), false)
 	args := test.Args
 	done := log.Timed("Running go %s (TAP on stdout, go test's output on stderr)", gocmd.LoggedArgs(args))
 	cmd := exec.CommandContext(ctx, filepath.Join(goroot, "bin", "go"), args...)
