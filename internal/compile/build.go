@@ -278,6 +278,12 @@ func (g *goCommand) failure(err error, section, fix string) error {
 			return remedy.Wrap(err, "embed",
 				"The files a //go:embed pattern names are missing. The app has a package.json: if its Node build makes them, the Node.js buildpack must run before this one: heroku buildpacks:add --index 1 heroku/nodejs")
 		}
+		if pj := g.embedPackageJSON(re.Stderr); pj != "" {
+			dir := path.Dir(pj)
+			return remedy.Wrap(err, "embed",
+				"The files a //go:embed pattern names are missing, and %s is the Node build that may make them. The Node.js buildpack only runs a package.json at the root of the repository: add one whose build (or heroku-postbuild) script builds %s/, e.g. \"build\": \"npm --prefix %s install && npm --prefix %s run build\", and run the Node.js buildpack before this one: heroku buildpacks:add --index 1 heroku/nodejs",
+				pj, dir, dir, dir)
+		}
 		return remedy.Wrap(err, "embed", "The files a //go:embed pattern names are missing from the build: commit them, or generate them in bin/go-pre-compile.")
 	}
 	return remedy.Wrap(err, section, "%s", fix)
@@ -289,6 +295,28 @@ var goflagsRejected = regexp.MustCompile(`go: parsing \$GOFLAGS: ([^\n]+)`)
 // embedMissing matches the go command's error for a //go:embed pattern
 // that matches no file.
 var embedMissing = regexp.MustCompile(`pattern [^:\n]+: no matching files found`)
+
+// embedFailure matches a //go:embed pattern that matches no file, with
+// the Go file that has it (relative to the app): "ui/main.go:5:12:
+// pattern build: no matching files found".
+var embedFailure = regexp.MustCompile(`(?m)^(?:\S*?([^\s:]+\.go):\d+:\d+: )?pattern ([^:\n]+): no matching files found`)
+
+// embedPackageJSON returns the package.json in a directory of a
+// //go:embed pattern that the go command's stderr says matches nothing,
+// or above it in the app (ui/package.json for the pattern ui/build), ""
+// when there is none: its Node build likely makes the files.
+func (g *goCommand) embedPackageJSON(stderr string) string {
+	fsys := files.AppFS(g.Dir)
+	for _, m := range embedFailure.FindAllStringSubmatch(stderr, -1) {
+		dir := path.Join(path.Dir(filepath.ToSlash(m[1])), strings.TrimPrefix(m[2], "all:"))
+		for ; dir != "." && dir != "/" && !strings.HasPrefix(dir, ".."); dir = path.Dir(dir) {
+			if exists(fsys, path.Join(dir, "package.json")) {
+				return path.Join(dir, "package.json")
+			}
+		}
+	}
+	return ""
+}
 
 // flagOrigin returns the config var that gave the go command flag, or ""
 // when the buildpack added it.
