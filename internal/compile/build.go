@@ -264,7 +264,18 @@ func (g *goCommand) failure(err error, section, fix string) error {
 		return remedy.Wrap(fmt.Errorf("%s refused a command the buildpack ran: go %s", g.version, gocmd.LoggedArgs(re.Args)), "buildpack-errors",
 			"This is a problem of the Go buildpack, not of your app. Please report it, with this build log, at %s", remedy.IssuesURL)
 	}
+	if std := missingStd(re.Stderr); len(std) > 0 {
+		if after, rerr := files.AppFS(g.Dir).ReadFile("go.mod"); rerr == nil {
+			if added := addedRequirements(g.goMod, after); len(added) > 0 {
+				// The search has its own bounds (searchMods, searchTimeout).
+				return missingRequirementError(context.Background(), g.proxy, err, g.version, std, added)
+			}
+		}
+	}
 	switch {
+	case strings.Contains(re.Stderr, "no required module provides package"):
+		return remedy.Wrap(err, "missing-requirement",
+			"go.mod does not require the module of an import: run the `go get` the go command names above with %s (it chooses a version that Go release builds), then `go mod tidy`, and commit go.mod and go.sum.", g.version)
 	case strings.Contains(re.Stderr, "inconsistent vendoring"):
 		return remedy.Wrap(err, "vendoring", "vendor/ does not match go.mod: run `go mod vendor` (or `go work vendor`) and commit vendor/.")
 	case strings.Contains(re.Stderr, "missing go.sum entry"):

@@ -218,6 +218,7 @@ func (r *run) build(ctx context.Context, f *facts) (res *Result, cleanup func(),
 	if err := r.runHook(ctx, goCmd, preCompileHook); err != nil {
 		return nil, cleanup, Failed(hookStep(preCompileHook), err)
 	}
+	goCmd.snapshotGoMod()
 	mains, err := r.findMains(ctx, goCmd, s, app, tc)
 	if err != nil {
 		return nil, cleanup, Failed("packages", err)
