@@ -264,7 +264,18 @@ func (g *goCommand) failure(err error, section, fix string) error {
 		return remedy.Wrap(fmt.Errorf("%s refused a command the buildpack ran: go %s", g.version, gocmd.LoggedArgs(re.Args)), "buildpack-errors",
 			"This is a problem of the Go buildpack, not of your app. Please report it, with this build log, at %s", remedy.IssuesURL)
 	}
+	if std := missingStd(re.Stderr); len(std) > 0 {
+		if after, rerr := files.AppFS(g.Dir).ReadFile("go.mod"); rerr == nil {
+			if added := addedRequirements(g.goMod, after); len(added) > 0 {
+				// The search has its own bounds (searchMods, searchTimeout).
+				return missingRequirementError(context.Background(), g.proxy, err, g.version, std, added)
+			}
+		}
+	}
 	switch {
+	case strings.Contains(re.Stderr, "no required module provides package"):
+		return remedy.Wrap(err, "missing-requirement",
+			"go.mod does not require the module of an import: run the `go get` the go command names above with %s (it chooses a version that Go release builds), then `go mod tidy`, and commit go.mod and go.sum.", g.version)
 	case strings.Contains(re.Stderr, "inconsistent vendoring"):
 		return remedy.Wrap(err, "vendoring", "vendor/ does not match go.mod: run `go mod vendor` (or `go work vendor`) and commit vendor/.")
 	case strings.Contains(re.Stderr, "missing go.sum entry"):
@@ -278,6 +289,12 @@ func (g *goCommand) failure(err error, section, fix string) error {
 			return remedy.Wrap(err, "embed",
 				"The files a //go:embed pattern names are missing. The app has a package.json: if its Node build makes them, the Node.js buildpack must run before this one: heroku buildpacks:add --index 1 heroku/nodejs")
 		}
+		if pj := g.embedPackageJSON(re.Stderr); pj != "" {
+			dir := path.Dir(pj)
+			return remedy.Wrap(err, "embed",
+				"The files a //go:embed pattern names are missing, and %s is the Node build that may make them. The Node.js buildpack only runs a package.json at the root of the repository: add one whose build (or heroku-postbuild) script builds %s/, e.g. \"build\": \"npm --prefix %s install && npm --prefix %s run build\", and run the Node.js buildpack before this one: heroku buildpacks:add --index 1 heroku/nodejs",
+				pj, dir, dir, dir)
+		}
 		return remedy.Wrap(err, "embed", "The files a //go:embed pattern names are missing from the build: commit them, or generate them in bin/go-pre-compile.")
 	}
 	return remedy.Wrap(err, section, "%s", fix)
@@ -289,6 +306,28 @@ var goflagsRejected = regexp.MustCompile(`go: parsing \$GOFLAGS: ([^\n]+)`)
 // embedMissing matches the go command's error for a //go:embed pattern
 // that matches no file.
 var embedMissing = regexp.MustCompile(`pattern [^:\n]+: no matching files found`)
+
+// embedFailure matches a //go:embed pattern that matches no file, with
+// the Go file that has it (relative to the app): "ui/main.go:5:12:
+// pattern build: no matching files found".
+var embedFailure = regexp.MustCompile(`(?m)^(?:\S*?([^\s:]+\.go):\d+:\d+: )?pattern ([^:\n]+): no matching files found`)
+
+// embedPackageJSON returns the package.json in a directory of a
+// //go:embed pattern that the go command's stderr says matches nothing,
+// or above it in the app (ui/package.json for the pattern ui/build), ""
+// when there is none: its Node build likely makes the files.
+func (g *goCommand) embedPackageJSON(stderr string) string {
+	fsys := files.AppFS(g.Dir)
+	for _, m := range embedFailure.FindAllStringSubmatch(stderr, -1) {
+		dir := path.Join(path.Dir(filepath.ToSlash(m[1])), strings.TrimPrefix(m[2], "all:"))
+		for ; dir != "." && dir != "/" && !strings.HasPrefix(dir, ".."); dir = path.Dir(dir) {
+			if exists(fsys, path.Join(dir, "package.json")) {
+				return path.Join(dir, "package.json")
+			}
+		}
+	}
+	return ""
+}
 
 // flagOrigin returns the config var that gave the go command flag, or ""
 // when the buildpack added it.

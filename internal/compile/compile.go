@@ -19,6 +19,7 @@ import (
 	"github.com/gobuildpack/heroku-buildpack-go/internal/appdir"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/gocmd"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/goproxy"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/netrc"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
@@ -69,6 +70,8 @@ type run struct {
 	clock *clock
 	// toolchains fetches Go toolchains and the checksum database.
 	toolchains *goproxy.Toolchains
+	// cleanups remove what a layout step installed for the build only.
+	cleanups []func()
 }
 
 // Result is what the shared steps produced: what the slug is laid out from.
@@ -77,6 +80,8 @@ type Result struct {
 	App       *appdir.App
 	Toolchain toolchain.Toolchain
 	Binaries  *Binaries
+	// Lines makes the go command lines of the build's toolchain.
+	Lines *gocmd.Lines
 }
 
 // Run compiles the app in o.BuildDir into a slug, then saves the build's
@@ -92,6 +97,7 @@ type Layout struct {
 	*Result
 	Procfile *procfile.File
 	r        *run
+	f        *facts
 }
 
 // LayOutFunc lays out what the shared steps built for the platform that
@@ -144,16 +150,20 @@ func RunWith(ctx context.Context, o Options, layOut LayOutFunc) (err error) {
 	}
 	res, cleanup, err := r.build(ctx, &f)
 	defer cleanup()
+	defer func() {
+		for _, c := range r.cleanups {
+			c()
+		}
+	}()
 	if err != nil {
 		return err
 	}
 	// The Procfile is read once, after the hooks (which may write it).
 	pf, pfErr := procfile.Read(files.AppFS(r.BuildDir))
 	if layOut == nil {
-		f.slug, err = r.layOutSlug(res, pf)
-	} else {
-		err = layOut(&Layout{Result: res, Procfile: pf, r: r})
+		layOut = (*Layout).LayOutSlug
 	}
+	err = layOut(&Layout{Result: res, Procfile: pf, r: r, f: &f})
 	if err != nil {
 		return Failed("release", err)
 	}
@@ -209,6 +219,7 @@ func (r *run) build(ctx context.Context, f *facts) (res *Result, cleanup func(),
 	if err := r.runHook(ctx, goCmd, preCompileHook); err != nil {
 		return nil, cleanup, Failed(hookStep(preCompileHook), err)
 	}
+	goCmd.snapshotGoMod()
 	mains, err := r.findMains(ctx, goCmd, s, app, tc)
 	if err != nil {
 		return nil, cleanup, Failed("packages", err)
@@ -221,7 +232,7 @@ func (r *run) build(ctx context.Context, f *facts) (res *Result, cleanup func(),
 	if err := r.runHook(ctx, goCmd, postCompileHook); err != nil {
 		return nil, cleanup, Failed(hookStep(postCompileHook), err)
 	}
-	return &Result{Settings: s, App: app, Toolchain: tc, Binaries: bins}, cleanup, nil
+	return &Result{Settings: s, App: app, Toolchain: tc, Binaries: bins, Lines: goCmd.lines}, cleanup, nil
 }
 
 // Binaries are the main packages the build compiled into bin/.

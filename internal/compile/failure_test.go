@@ -63,9 +63,20 @@ func TestFailure(t *testing.T) {
 			"embed", "exit status 1", "heroku buildpacks:add --index 1 heroku/nodejs"},
 		{"embedded files missing", nil, false, []string{"build", "-o", os.DevNull, "."},
 			"embed", "exit status 1", "commit them, or generate them in bin/go-pre-compile"},
+		{"embedded files a Node build in a subdirectory makes", nil, false, []string{"build", "-o", os.DevNull, "."},
+			"embed", "exit status 1", "ui/package.json is the Node build that may make them. The Node.js buildpack only runs a package.json at the root of the repository: " +
+				`add one whose build (or heroku-postbuild) script builds ui/, e.g. "build": "npm --prefix ui install && npm --prefix ui run build", ` +
+				"and run the Node.js buildpack before this one: heroku buildpacks:add --index 1 heroku/nodejs"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if strings.Contains(tt.name, "subdirectory") {
+				os.MkdirAll(filepath.Join(dir, "ui"), 0o755)
+				if err := os.WriteFile(filepath.Join(dir, "ui", "package.json"), []byte("{}"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				defer os.RemoveAll(filepath.Join(dir, "ui"))
+			}
 			g := newCommand(tt.vars, tt.nodeApp)
 			err := g.failure(g.Run(context.Background(), tt.args...), "build-errors", "Fix the errors shown above.")
 			r, ok := remedy.Of(err)

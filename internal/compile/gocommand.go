@@ -19,6 +19,17 @@ type goCommand struct {
 	version string             // the toolchain's release, for messages
 	config  *settings.Settings // where the user's flags come from
 	nodeApp bool               // the app has a package.json at its root
+	// goMod is the app's go.mod before the go command ran, which go1.11
+	// to go1.15 change by themselves (see missingRequirementError).
+	goMod []byte
+	// proxy serves module versions for messages; nil when GOPROXY lists
+	// no proxy.
+	proxy modSource
+}
+
+// snapshotGoMod keeps the app's go.mod as it is now.
+func (g *goCommand) snapshotGoMod() {
+	g.goMod, _ = files.AppFS(g.Dir).ReadFile("go.mod")
 }
 
 // prepareGo sets up the environment the go command and the hooks run in.
@@ -55,8 +66,13 @@ func (r *run) prepareGo(s *settings.Settings, tc toolchain.Toolchain) (*goComman
 	for _, note := range lines.Notes() {
 		r.log.Detail("%s", note)
 	}
-	return &goCommand{Go: g, lines: lines, hookEnv: lines.AppEnv(), version: tc.Version, config: s,
-		nodeApp: exists(files.AppFS(r.BuildDir), "package.json")}, cleanup, nil
+	gc := &goCommand{Go: g, lines: lines, hookEnv: lines.AppEnv(), version: tc.Version, config: s,
+		nodeApp: exists(files.AppFS(r.BuildDir), "package.json")}
+	if r.toolchains != nil && r.toolchains.Primary != nil {
+		gc.proxy = r.toolchains.Primary
+	}
+	gc.snapshotGoMod()
+	return gc, cleanup, nil
 }
 
 // flush prints what the go command left on a partial line.

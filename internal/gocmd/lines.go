@@ -226,14 +226,71 @@ func (l *Lines) Build(out string, bins []Binary) []Line {
 }
 
 // Test returns `go test -json` of patterns, for Heroku CI, in the
-// environment of the app's code.
-func (l *Lines) Test(patterns []string) Line {
+// environment of the app's code: with -race and CGO_ENABLED=1 when race
+// is set (see Race), and the -timeout of TestTimeout.
+func (l *Lines) Test(patterns []string, race bool) Line {
 	args := []string{"test", "-json"}
 	if l.Features().Trimpath {
 		args = append(args, "-trimpath")
 	}
+	env := l.AppEnv()
+	if race {
+		// The race detector's runtime is linked with cgo; the build
+		// itself stays static.
+		args = append(args, "-race")
+		env = setEnv(env, "CGO_ENABLED", "1")
+	}
+	if timeout, _ := l.TestTimeout(); timeout != "" {
+		args = append(args, "-timeout="+timeout)
+	}
+	args = append(append(args, l.loadFlags()...), patterns...)
+	return Line{Args: args, Env: env}
+}
+
+// Bench returns the benchmark run of Heroku CI after the tests, as the
+// classic Go buildpack runs it: every benchmark once (-bench=.) with its
+// allocations (-benchmem), no tests (-run=^$), without the race detector,
+// which would distort the figures, and without vet, which the tests' run
+// did.
+func (l *Lines) Bench(patterns []string) Line {
+	args := []string{"test", "-json"}
+	if l.Features().Trimpath {
+		args = append(args, "-trimpath")
+	}
+	args = append(args, "-run=^$", "-bench=.", "-benchmem", "-vet=off")
+	if timeout, _ := l.TestTimeout(); timeout != "" {
+		args = append(args, "-timeout="+timeout)
+	}
 	args = append(append(args, l.loadFlags()...), patterns...)
 	return Line{Args: args, Env: l.AppEnv()}
+}
+
+// TestTimeout is the -timeout Heroku CI's go test gets when the app sets
+// none. go test's own default, 10m for each test binary, is short for tests
+// slowed by the race detector; Heroku CI ends a whole test run later than
+// this, without a word about what hung, where go test's timeout panics
+// with the stack of every goroutine.
+const TestTimeout = "30m"
+
+// TestTimeout returns the -timeout value go test gets, and "" with the
+// config var that sets one when GOFLAGS or GO_BUILD_FLAGS does (-timeout,
+// -test.timeout, with one dash or two).
+func (l *Lines) TestTimeout() (timeout, setBy string) {
+	for _, src := range []struct {
+		name  string
+		words []string
+	}{{"GOFLAGS", l.Settings.GOFLAGS}, {"GO_BUILD_FLAGS", l.Settings.BuildFlags}} {
+		for _, w := range src.words {
+			if !strings.HasPrefix(w, "-") {
+				continue
+			}
+			name, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(w, "-"), "-"), "=")
+			if name == "timeout" || name == "test.timeout" {
+				return "", src.name
+			}
+		}
+	}
+	return TestTimeout, ""
 }
 
 // loadFlags are the flags of every command that loads the app's

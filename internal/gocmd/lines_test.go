@@ -63,7 +63,7 @@ func TestLinesPerRelease(t *testing.T) {
 				{"build", "-tags=heroku custom extra", ld, "-race", "-o", "bin/web", "example.com/app/cmd/web"},
 				{"build", "-tags=heroku custom extra", ld, "-race", "-o", "bin/worker", "example.com/app/cmd/worker"},
 			},
-			test:      []string{"test", "-json", "-tags=heroku custom extra", "-race", "./..."},
+			test:      []string{"test", "-json", "-timeout=30m", "-tags=heroku custom extra", "-race", "./..."},
 			goproxy:   "https://u:s3cret@a.example.com",
 			modules:   "on",
 			noteAbout: "go1.11.13 takes a single GOPROXY URL: using the first entry of the list, https://xxxxx@a.example.com",
@@ -72,7 +72,7 @@ func TestLinesPerRelease(t *testing.T) {
 			release:   "go1.12.17",
 			list:      []string{"list", "-deps", "-tags=heroku custom extra", "-race", "-f", "F", "./..."},
 			build:     [][]string{{"build", "-tags=heroku custom extra", ld, "-race", "-o", "bin/web", "example.com/app/cmd/web"}, {"build", "-tags=heroku custom extra", ld, "-race", "-o", "bin/worker", "example.com/app/cmd/worker"}},
-			test:      []string{"test", "-json", "-tags=heroku custom extra", "-race", "./..."},
+			test:      []string{"test", "-json", "-timeout=30m", "-tags=heroku custom extra", "-race", "./..."},
 			goproxy:   "https://u:s3cret@a.example.com",
 			modules:   "on",
 			noteAbout: "takes a single GOPROXY URL",
@@ -81,7 +81,7 @@ func TestLinesPerRelease(t *testing.T) {
 			release:   "go1.13.15",
 			list:      []string{"list", "-deps", "-tags=heroku,custom,extra", "-race", "-f", "F", "./..."},
 			build:     [][]string{{"build", "-trimpath", "-tags=heroku,custom,extra", ld, "-race", "-o", "bin/", "example.com/app/cmd/web", "example.com/app/cmd/worker"}},
-			test:      []string{"test", "-json", "-trimpath", "-tags=heroku,custom,extra", "-race", "./..."},
+			test:      []string{"test", "-json", "-trimpath", "-timeout=30m", "-tags=heroku,custom,extra", "-race", "./..."},
 			goproxy:   "https://u:s3cret@a.example.com,https://b.example.com",
 			modules:   "on",
 			noteAbout: `go1.13.15 does not know "|" in GOPROXY`,
@@ -90,7 +90,7 @@ func TestLinesPerRelease(t *testing.T) {
 			release: "go1.15.15",
 			list:    []string{"list", "-deps", "-tags=heroku,custom,extra", "-race", "-f", "F", "./..."},
 			build:   [][]string{{"build", "-trimpath", "-tags=heroku,custom,extra", ld, "-race", "-o", "bin/", "example.com/app/cmd/web", "example.com/app/cmd/worker"}},
-			test:    []string{"test", "-json", "-trimpath", "-tags=heroku,custom,extra", "-race", "./..."},
+			test:    []string{"test", "-json", "-trimpath", "-timeout=30m", "-tags=heroku,custom,extra", "-race", "./..."},
 			goproxy: "https://u:s3cret@a.example.com|https://b.example.com",
 			modules: "on",
 		},
@@ -98,14 +98,14 @@ func TestLinesPerRelease(t *testing.T) {
 			release: "go1.16.15",
 			list:    []string{"list", "-deps", "-tags=heroku,custom,extra", "-race", "-f", "F", "./..."},
 			build:   [][]string{{"build", "-trimpath", "-tags=heroku,custom,extra", ld, "-race", "-o", "bin/", "example.com/app/cmd/web", "example.com/app/cmd/worker"}},
-			test:    []string{"test", "-json", "-trimpath", "-tags=heroku,custom,extra", "-race", "./..."},
+			test:    []string{"test", "-json", "-trimpath", "-timeout=30m", "-tags=heroku,custom,extra", "-race", "./..."},
 			goproxy: "https://u:s3cret@a.example.com|https://b.example.com",
 		},
 		{
 			release: "go1.22.12",
 			list:    []string{"list", "-deps", "-tags=heroku,custom,extra", "-race", "-f", "F", "./..."},
 			build:   [][]string{{"build", "-trimpath", "-buildvcs=false", "-tags=heroku,custom,extra", ld, "-race", "-o", "bin/", "example.com/app/cmd/web", "example.com/app/cmd/worker"}},
-			test:    []string{"test", "-json", "-trimpath", "-tags=heroku,custom,extra", "-race", "./..."},
+			test:    []string{"test", "-json", "-trimpath", "-timeout=30m", "-tags=heroku,custom,extra", "-race", "./..."},
 			goproxy: "https://u:s3cret@a.example.com|https://b.example.com",
 		},
 	}
@@ -123,13 +123,13 @@ func TestLinesPerRelease(t *testing.T) {
 			if !reflect.DeepEqual(build, tt.build) {
 				t.Errorf("Build =\n%q\nwant\n%q", build, tt.build)
 			}
-			if test := l.Test([]string{"./..."}); !reflect.DeepEqual(test.Args, tt.test) {
+			if test := l.Test([]string{"./..."}, false); !reflect.DeepEqual(test.Args, tt.test) {
 				t.Errorf("Test =\n%q\nwant\n%q", test.Args, tt.test)
 			}
 			if md := l.ModDownload(); !reflect.DeepEqual(md.Args, []string{"mod", "download"}) {
 				t.Errorf("ModDownload = %q", md.Args)
 			}
-			for name, e := range map[string][]string{"Env": l.Env(), "AppEnv": l.AppEnv(), "List": list.Env, "Test": l.Test(nil).Env, "Build": l.Build("bin", bins)[0].Env} {
+			for name, e := range map[string][]string{"Env": l.Env(), "AppEnv": l.AppEnv(), "List": list.Env, "Test": l.Test(nil, false).Env, "Build": l.Build("bin", bins)[0].Env} {
 				vs := env(e)
 				if vs["GOPROXY"] != tt.goproxy || vs["GO111MODULE"] != tt.modules || vs["GOFLAGS"] != "-v" || vs["GOTOOLCHAIN"] != "local" || vs["GOWORK"] != "off" {
 					t.Errorf("%s: GOPROXY=%q GO111MODULE=%q GOFLAGS=%q GOTOOLCHAIN=%q GOWORK=%q; want GOPROXY=%q GO111MODULE=%q",
@@ -174,7 +174,7 @@ func TestLinesAgree(t *testing.T) {
 			all := map[string][]string{
 				"list":  l.List("F", []string{"./..."}).Args,
 				"build": l.Build("bin", bins)[0].Args,
-				"test":  l.Test([]string{"./..."}).Args,
+				"test":  l.Test([]string{"./..."}, false).Args,
 			}
 			for cmd, args := range all {
 				for _, w := range tt.want {
@@ -261,7 +261,7 @@ func TestLinesTestProxy(t *testing.T) {
 		{settings.Test, map[string]string{"GOPROXY": "https://goproxy.example.com"}, "https://goproxy.example.com"},
 	} {
 		l := lines(t, tt.phase, "go1.22.12", nil, tt.vars)
-		if got := env(l.Test(nil).Env)["GOPROXY"]; got != tt.want {
+		if got := env(l.Test(nil, false).Env)["GOPROXY"]; got != tt.want {
 			t.Errorf("phase %d, vars %v: GOPROXY = %q, want %q", tt.phase, tt.vars, got, tt.want)
 		}
 	}

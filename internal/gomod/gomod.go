@@ -31,6 +31,11 @@ type File struct {
 	GoLine int    // line of the go directive
 
 	Requires int // number of require directives
+	// Required maps each required module's path to its version.
+	Required map[string]string
+	// Tools are the packages of the tool directives (go1.24): the
+	// commands `go tool` runs, built with the module's requirements.
+	Tools []string
 
 	Toolchain     string // toolchain directive, e.g. "go1.22.5"; "" when absent or "default"
 	ToolchainLine int    // line of the toolchain directive
@@ -109,6 +114,13 @@ func Parse(name string, data []byte) (*File, error) {
 	}
 	out.Module = f.Module.Mod.Path
 	out.Requires = len(f.Require)
+	out.Required = map[string]string{}
+	for _, r := range f.Require {
+		out.Required[r.Mod.Path] = r.Mod.Version
+	}
+	for _, t := range f.Tool {
+		out.Tools = append(out.Tools, t.Path)
+	}
 	out.setVersions(f.Go, f.Toolchain)
 	out.addComments(f.Syntax)
 	return out, nil

@@ -36,7 +36,15 @@ func TestParse(t *testing.T) {
 		{
 			name: "requires",
 			data: "module example.com/app\n\ngo 1.21\n\nrequire example.com/a v1.0.0\n\nrequire (\n\texample.com/b v1.2.0\n\texample.com/c v0.1.0 // indirect\n)\n",
-			want: File{Module: "example.com/app", Go: "1.21", GoLine: 3, Requires: 3},
+			want: File{Module: "example.com/app", Go: "1.21", GoLine: 3, Requires: 3,
+				Required: map[string]string{"example.com/a": "v1.0.0", "example.com/b": "v1.2.0", "example.com/c": "v0.1.0"}},
+		},
+		{
+			name: "tools",
+			data: "module example.com/app\n\ngo 1.24\n\ntool (\n\tgithub.com/golangci/golangci-lint/v2/cmd/golangci-lint\n\tgolang.org/x/tools/cmd/stringer\n)\n\nrequire github.com/golangci/golangci-lint/v2 v2.14.0\n",
+			want: File{Module: "example.com/app", Go: "1.24", GoLine: 3, Requires: 1,
+				Required: map[string]string{"github.com/golangci/golangci-lint/v2": "v2.14.0"},
+				Tools:    []string{"github.com/golangci/golangci-lint/v2/cmd/golangci-lint", "golang.org/x/tools/cmd/stringer"}},
 		},
 		{
 			name: "quoted module path",
@@ -52,6 +60,9 @@ func TestParse(t *testing.T) {
 			}
 			tt.want.Name = "go.mod"
 			tt.want.Comments = map[string][]Comment{}
+			if tt.want.Required == nil {
+				tt.want.Required = map[string]string{}
+			}
 			if !reflect.DeepEqual(*f, tt.want) {
 				t.Errorf("Parse =\n%+v\nwant\n%+v", *f, tt.want)
 			}

@@ -253,6 +253,34 @@ func (c *Client) List(ctx context.Context, path string) ([]string, error) {
 	return out, nil
 }
 
+// GoMod returns the go.mod file of module path at version, as the proxies
+// serve it (the go command checks it against go.sum and the checksum
+// database when it downloads the module; a caller that only reads it to
+// decide what to ask for need not).
+func (c *Client) GoMod(ctx context.Context, path, version string) ([]byte, error) {
+	escPath, err := module.EscapePath(path)
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s@%s go.mod: %w", path, version, err)
+	}
+	escVer, err := module.EscapeVersion(version)
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s@%s go.mod: %w", path, version, err)
+	}
+	var data []byte
+	err = c.each(ctx, "/"+escPath+"/@v/"+escVer+".mod", func(e Entry, u string) error {
+		var buf strings.Builder
+		if _, err := c.fetch(ctx, u, &buf, nil, limit{"go.mod", c.MaxSmall}); err != nil {
+			return err
+		}
+		data = []byte(buf.String())
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s@%s go.mod: %w", path, version, err)
+	}
+	return data, nil
+}
+
 // Download writes the zip of path@version to the file dst and returns its
 // size. progress, when not nil, is called as bytes arrive with the bytes
 // so far and the expected total (-1 when unknown).

@@ -148,6 +148,22 @@ func TestList(t *testing.T) {
 	}
 }
 
+func TestGoMod(t *testing.T) {
+	s := proxytest.New(t)
+	s.AddModule("example.com/Upper", "v1.2.0", map[string]string{"go.mod": "module example.com/Upper\n\ngo 1.26.0\n"})
+	c := newClient(t, s.URL())
+	got, err := c.GoMod(context.Background(), "example.com/Upper", "v1.2.0")
+	if err != nil || string(got) != "module example.com/Upper\n\ngo 1.26.0\n" {
+		t.Errorf("GoMod = %q, %v", got, err)
+	}
+	if reqs := s.Requests(); len(reqs) != 1 || reqs[0] != "/example.com/!upper/@v/v1.2.0.mod" {
+		t.Errorf("requests = %q, want the escaped path", reqs)
+	}
+	if _, err := c.GoMod(context.Background(), "example.com/Upper", "v9.0.0"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("GoMod of an unknown version: %v, want ErrNotFound", err)
+	}
+}
+
 func TestListEscapesPath(t *testing.T) {
 	s := proxytest.New(t)
 	s.AddModule("example.com/Upper", "v1.0.0", map[string]string{"u.go": "package u\n"})

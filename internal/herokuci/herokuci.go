@@ -1,10 +1,12 @@
 // Package herokuci implements Heroku CI's testpack API for Go apps.
 //
 // bin/test-compile builds the app as bin/compile does, with the Go
-// toolchain kept in the slug. bin/test then runs `go test ./...` in the
-// build directory with that toolchain: the go command's own output goes
-// to stderr as it comes, TAP goes to stdout for Heroku CI, and the exit
-// code is the result. Only the module proxy (GOPROXY) is ever asked for
+// toolchain kept in the slug, and golangci-lint when the app has a config
+// file for it. bin/test then runs `go test ./...` in the build directory
+// with that toolchain (with the race detector where it can), the
+// benchmarks, and the linter: the go command's own output goes to stderr
+// as it comes, TAP goes to stdout for Heroku CI, and the exit code is the
+// result. Only the module proxy (GOPROXY) is ever asked for
 // anything: GOTOOLCHAIN=local keeps the go command from fetching another
 // toolchain.
 package herokuci
@@ -18,8 +20,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 
-	"github.com/gobuildpack/heroku-buildpack-go/internal/cache"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/compile"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/gocmd"
@@ -43,34 +45,37 @@ type caches struct {
 
 // TestCompile builds the app for Heroku CI: compile with the toolchain
 // kept, then put this program and the cache locations where bin/test
-// finds them (bin/test gets no CACHE_DIR).
+// finds them (bin/test gets no CACHE_DIR), and golangci-lint when the app
+// has a config file for it.
 func TestCompile(ctx context.Context, o compile.Options) error {
 	o.Phase = settings.TestCompile
-	if err := compile.Run(ctx, o); err != nil {
-		return err
-	}
-	done := o.Log.Timed("Preparing bin/test: go test ./... with the kept toolchain")
-	dir := filepath.Join(o.BuildDir, Dir)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("prepare tests: %w", err)
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		return fmt.Errorf("prepare tests: %w", err)
-	}
-	if err := files.CopyFile(exe, filepath.Join(dir, "buildpack")); err != nil {
-		return fmt.Errorf("prepare tests: %w", err)
-	}
-	cd := cache.New(o.CacheDir)
-	data, err := json.Marshal(caches{GOCACHE: cd.GOCACHE(), GOMODCACHE: cd.GOMODCACHE()})
-	if err != nil {
-		return fmt.Errorf("prepare tests: %w", err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "caches.json"), data, 0o644); err != nil {
-		return fmt.Errorf("prepare tests: %w", err)
-	}
-	done()
-	return nil
+	return compile.RunWith(ctx, o, func(l *compile.Layout) error {
+		if err := l.LayOutSlug(); err != nil {
+			return err
+		}
+		done := l.Timed("test_compile", "Preparing bin/test: go test ./... with the kept toolchain")
+		dir := filepath.Join(o.BuildDir, Dir)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("prepare tests: %w", err)
+		}
+		exe, err := os.Executable()
+		if err != nil {
+			return fmt.Errorf("prepare tests: %w", err)
+		}
+		if err := files.CopyFile(exe, filepath.Join(dir, "buildpack")); err != nil {
+			return fmt.Errorf("prepare tests: %w", err)
+		}
+		cd := l.Cache()
+		data, err := json.Marshal(caches{GOCACHE: cd.GOCACHE(), GOMODCACHE: cd.GOMODCACHE()})
+		if err != nil {
+			return fmt.Errorf("prepare tests: %w", err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "caches.json"), data, 0o644); err != nil {
+			return fmt.Errorf("prepare tests: %w", err)
+		}
+		done()
+		return compile.Failed("golangci_lint", prepareLint(ctx, l, dir))
+	})
 }
 
 // TestOptions are the inputs of bin/test.
@@ -81,7 +86,10 @@ type TestOptions struct {
 	Stderr   io.Writer // go test's own output and the log
 }
 
-// Test runs the app's tests. It fails when a test fails or go test does.
+// Test runs the app's tests (with the race detector where it can run),
+// then its benchmarks, then golangci-lint when bin/test-compile prepared
+// it, and writes every result as a TAP test point. It fails when a test
+// point fails or go test does.
 func Test(ctx context.Context, o TestOptions) error {
 	log := output.New(o.Stderr, o.Stderr)
 	goroot := filepath.Join(o.BuildDir, slug.ToolchainDir)
@@ -132,44 +140,100 @@ func Test(ctx context.Context, o TestOptions) error {
 	for _, note := range lines.Notes() {
 		log.Detail("%s", note)
 	}
-	test := lines.Test(s.App.Patterns())
-	args := test.Args
-	done := log.Timed("Running go %s (TAP on stdout, go test's output on stderr)", gocmd.LoggedArgs(args))
-	cmd := exec.CommandContext(ctx, filepath.Join(goroot, "bin", "go"), args...)
-	cmd.Dir = s.App.Dir
-	cmd.Env = test.Env
-	plain := o.Stderr
-	cmd.Stderr = plain
-	events, err := cmd.StdoutPipe()
+	_, ccErr := exec.LookPath(s.CI.CC)
+	race, why := lines.RaceDetector(ccErr == nil)
+	if why != "" {
+		log.Warn("tests run without the race detector: %s. Set GO_TEST_RACE=false to run them so without this warning.", why)
+	}
+	if timeout, setBy := lines.TestTimeout(); setBy != "" {
+		log.Detail("go test's -timeout is the one %s sets", setBy)
+	} else {
+		log.Detail("go test gets -timeout=%s, as neither GOFLAGS nor GO_BUILD_FLAGS sets one (go test's default is 10m)", timeout)
+	}
+	patterns := s.App.Patterns()
+	r := &tester{ctx: ctx, log: log, goroot: goroot, dir: s.App.Dir, stderr: o.Stderr}
+	tests, testErr := r.goTest("Running go %s (TAP on stdout, go test's output on stderr)", lines.Test(patterns, race))
+	var bench []tap.Result
+	switch _, failed, _ := tap.Tally(tests); {
+	case s.CI.SkipBenchmarks:
+		log.Detail("Benchmarks skipped: GO_TEST_SKIP_BENCHMARK is set")
+	case failed > 0 || testErr != nil:
+		log.Detail("Benchmarks not run: the tests failed")
+	default:
+		var err error
+		bench, err = r.goTest("Running benchmarks: go %s", lines.Bench(patterns))
+		testErr = err
+	}
+	lint, err := runLint(ctx, log, o.BuildDir, lines, o.Stderr)
 	if err != nil {
-		return fmt.Errorf("run go test: %w", err)
+		return err
 	}
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("run go test: %w", err)
-	}
-	results, readErr := tap.Read(events, plain)
-	waitErr := cmd.Wait()
-	if readErr != nil {
-		return readErr
+	results := append(append([]tap.Result(nil), tests...), bench...)
+	if lint != nil {
+		results = append(results, lint.Result)
 	}
 	if err := tap.Write(o.Stdout, results); err != nil {
 		return fmt.Errorf("write TAP: %w", err)
 	}
 	passed, failed, skips := tap.Tally(results)
 	log.Detail("%d passed, %d failed, %d skipped", passed, failed, skips)
-	done()
+	var problems, fixes []string
+	if _, n, _ := tap.Tally(tests); n > 0 {
+		problems = append(problems, fmt.Sprintf("go test: %d of %d tests failed", n, len(tests)))
+		fixes = append(fixes, "`go test ./...` runs the same tests locally")
+	}
+	if _, n, _ := tap.Tally(bench); n > 0 {
+		problems = append(problems, fmt.Sprintf("benchmarks: %d of %d failed", n, len(bench)))
+		fixes = append(fixes, "`go test -run='^$' -bench=. ./...` the benchmarks")
+	}
+	if lint != nil && lint.Status == tap.Fail {
+		problems = append(problems, "golangci-lint: "+lint.Summary)
+		fixes = append(fixes, "`golangci-lint run` the linter")
+	}
 	var exit *exec.ExitError
 	switch {
-	case waitErr != nil && !errors.As(waitErr, &exit):
-		return fmt.Errorf("run go test: %w", waitErr)
-	case failed > 0:
-		return remedy.Wrap(fmt.Errorf("go test: %d of %d tests failed", failed, len(results)), "heroku-ci",
-			"Fix the failures shown above; `go test ./...` runs the same tests locally.")
-	case waitErr != nil:
-		return remedy.Wrap(fmt.Errorf("go test: %w", waitErr), "heroku-ci",
+	case testErr != nil && !errors.As(testErr, &exit):
+		return fmt.Errorf("run go test: %w", testErr)
+	case len(problems) > 0:
+		return remedy.Wrap(errors.New(strings.Join(problems, "; ")), "heroku-ci", "Fix the failures shown above; %s.", strings.Join(fixes, ", "))
+	case testErr != nil:
+		return remedy.Wrap(fmt.Errorf("go test: %w", testErr), "heroku-ci",
 			"See go test's output above; `go test ./...` reproduces it locally.")
 	}
 	return nil
+}
+
+// tester runs go test for bin/test.
+type tester struct {
+	ctx         context.Context
+	log         *output.Log
+	goroot, dir string
+	stderr      io.Writer
+}
+
+// goTest runs the go test line, its output going to stderr as it comes,
+// and returns its test points and the error of the go command (an
+// *exec.ExitError when go test failed).
+func (t *tester) goTest(step string, line gocmd.Line) ([]tap.Result, error) {
+	done := t.log.Timed(step, gocmd.LoggedArgs(line.Args))
+	defer done()
+	cmd := exec.CommandContext(t.ctx, filepath.Join(t.goroot, "bin", "go"), line.Args...)
+	cmd.Dir = t.dir
+	cmd.Env = line.Env
+	cmd.Stderr = t.stderr
+	events, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, fmt.Errorf("run go test: %w", err)
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("run go test: %w", err)
+	}
+	results, readErr := tap.Read(events, t.stderr)
+	waitErr := cmd.Wait()
+	if readErr != nil {
+		return results, readErr
+	}
+	return results, waitErr
 }
 
 // testCaches returns the Go caches bin/test-compile's build used when

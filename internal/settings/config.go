@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 
+	"golang.org/x/mod/semver"
+
 	"github.com/gobuildpack/heroku-buildpack-go/internal/shellwords"
 )
 
@@ -24,6 +26,7 @@ var ownVars = map[string]bool{
 	"GOVERSION": true, "GO_INSTALL_PACKAGE_SPEC": true, "GO_BUILD_FLAGS": true,
 	"GO_LINKER_SYMBOL": true, "GO_LINKER_VALUE": true, "GO_APP_DIR": true, "GOWORK": true,
 	"GO_NETRC": true, "GO_INSTALL_TOOLS_IN_IMAGE": true, "GO_TOOLCHAIN_PROXY": true, "GO_STRIP": true, "GO_SLUG_KEEP": true,
+	"GO_TEST_RACE": true, "GO_TEST_SKIP_BENCHMARK": true, "GOLANGCI_LINT_VERSION": true,
 }
 
 // setVars are Go settings the buildpack decides; config vars naming them
@@ -288,4 +291,39 @@ func appendNew(list []string, items ...string) []string {
 		}
 	}
 	return list
+}
+
+// parseCI reads the config vars of Heroku CI's bin/test (see CI).
+func parseCI(vars map[string]string) (CI, error) {
+	c := CI{Race: true, CC: "gcc"}
+	switch v := vars["GO_TEST_RACE"]; v {
+	case "", "true":
+	case "false":
+		c.Race = false
+	default:
+		return CI{}, fmt.Errorf("GO_TEST_RACE config var: %q is neither true nor false", v)
+	}
+	// The classic Go buildpack skips the benchmarks when the var is set at
+	// all; false and 0 say the opposite, and run them.
+	switch vars["GO_TEST_SKIP_BENCHMARK"] {
+	case "", "false", "0":
+	default:
+		c.SkipBenchmarks = true
+	}
+	if v := vars["GOLANGCI_LINT_VERSION"]; v != "" {
+		sv := v
+		if !strings.HasPrefix(sv, "v") {
+			sv = "v" + sv
+		}
+		if !semver.IsValid(sv) || semver.Canonical(sv) != sv || semver.Build(sv) != "" {
+			return CI{}, fmt.Errorf("GOLANGCI_LINT_VERSION config var: %q is not a release such as v2.15.0 or v1.64.8", v)
+		}
+		c.GolangciLintVersion = sv
+	}
+	// The go command runs $CC for cgo, gcc when it is unset
+	// (cmd/go/internal/cfg.DefaultCC); CC may hold flags after the name.
+	if f := strings.Fields(vars["CC"]); len(f) > 0 {
+		c.CC = f[0]
+	}
+	return c, nil
 }

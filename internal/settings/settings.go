@@ -101,6 +101,26 @@ func (p Proxy) URLs() []string {
 	return out
 }
 
+// CI holds what configures Heroku CI's tests (bin/test-compile and
+// bin/test).
+type CI struct {
+	// Race is the GO_TEST_RACE config var: go test runs with the race
+	// detector where it can; false turns it off. Unset, true.
+	Race bool
+	// SkipBenchmarks is true when the GO_TEST_SKIP_BENCHMARK config var is
+	// set to anything but false or 0: the benchmarks do not run after the
+	// tests.
+	SkipBenchmarks bool
+	// GolangciLintVersion is the GOLANGCI_LINT_VERSION config var as a
+	// semantic version (v2.15.0), the golangci-lint release that lints an
+	// app with a golangci-lint config file and no tool directive for it.
+	// "" when unset.
+	GolangciLintVersion string
+	// CC is the C compiler cgo, and so the race detector, needs: the first
+	// word of the CC config var, gcc when it is unset.
+	CC string
+}
+
 // Settings are what configures one run of the buildpack, read and
 // validated by Read. Each field names the config var it comes from and
 // what it is when that is unset.
@@ -191,6 +211,9 @@ type Settings struct {
 	// are removed from the slug. nil when unset: the sources stay.
 	SlugKeep []string
 
+	// CI holds the config vars of Heroku CI's bin/test.
+	CI CI
+
 	// Applied names the config vars that changed the build, sorted.
 	Applied []string
 	// Ignored maps the config vars the buildpack ignores (GOROOT, GOPATH,
@@ -248,6 +271,9 @@ func Read(in Input) (*Settings, error) {
 	}
 	s.GoEnv, s.GOFLAGS, s.Tags, s.LDFlags, s.BuildFlags, s.CGO = cfg.Env, cfg.GOFLAGS, cfg.Tags, cfg.LDFlags, cfg.Flags, cfg.CGO
 	s.Applied, s.Ignored = cfg.Applied, cfg.Ignored
+	if s.CI, err = parseCI(vars); err != nil {
+		return s, remedy.Wrap(err, "config-vars", "Fix or unset the config var: heroku config:unset NAME.")
+	}
 	for k, v := range s.GoEnv {
 		// As with the classic Go buildpack, ${build_dir} in a cgo setting
 		// is the build directory (CGO_CFLAGS='-I${build_dir}/include').

@@ -173,3 +173,38 @@ func TestReadErrors(t *testing.T) {
 		t.Errorf("GOPROXY=direct: %v", err)
 	}
 }
+
+// TestReadHerokuCI: the config vars of Heroku CI's bin/test, with their
+// defaults when unset.
+func TestReadHerokuCI(t *testing.T) {
+	unset := settingstest.Read(t, settings.Test, nil, nil)
+	if !unset.CI.Race || unset.CI.SkipBenchmarks || unset.CI.GolangciLintVersion != "" || unset.CI.CC != "gcc" {
+		t.Errorf("defaults: %+v", unset.CI)
+	}
+	s := settingstest.Read(t, settings.Test, nil, map[string]string{
+		"GO_TEST_RACE": "false", "GO_TEST_SKIP_BENCHMARK": "1", "GOLANGCI_LINT_VERSION": "1.64.8", "CC": "clang -fno-x",
+	})
+	want := settings.CI{Race: false, SkipBenchmarks: true, GolangciLintVersion: "v1.64.8", CC: "clang"}
+	if s.CI != want {
+		t.Errorf("CI = %+v, want %+v", s.CI, want)
+	}
+	for _, tt := range []struct {
+		value string
+		skip  bool
+	}{{"true", true}, {"yes", true}, {"false", false}, {"0", false}, {"", false}} {
+		s := settingstest.Read(t, settings.Test, nil, map[string]string{"GO_TEST_SKIP_BENCHMARK": tt.value})
+		if s.CI.SkipBenchmarks != tt.skip {
+			t.Errorf("GO_TEST_SKIP_BENCHMARK=%q: skip %v, want %v", tt.value, s.CI.SkipBenchmarks, tt.skip)
+		}
+	}
+	for _, tt := range []struct{ name, value, want string }{
+		{"GO_TEST_RACE", "no", `GO_TEST_RACE config var: "no" is neither true nor false`},
+		{"GOLANGCI_LINT_VERSION", "latest", `GOLANGCI_LINT_VERSION config var: "latest" is not a release such as v2.15.0`},
+		{"GOLANGCI_LINT_VERSION", "v2", `GOLANGCI_LINT_VERSION config var: "v2" is not a release such as v2.15.0`},
+	} {
+		_, err := settingstest.TryRead(t, settings.Test, nil, map[string]string{tt.name: tt.value})
+		if r, ok := remedy.Of(err); err == nil || !ok || r.Section != "config-vars" || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s=%s: %v, want %q", tt.name, tt.value, err, tt.want)
+		}
+	}
+}

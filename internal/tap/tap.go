@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -63,6 +64,7 @@ func Read(r io.Reader, plain io.Writer) ([]Result, error) {
 	type pkgState struct {
 		results []Result
 		output  strings.Builder
+		all     strings.Builder             // every output line, in order, for benchmark results
 		tests   map[string]*strings.Builder // output by test
 		running []string                    // tests started and not finished
 		failed  bool                        // a test of the package failed
@@ -112,6 +114,7 @@ func Read(r io.Reader, plain io.Writer) ([]Result, error) {
 		switch e.Action {
 		case "output":
 			io.WriteString(plain, e.Output)
+			p.all.WriteString(e.Output)
 			if e.Test == "" {
 				p.output.WriteString(e.Output)
 				continue
@@ -132,12 +135,25 @@ func Read(r io.Reader, plain io.Writer) ([]Result, error) {
 				p.running = remove(p.running, e.Test)
 				continue
 			}
+			// A benchmark that ran to the end printed its result line;
+			// one that passed has no "pass" event.
+			measured := benchmarks(p.all.String())
+			var still []string
+			for _, t := range p.running {
+				if measured.ran(t) || isBenchmark(t) && e.Action != "fail" {
+					p.results = append(p.results, Result{Package: e.Package, Test: t, Status: Pass, Output: testOutput(p.tests[t])})
+					continue
+				}
+				still = append(still, t)
+			}
+			p.running = nil
+			p.results = append(p.results, measured.unreported(e.Package, p.results)...)
 			if e.Action != "fail" {
 				continue
 			}
 			// Tests still running when their package failed (a panic, a
 			// timeout) failed with it.
-			for _, t := range p.running {
+			for _, t := range still {
 				p.failed = true
 				p.results = append(p.results, Result{Package: e.Package, Test: t, Status: Fail, Output: testOutput(p.tests[t])})
 			}
@@ -165,6 +181,74 @@ func Read(r io.Reader, plain io.Writer) ([]Result, error) {
 	}
 	return results, nil
 }
+
+// measured holds the benchmarks of a package that printed a result line
+// (BenchmarkX-8   1000   1234 ns/op), by the name printed, in order.
+type measured []string
+
+// benchResult matches a benchmark's result line: its name (with the
+// -GOMAXPROCS suffix when that is not 1), its iterations and a first
+// figure.
+var benchResult = regexp.MustCompile(`(?m)^(Benchmark\S*)\s+\d+\s+[0-9.e+-]+ \S+`)
+
+// benchmarks returns the benchmarks whose result lines out holds.
+func benchmarks(out string) measured {
+	var m measured
+	for _, sub := range benchResult.FindAllStringSubmatch(out, -1) {
+		m = append(m, sub[1])
+	}
+	return m
+}
+
+// ran reports whether the benchmark test, or one of its sub-benchmarks,
+// printed a result line.
+func (m measured) ran(test string) bool {
+	if !isBenchmark(test) {
+		return false
+	}
+	for _, name := range m {
+		if name == test || strings.HasPrefix(name, test+"/") || procsSuffix.ReplaceAllString(name, "") == test {
+			return true
+		}
+	}
+	return false
+}
+
+// unreported returns a passing test point for each benchmark with a
+// result line that has none in results: go test -json before go1.14 has
+// no "run" event for benchmarks, only their output. The name loses its
+// -GOMAXPROCS suffix when every result line has the same one, as go test
+// adds it to all or to none.
+func (m measured) unreported(pkg string, results []Result) []Result {
+	suffix := ""
+	for i, name := range m {
+		s := procsSuffix.FindString(name)
+		if i > 0 && s != suffix || s == "" {
+			suffix = ""
+			break
+		}
+		suffix = s
+	}
+	have := map[string]bool{}
+	for _, r := range results {
+		have[r.Test] = true
+	}
+	var out []Result
+	for _, name := range m {
+		name = strings.TrimSuffix(name, suffix)
+		if have[name] {
+			continue
+		}
+		have[name] = true
+		out = append(out, Result{Package: pkg, Test: name, Status: Pass})
+	}
+	return out
+}
+
+// procsSuffix is the -GOMAXPROCS suffix go test adds to a benchmark's name.
+var procsSuffix = regexp.MustCompile(`-\d+$`)
+
+func isBenchmark(test string) bool { return strings.HasPrefix(test, "Benchmark") }
 
 // buildFailed reports whether line is go test's plain "FAIL\tPKG [build
 // failed]" (or "[setup failed]") line, and names the package.

@@ -149,3 +149,57 @@ func TestBuildFailed(t *testing.T) {
 		}
 	}
 }
+
+// The bench-*.json files are real `go test -json -run=^$ -bench=.
+// -benchmem ./...` output of one module with two packages: ok (a
+// benchmark that passes, one that fails, one with a sub-benchmark, one
+// that skips) and panics (a benchmark that passes, then one that panics).
+// go1.13 has no "run" event for benchmarks, only their output.
+func TestReadBenchmarks(t *testing.T) {
+	for _, file := range []string{"bench-go1.26.json", "bench-go1.22.json", "bench-go1.13.json"} {
+		t.Run(file, func(t *testing.T) {
+			data, err := os.ReadFile("testdata/" + file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var plain strings.Builder
+			results, err := Read(strings.NewReader(string(data)), &plain)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]Status{}
+			for _, r := range results {
+				got[r.Name()] = r.Status
+			}
+			want := map[string]Status{
+				"example.com/b/ok/BenchmarkOK":          Pass,
+				"example.com/b/ok/BenchmarkFail":        Fail,
+				"example.com/b/ok/BenchmarkSub/size-10": Pass,
+				"example.com/b/ok/BenchmarkSkip":        Skip,
+				"example.com/b/panics/BenchmarkBefore":  Pass,
+				"example.com/b/panics/BenchmarkPanic":   Fail,
+				"example.com/b/ok/BenchmarkSub":         Pass,
+			}
+			if file == "bench-go1.13.json" {
+				// Only the package says the panic failed it; a parent
+				// benchmark prints no result line of its own.
+				delete(want, "example.com/b/panics/BenchmarkPanic")
+				delete(want, "example.com/b/ok/BenchmarkSub")
+				want["example.com/b/panics"] = Fail
+			}
+			for name, st := range want {
+				if s, ok := got[name]; !ok || s != st {
+					t.Errorf("%s: status %v (reported %v), want %v", name, s, ok, st)
+				}
+			}
+			if len(got) != len(want) || len(results) != len(want) {
+				t.Errorf("test points %v, want %v", got, want)
+			}
+			for _, r := range results {
+				if r.Status == Fail && r.Test == "BenchmarkFail" && !strings.Contains(r.Output, "broken") {
+					t.Errorf("BenchmarkFail's output %q lacks its failure", r.Output)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,3 @@
+module example.com/cilint
+
+go 1.22

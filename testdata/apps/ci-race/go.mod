@@ -1,0 +1,3 @@
+module example.com/cirace
+
+go 1.22

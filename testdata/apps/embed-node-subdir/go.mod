@@ -1,0 +1,3 @@
+module example.com/embednodesubdir
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/missingrequirement
+
+go 1.13
