@@ -4,15 +4,15 @@
 
 # The prebuilt program: the key of the sources it was built from, the
 # toolchain that built it, where the release serves it, its SHA-256.
-program_source='218ce5356b0d61ca9960d4f9c7c2dbd4'
+program_source='d9e8122c023241a01efee2f64468a971'
 program_toolchain='go1.26.11'
 program_url='https://github.com/gobuildpack/heroku-buildpack-go/releases/download/program-{source}/buildpack-{platform}'
-program_sha256_linux_amd64='8beff52ae4127e90e21899f19c9a3089274b041ba9b669b67075ee167de89b08'
-program_sha256_linux_arm64='316a738e3fcfeae954f881fbea50c714f61f1c50284220e6a356b15e2fa5aae0'
+program_sha256_linux_amd64='e1f02128cb09bfe4bfb1e720e78a4459d6bae86e4354ad4b525fdffdc54729a6'
+program_sha256_linux_arm64='f3c2f7e342e744bf146cf7bf047836ca27fa3b8d9cf5fc945577cfe1a1237545'
 
 # The runtime program's package directories (go list -deps ./cmd/buildpack):
 # program_source covers their non-test Go files, go.mod and go.sum.
-program_packages='cmd/buildpack internal/appdir internal/appjson internal/cache internal/checksum internal/cnb internal/compile internal/files internal/glob internal/gocmd internal/gomod internal/goproxy internal/goversion internal/herokuci internal/manifest internal/netrc internal/output internal/packages internal/prebuilt internal/procfile internal/remedy internal/report internal/sbom internal/secret internal/settings internal/shellwords internal/slug internal/tap internal/toolchain'
+program_packages='cmd/buildpack internal/appdir internal/appjson internal/cache internal/checksum internal/cnb internal/compile internal/files internal/glob internal/gocmd internal/golangci internal/gomod internal/goproxy internal/goversion internal/herokuci internal/manifest internal/netrc internal/output internal/packages internal/prebuilt internal/procfile internal/remedy internal/report internal/sbom internal/secret internal/settings internal/shellwords internal/slug internal/tap internal/toolchain'
 
 # The toolchain that builds the program from source when no release
 # matches, and the SHA-256 of its module zip.
