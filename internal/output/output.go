@@ -52,7 +52,7 @@ func (l *Log) Warn(format string, args ...any) {
 	l.write(l.err, alertPrefix, "WARNING: "+msg)
 }
 
-// Fail prints err on stderr, followed by its fix and README link when it has them.
+// Fail prints err on stderr, followed by its fix and the link to its docs/errors.md entry when it has them.
 func (l *Log) Fail(err error) {
 	var b strings.Builder
 	b.WriteString("ERROR: " + err.Error())

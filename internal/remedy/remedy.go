@@ -1,7 +1,7 @@
 // Package remedy attaches to an error what the user should do about it.
 //
 // Errors a user can fix (a bad go.mod, an unknown Go version, a missing
-// config var) are wrapped with a one-line fix and the README section that
+// config var) are wrapped with a one-line fix and the docs/errors.md section that
 // explains it, so the build log ends with the next step rather than a
 // bare message.
 package remedy
@@ -11,8 +11,9 @@ import (
 	"fmt"
 )
 
-// DocsURL is where the README sections named by errors live.
-const DocsURL = "https://github.com/gobuildpack/heroku-buildpack-go#"
+// DocsURL is where the sections named by errors live: docs/errors.md,
+// one entry per section.
+const DocsURL = "https://github.com/gobuildpack/heroku-buildpack-go/blob/main/docs/errors.md#"
 
 // IssuesURL is where users report problems of the buildpack itself.
 const IssuesURL = "https://github.com/gobuildpack/heroku-buildpack-go/issues"
@@ -21,7 +22,7 @@ const IssuesURL = "https://github.com/gobuildpack/heroku-buildpack-go/issues"
 type Error struct {
 	Err     error  // what went wrong
 	Fix     string // what to do next, one or two sentences
-	Section string // README anchor that explains it, without '#'
+	Section string // docs/errors.md anchor that explains it, without '#'
 }
 
 // Error returns the message of the underlying error.
@@ -30,7 +31,7 @@ func (e *Error) Error() string { return e.Err.Error() }
 // Unwrap returns the underlying error.
 func (e *Error) Unwrap() error { return e.Err }
 
-// URL returns the link to the README section, or "" when there is none.
+// URL returns the link to the docs/errors.md section, or "" when there is none.
 func (e *Error) URL() string {
 	if e.Section == "" {
 		return ""
@@ -38,7 +39,7 @@ func (e *Error) URL() string {
 	return DocsURL + e.Section
 }
 
-// Wrap returns err with a fix and a README section attached.
+// Wrap returns err with a fix and a docs/errors.md section attached.
 // The fix is formatted with args. Wrap returns nil when err is nil.
 func Wrap(err error, section, fix string, args ...any) error {
 	if err == nil {

@@ -30,7 +30,7 @@ const File = ".heroku/go/report.json"
 type Build struct {
 	Outcome    string `json:"outcome"`               // success or failure
 	FailedStep string `json:"failed_step,omitempty"` // the step that failed
-	ErrorDoc   string `json:"error_doc,omitempty"`   // README section of the error
+	ErrorDoc   string `json:"error_doc,omitempty"`   // docs/errors.md section of the error
 
 	Module             string `json:"module,omitempty"`
 	GoVersion          string `json:"go_version,omitempty"`

@@ -29,6 +29,29 @@ var ownVars = map[string]bool{
 	"GO_TEST_RACE": true, "GO_TEST_SKIP_BENCHMARK": true, "GOLANGCI_LINT_VERSION": true,
 }
 
+// gitCredPrefix starts the names of the classic buildpack's credential
+// config vars, GO_GIT_CRED__<PROTOCOL>__<HOST>.
+const gitCredPrefix = "GO_GIT_CRED__"
+
+// ConfigVars returns, sorted, the names of the config vars the buildpack
+// reads (passed to the go command or its own; GO_GIT_CRED__ vars as
+// their prefix) and of those it ignores with a warning.
+func ConfigVars() (read, ignored []string) {
+	for name := range goVars {
+		read = append(read, name)
+	}
+	for name := range ownVars {
+		read = append(read, name)
+	}
+	read = append(read, gitCredPrefix)
+	for name := range setVars {
+		ignored = append(ignored, name)
+	}
+	sort.Strings(read)
+	sort.Strings(ignored)
+	return read, ignored
+}
+
 // setVars are Go settings the buildpack decides; config vars naming them
 // are ignored, with the reason.
 var setVars = map[string]string{
@@ -77,7 +100,7 @@ func parseConfig(vars map[string]string, sourceVersion string) (*config, error) 
 			applied[name] = true
 		case ownVars[name]:
 			applied[name] = true
-		case strings.HasPrefix(name, "GO_GIT_CRED__"):
+		case strings.HasPrefix(name, gitCredPrefix):
 			applied[name] = true
 		case setVars[name] != "":
 			c.Ignored[name] = setVars[name]
