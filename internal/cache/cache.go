@@ -133,17 +133,35 @@ func (d Dir) Usable() error {
 		if err := os.MkdirAll(dir, 0o777); err != nil {
 			return err
 		}
-		// One name, not a temp name: a build killed here leaves a file
-		// the next build removes. Whatever is there (a symlink too) is
-		// removed, not opened: the probe is created afresh, O_EXCL.
-		probe := filepath.Join(dir, ".probe-usable")
-		os.Remove(probe)
-		f, err := os.OpenFile(probe, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o666)
+		// A name of its own (os.CreateTemp: O_EXCL, never through a
+		// symlink), so that builds sharing the cache never take each
+		// other's probe for an unusable cache. What killed builds left,
+		// and the one name the probe had before, are removed.
+		removeStaleProbes(dir, time.Now())
+		f, err := os.CreateTemp(dir, probePrefix+"*")
 		if err != nil {
 			return err
 		}
 		f.Close()
-		os.Remove(probe)
+		os.Remove(f.Name())
 	}
 	return nil
 }
+
+// probePrefix starts the names of the files Usable writes to check that
+// a directory is writable.
+const probePrefix = ".probe-usable"
+
+// removeStaleProbes removes the probe files a killed build left in dir:
+// those older than an hour, which no running build's is (a probe lives
+// for as long as a write takes), and the fixed name earlier versions used.
+func removeStaleProbes(dir string, now time.Time) {
+	os.Remove(filepath.Join(dir, probePrefix))
+	stale, _ := filepath.Glob(filepath.Join(dir, probePrefix+"?*"))
+	for _, p := range stale {
+		if info, err := os.Lstat(p); err == nil && now.Sub(info.ModTime()) > time.Hour {
+			os.Remove(p)
+		}
+	}
+}
+

@@ -3,8 +3,6 @@ package cache
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -327,20 +325,36 @@ func TestRecordSymlink(t *testing.T) {
 }
 
 // TestUsableProbeSymlink: a probe file that is a symlink to outside the
-// cache creates nothing there.
+// cache creates nothing there; what killed builds left is removed, a
+// running build's probe is not.
 func TestUsableProbeSymlink(t *testing.T) {
 	d := New(t.TempDir())
 	if err := os.MkdirAll(d.Root, 0o777); err != nil {
 		t.Fatal(err)
 	}
-	victim := filepath.Join(t.TempDir(), "victim")
-	if err := os.Symlink(victim, filepath.Join(d.Root, ".probe-usable")); err != nil {
+	victims := t.TempDir()
+	if err := os.Symlink(filepath.Join(victims, "victim"), filepath.Join(d.Root, ".probe-usable")); err != nil {
+		t.Fatal(err)
+	}
+	old, running := filepath.Join(d.Root, ".probe-usable123"), filepath.Join(d.Root, ".probe-usable456")
+	for _, p := range []string{old, running} {
+		if err := os.WriteFile(p, nil, 0o666); err != nil {
+			t.Fatal(err)
+		}
+	}
+	then := time.Now().Add(-2 * time.Hour)
+	if err := os.Chtimes(old, then, then); err != nil {
 		t.Fatal(err)
 	}
 	if err := d.Usable(); err != nil {
 		t.Fatalf("Usable: %v", err)
 	}
-	if _, err := os.Lstat(victim); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("Usable created %s through the symlinked probe: %v", victim, err)
+	if got, _ := os.ReadDir(victims); len(got) != 0 {
+		t.Errorf("Usable created %v through the symlinked probe", got)
+	}
+	for p, want := range map[string]bool{filepath.Join(d.Root, ".probe-usable"): false, old: false, running: true} {
+		if _, err := os.Lstat(p); (err == nil) != want {
+			t.Errorf("%s there after Usable: %v, want %v", filepath.Base(p), err == nil, want)
+		}
 	}
 }
