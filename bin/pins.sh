@@ -4,11 +4,11 @@
 
 # The prebuilt program: the key of the sources it was built from, the
 # toolchain that built it, where the release serves it, its SHA-256.
-program_source='d9e8122c023241a01efee2f64468a971'
+program_source='f0152bc603eabb955290a32ff5755564'
 program_toolchain='go1.26.11'
 program_url='https://github.com/gobuildpack/heroku-buildpack-go/releases/download/program-{source}/buildpack-{platform}'
-program_sha256_linux_amd64='e1f02128cb09bfe4bfb1e720e78a4459d6bae86e4354ad4b525fdffdc54729a6'
-program_sha256_linux_arm64='f3c2f7e342e744bf146cf7bf047836ca27fa3b8d9cf5fc945577cfe1a1237545'
+program_sha256_linux_amd64='315747f0980ee28701a68a0fd828f480a762c1246b6965f87c8b085b06034b50'
+program_sha256_linux_arm64='afae5c513832d54496ee9143eb40a6451c61938e2411dbfbafea20d349f44e82'
 
 # The runtime program's package directories (go list -deps ./cmd/buildpack):
 # program_source covers their non-test Go files, go.mod and go.sum.
