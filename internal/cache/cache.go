@@ -164,4 +164,3 @@ func removeStaleProbes(dir string, now time.Time) {
 		}
 	}
 }
-
