@@ -4,7 +4,7 @@
 
 # The prebuilt program: the key of the sources it was built from, the
 # toolchain that built it, where the release serves it, its SHA-256.
-program_source='f0152bc603eabb955290a32ff5755564'
+program_source='64f844a551e30f158571556f2d3d9d4a'
 program_toolchain='go1.26.11'
 program_url='https://github.com/gobuildpack/heroku-buildpack-go/releases/download/program-{source}/buildpack-{platform}'
 program_sha256_linux_amd64='315747f0980ee28701a68a0fd828f480a762c1246b6965f87c8b085b06034b50'
