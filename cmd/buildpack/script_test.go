@@ -193,6 +193,9 @@ func cmdSeedCache(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(os.MkdirAll(filepath.Join(shared, "gocache"), 0o777))
 	ts.Check(os.Symlink(filepath.Join(shared, "gocache"), filepath.Join(dir, "go", "gocache")))
 	if withToolchains {
+		// On a new test cache no script may have installed one yet: the
+		// seeded cache then starts with none, and its build fetches them.
+		ts.Check(os.MkdirAll(filepath.Join(shared, "toolchains"), 0o777))
 		out, err := exec.Command("cp", "-al", filepath.Join(shared, "toolchains"), filepath.Join(dir, "go", "toolchains")).CombinedOutput()
 		if err != nil {
 			ts.Fatalf("seedcache: %v: %s", err, out)
