@@ -1,6 +1,8 @@
 package gocmd
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 
@@ -23,8 +25,8 @@ func linkGOPATH(gopath, dir string) error {
 	if err := os.MkdirAll(dir, 0o777); err != nil {
 		return err
 	}
-	tmp := link + ".tmp"
-	os.Remove(tmp)
+	// A name of this build's own: builds sharing a cache link at once.
+	tmp := fmt.Sprintf("%s.tmp-%d-%d", link, os.Getpid(), rand.Int64())
 	if err := os.Symlink(dir, tmp); err != nil {
 		return err
 	}

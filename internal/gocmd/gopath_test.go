@@ -1,8 +1,10 @@
 package gocmd
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 )
 
@@ -39,5 +41,37 @@ func TestLinkGOPATH(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(filepath.Join(gopath, "pkg")); len(entries) != 1 {
 		t.Errorf("gopath/pkg holds %d entries, want only the link", len(entries))
+	}
+}
+
+// Builds that share a cache link the module cache at the same moment
+// (two apps on one old Go release): each succeeds.
+func TestLinkGOPATHConcurrent(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "modcache")
+	for round := 0; round < 20; round++ {
+		gopath := filepath.Join(root, fmt.Sprint("gopath", round))
+		var wg sync.WaitGroup
+		errs := make(chan error, 8)
+		start := make(chan struct{})
+		for i := 0; i < 8; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				errs <- linkGOPATH(gopath, dir)
+			}()
+		}
+		close(start)
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatalf("round %d: linkGOPATH: %v", round, err)
+			}
+		}
+		if entries, _ := os.ReadDir(filepath.Join(gopath, "pkg")); len(entries) != 1 {
+			t.Errorf("round %d: gopath/pkg holds %d entries, want only the link", round, len(entries))
+		}
 	}
 }

@@ -107,6 +107,16 @@ func Release(ctx context.Context, o Options) (*Result, error) {
 	if err := os.MkdirAll(o.CacheDir, 0o777); err != nil {
 		return nil, err
 	}
+	// One release at a time per cache: a second one waits, then finds the
+	// toolchain installed and its GOCACHE warm instead of compiling the
+	// same packages beside the first.
+	unlock, err := files.Lock(filepath.Join(o.CacheDir, ".lock"), func() {
+		o.Log.Step("Waiting for another release that uses %s", o.CacheDir)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", o.CacheDir, err)
+	}
+	defer unlock()
 	inst, err := o.installer()
 	if err != nil {
 		return nil, err

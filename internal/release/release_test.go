@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/gobuildpack/heroku-buildpack-go/internal/checksum"
+	"github.com/gobuildpack/heroku-buildpack-go/internal/files"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/output"
 	"github.com/gobuildpack/heroku-buildpack-go/internal/proxytest"
 )
@@ -363,5 +364,62 @@ func TestBuildVars(t *testing.T) {
 	}
 	if got := BuildVars("linux-amd64", "", "sum.golang.org"); got["GOSUMDB"] != "sum.golang.org" || got["GOPROXY"] != "" || got["GOARCH"] != "amd64" {
 		t.Errorf("BuildVars(linux-amd64, no proxy, a GOSUMDB) = %v", got)
+	}
+}
+
+// signalWriter closes seen when what is written contains want.
+type signalWriter struct {
+	want string
+	seen chan struct{}
+	buf  strings.Builder
+}
+
+func (w *signalWriter) Write(p []byte) (int, error) {
+	w.buf.Write(p)
+	if w.seen != nil && strings.Contains(w.buf.String(), w.want) {
+		close(w.seen)
+		w.seen = nil
+	}
+	return len(p), nil
+}
+
+// TestReleaseWaitsForCache: a release whose cache another release holds
+// waits for it, and says so, rather than compiling the same packages
+// beside it.
+func TestReleaseWaitsForCache(t *testing.T) {
+	bp := t.TempDir()
+	pins, err := os.ReadFile(filepath.Join("..", "..", PinsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(bp, filepath.Dir(PinsFile)), 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(bp, PinsFile), pins, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cache := t.TempDir()
+	unlock, err := files.Lock(filepath.Join(cache, ".lock"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := proxytest.New(t) // serves no toolchain: once it runs, the release fails
+	w := &signalWriter{want: "Waiting for another release that uses " + cache, seen: make(chan struct{})}
+	seen := w.seen
+	done := make(chan error, 1)
+	go func() {
+		_, err := Release(context.Background(), Options{BuildpackDir: bp, CacheDir: cache,
+			GOPROXY: srv.URL(), GOSUMDB: srv.GOSUMDB(), Log: output.New(w, w)})
+		done <- err
+	}()
+	select {
+	case <-seen:
+	case err := <-done:
+		unlock()
+		t.Fatalf("the release ran while another held its cache (err %v); log:\n%s", err, w.buf.String())
+	}
+	unlock()
+	if err := <-done; err == nil {
+		t.Fatal("the release succeeded with a proxy that serves no toolchain")
 	}
 }
