@@ -60,9 +60,13 @@ func cmdCNBPlatform(ts *testscript.TestScript, neg bool, args []string) {
 		Lifecycle: bins,
 		Buildpack: lifecycle.Buildpack{Dir: bpDir, ID: mf.Buildpack.ID, Version: mf.Buildpack.Version},
 		Root:      root,
-		Home:      filepath.Join(root, "home"),
-		Stdout:    ts.Stdout(),
-		Stderr:    ts.Stderr(),
+		// One HOME for every script's builds: the buildpack's program is
+		// built from source in each (no release pin matches a checkout's
+		// sources), and with the go command's caches there only the
+		// first build compiles it.
+		Home:   filepath.Join(base, "home"),
+		Stdout: ts.Stdout(),
+		Stderr: ts.Stderr(),
 	}
 	p.User = user
 	ts.Value(platformKey{}).(*platformSlot).p = p

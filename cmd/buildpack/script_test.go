@@ -64,6 +64,7 @@ func TestScript(t *testing.T) {
 		t.Fatal(err)
 	}
 	dev := buildDev(t)
+	warmProgram(t, cache)
 	testscript.Run(t, testscript.Params{
 		Dir:                 filepath.Join(repoRoot, "testdata", "script"),
 		RequireExplicitExec: true,
@@ -140,6 +141,19 @@ func TestScript(t *testing.T) {
 			},
 		},
 	})
+}
+
+// warmProgram builds the buildpack's program into the shared cache as
+// bin/compile would, before the scripts start: the first scripts would
+// otherwise each compile it at the same time, and the scripts whose
+// caches are their own (CNB layers, deploys) find its packages in the
+// developer's GOCACHE.
+func warmProgram(t *testing.T, cache string) {
+	cmd := exec.Command("bash", "-c", `bp_dir=$1 && source "$1/bin/program.sh" && ensure_program "$2" ""`, "bash", repoRoot, cache)
+	cmd.Env = append(os.Environ(), "GOFLAGS=", release.URLEnv+"=off")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build the buildpack's program: %v\n%s", err, out)
+	}
 }
 
 func goEnv(key string) string {

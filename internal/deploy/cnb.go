@@ -56,8 +56,21 @@ func runCNB(ctx context.Context, log *output.Log, o Options, app, bp string) err
 	store, sharing := o.store()
 	if sharing {
 		releases := appReleases(bp, app, o.Vars, store)
+		prog, err := ensureProgram(o.Stdout, o.Stderr, bp, programStore(store.Dir))
+		if err != nil {
+			log.Warn("%v; the build gets the program itself", err)
+		}
+		progLayer := filepath.Join(filepath.Dir(layer), "program")
 		p.Restored = func(string) error {
 			seedLayer(log, store, layer, releases, p.User)
+			if prog == "" {
+				return nil
+			}
+			if copied, err := seedProgram(prog, progLayer, p.User); err != nil {
+				log.Warn("could not copy the buildpack's program into its layer (%v); the build gets the program itself", err)
+			} else if copied {
+				log.Detail("copied the buildpack's program into its layer, from %s", filepath.Dir(prog))
+			}
 			return nil
 		}
 	}

@@ -110,6 +110,8 @@ type tool struct {
 	// ldflags returns the linker flags for the commit the version was
 	// tagged from.
 	ldflags func(commit string) string
+	// gcflags, when set, are the compiler's flags for every package.
+	gcflags string
 	// finish completes a build in its temporary directory; done reports
 	// whether a directory holds a complete build.
 	finish func(tmp string) error
@@ -148,7 +150,11 @@ func (t tool) build(ctx context.Context, dir, final string, log io.Writer) error
 		return fmt.Errorf("build %s: %w", t.name, err)
 	}
 	defer files.RemoveAll(tmp)
-	args := append([]string{"build", "-trimpath", "-ldflags", t.ldflags(commit), "-o", tmp + string(filepath.Separator)}, t.pkgs...)
+	args := []string{"build", "-trimpath", "-ldflags", t.ldflags(commit)}
+	if t.gcflags != "" {
+		args = append(args, "-gcflags", "all="+t.gcflags)
+	}
+	args = append(append(args, "-o", tmp+string(filepath.Separator)), t.pkgs...)
 	cmd := exec.CommandContext(ctx, goCmd, args...)
 	cmd.Dir = src
 	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=readonly", "GOWORK=off", "CGO_ENABLED=0")

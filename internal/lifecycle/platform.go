@@ -249,10 +249,15 @@ func (p *Platform) prepare(d dirs, src string, vars map[string]string) error {
 		}
 	}
 	if p.User != nil {
-		for _, dir := range []string{d.images, d.cache, d.build, p.Home} {
+		for _, dir := range []string{d.images, d.cache, d.build} {
 			if err := chownTree(dir, int(p.User.Uid), int(p.User.Gid)); err != nil {
 				return fmt.Errorf("prepare the build: %w", err)
 			}
+		}
+		// Only the build's user writes in HOME, which builds may share (its
+		// go command's caches): the directory is given to it, not walked.
+		if err := os.Lchown(p.Home, int(p.User.Uid), int(p.User.Gid)); err != nil {
+			return fmt.Errorf("prepare the build: %w", err)
 		}
 	}
 	return nil
