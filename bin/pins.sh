@@ -4,11 +4,11 @@
 
 # The prebuilt program: the key of the sources it was built from, the
 # toolchain that built it, where the release serves it, its SHA-256.
-program_source='64f844a551e30f158571556f2d3d9d4a'
+program_source='a9da53a052286e2ee235ab7e6da9f398'
 program_toolchain='go1.26.11'
 program_url='https://github.com/gobuildpack/heroku-buildpack-go/releases/download/program-{source}/buildpack-{platform}'
-program_sha256_linux_amd64='315747f0980ee28701a68a0fd828f480a762c1246b6965f87c8b085b06034b50'
-program_sha256_linux_arm64='afae5c513832d54496ee9143eb40a6451c61938e2411dbfbafea20d349f44e82'
+program_sha256_linux_amd64='152bc01ad3175b3ef073bfb38e02786a7313bdad0ee3cb8d1699a51982c107f9'
+program_sha256_linux_arm64='1b3a14eff7465e0aa8c627d00dc36bfe29a98fcb52036d8e85b787ebb8fc5f73'
 
 # The runtime program's package directories (go list -deps ./cmd/buildpack):
 # program_source covers their non-test Go files, go.mod and go.sum.
